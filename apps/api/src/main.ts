@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { loadSettings, readEnvironment, startOrExit } from '@app/config';
+import { AuthService, DemoSeederService } from '@app/domain';
+import { assertRedisReachable } from '@app/queue';
+import { createApi } from './create-api.js';
+
+await startOrExit('api', async () => {
+  const settings = loadSettings(readEnvironment());
+  await assertRedisReachable(settings.redis.url);
+  const app = await createApi(settings);
+
+  const admin = await app.get(AuthService).ensureAdmin();
+  if (admin) {
+    // Printed once, on the empty database only; it must be changed after the first login.
+    process.stdout.write(`\n  First start: admin account ${admin.email} with one-time password ${admin.password}\n\n`);
+  }
+  await app.get(DemoSeederService).run();
+  await app.listen(settings.api.port);
+  process.stdout.write(`  API      ${settings.api.publicBaseUrl}/api  (docs: ${settings.api.publicBaseUrl}/api/docs, health: ${settings.api.publicBaseUrl}/api/health)\n`);
+});

@@ -1,0 +1,43 @@
+import type { FaultInjector } from './faults/fault-injector.js';
+import { NO_FAULTS } from './faults/fault-injector.js';
+import { SandboxState } from './state/sandbox-state.js';
+
+export interface SandboxOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Interface to bind; all interfaces when absent. */
+  readonly host?: string;
+  /** Status reads that still answer IN_PROGRESS before a new Instagram container is FINISHED. */
+  readonly containerPollsUntilReady?: number;
+  /** Instagram content-publishing quota per account per rolling 24 h (platform-apis.md §2.5: 50 today). */
+  readonly instagramQuotaTotal?: number;
+  /** How long the emulated Meta waits for an image_url / url download. */
+  readonly mediaFetchTimeoutMs?: number;
+  /** The sandbox's clock in ms; tests may move it to age posts. */
+  readonly now?: () => number;
+  /** One line per request (method, path without query, status, duration): never tokens. */
+  readonly log?: (line: string) => void;
+  readonly faults?: FaultInjector;
+}
+
+/** Everything a route needs: settings with defaults applied, the in-memory state, the clock and the fault seam. */
+export interface SandboxContext {
+  readonly state: SandboxState;
+  readonly containerPollsUntilReady: number;
+  readonly instagramQuotaTotal: number;
+  readonly mediaFetchTimeoutMs: number;
+  readonly now: () => number;
+  readonly faults: FaultInjector;
+}
+
+export function createContext(options: SandboxOptions): SandboxContext {
+  const now = options.now ?? Date.now;
+  return {
+    state: new SandboxState(now),
+    containerPollsUntilReady: options.containerPollsUntilReady ?? 1,
+    instagramQuotaTotal: options.instagramQuotaTotal ?? 50,
+    mediaFetchTimeoutMs: options.mediaFetchTimeoutMs ?? 10_000,
+    now,
+    faults: options.faults ?? NO_FAULTS,
+  };
+}

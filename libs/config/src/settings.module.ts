@@ -1,0 +1,35 @@
+import { DynamicModule, Global, Inject, Module } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Environment, loadSettings } from './load-settings.js';
+import type { Settings } from './settings.js';
+
+export const SETTINGS = Symbol('SETTINGS');
+export const InjectSettings = (): ParameterDecorator => Inject(SETTINGS);
+
+/** `config/.env` (gitignored) is read once; real environment variables win over it. */
+export const ENV_FILE = resolve('config/.env');
+
+let envFileLoaded = false;
+
+/** The process environment plus config/.env. The only place that reads process.env. */
+export function readEnvironment(overrides: Environment = {}): Environment {
+  if (!envFileLoaded && existsSync(ENV_FILE)) {
+    process.loadEnvFile(ENV_FILE);
+    envFileLoaded = true;
+  }
+  return { ...process.env, ...overrides };
+}
+
+@Global()
+@Module({})
+export class SettingsModule {
+  /** Pass ready settings (tests) or let them be read from the environment. */
+  static forRoot(settings?: Settings): DynamicModule {
+    return {
+      module: SettingsModule,
+      providers: [{ provide: SETTINGS, useFactory: () => settings ?? loadSettings(readEnvironment()) }],
+      exports: [SETTINGS],
+    };
+  }
+}

@@ -1,0 +1,45 @@
+/** The typed settings every app reads. Built once from the environment by `loadSettings`. */
+export interface Settings {
+  readonly nodeEnv: 'development' | 'test' | 'production';
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly api: {
+    readonly port: number;
+    /** Where the API is reachable from the outside; Instagram and Facebook fetch media renditions from here. */
+    readonly publicBaseUrl: string;
+    readonly jwtSecret: string;
+    readonly jwtTtlSeconds: number;
+  };
+  readonly database: { readonly url: string };
+  readonly redis: { readonly url: string; readonly queuePrefix: string };
+  readonly storage: { readonly mediaDir: string; readonly maxUploadBytes: number };
+  /** 32-byte key (base64) for AES-256-GCM encryption of platform tokens at rest. */
+  readonly tokenEncryptionKey: Buffer;
+  readonly platforms: {
+    /** Versioned Graph base, e.g. https://graph.facebook.com/v25.0 */
+    readonly metaGraphBaseUrl: string;
+    /** Empty means the real X API; otherwise every X request is redirected to this origin. */
+    readonly xApiBaseUrl: string;
+    readonly requestTimeoutMs: number;
+    /** How long an Instagram container may stay IN_PROGRESS before we give up waiting. */
+    readonly instagramContainerPollMs: number;
+    readonly instagramContainerMaxPolls: number;
+  };
+  readonly publishing: {
+    readonly timezone: 'Asia/Jakarta';
+    /** A `publishing` claim older than this is considered abandoned by a dead worker. */
+    readonly leaseSeconds: number;
+    readonly maxAttempts: number;
+    readonly retryBaseDelayMs: number;
+    /** Ages after publication at which metrics are collected, in seconds, with their window labels. */
+    readonly metricWindows: readonly MetricWindow[];
+    readonly outboxPollMs: number;
+    readonly workerConcurrency: number;
+  };
+  readonly sandbox: { readonly port: number };
+  readonly demo: { readonly enabled: boolean; readonly sandboxControlUrl: string };
+}
+
+export interface MetricWindow {
+  readonly label: string;
+  readonly ageSeconds: number;
+}

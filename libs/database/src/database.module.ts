@@ -1,0 +1,54 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SETTINGS, type Settings } from '@app/config';
+import { dataSourceOptions, openDatabase } from './data-source.js';
+import { MediaStorage } from './repositories/media-storage.js';
+import {
+  AuditRepository,
+  BusinessRepository,
+  FeatureRepository,
+  MetricSnapshotRepository,
+  OutboxRepository,
+  PlatformAccountRepository,
+  PublicationRepository,
+  ReportRepository,
+  TOKEN_CIPHER,
+  UserRepository,
+} from './repositories/index.js';
+import { TokenCipher } from './token-cipher.js';
+
+const PROVIDERS = [
+  AuditRepository,
+  BusinessRepository,
+  FeatureRepository,
+  MetricSnapshotRepository,
+  OutboxRepository,
+  PlatformAccountRepository,
+  PublicationRepository,
+  ReportRepository,
+  UserRepository,
+  MediaStorage,
+];
+
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [SETTINGS],
+          // No retry loop at start: an unreachable database stops the process with a clear message.
+          useFactory: (settings: Settings) => ({ ...dataSourceOptions(settings.database.url), retryAttempts: 0 }),
+          dataSourceFactory: async (options) => openDatabase((options as { url: string }).url),
+        }),
+      ],
+      providers: [
+        ...PROVIDERS,
+        { provide: TOKEN_CIPHER, inject: [SETTINGS], useFactory: (settings: Settings) => new TokenCipher(settings.tokenEncryptionKey) },
+      ],
+      exports: [...PROVIDERS, TOKEN_CIPHER],
+    };
+  }
+}

@@ -1,0 +1,16 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type AttemptOutcome = 'in_flight' | 'published' | 'failed' | 'retry' | 'rate_limited' | 'unknown';
+
+/** A durable fence: committed before the platform is called, closed after it answers. */
+@Entity({ name: 'publish_attempt' })
+export class PublishAttemptEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid', { name: 'publication_id' }) publicationId!: string;
+  @Column('int', { name: 'attempt_number' }) attemptNumber!: number;
+  @Column('timestamptz', { name: 'started_at' }) startedAt!: Date;
+  @Column('timestamptz', { name: 'finished_at', nullable: true }) finishedAt!: Date | null;
+  @Column('text') outcome!: AttemptOutcome;
+  @Column('int', { name: 'http_status', nullable: true }) httpStatus!: number | null;
+  @Column('text', { nullable: true }) error!: string | null;
+}

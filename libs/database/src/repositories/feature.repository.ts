@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { RubricCode } from '@app/config';
+import type { DataSource } from 'typeorm';
+import { FeatureEntity } from '../entities/feature.entity.js';
+import { PublicationEntity } from '../entities/publication.entity.js';
+import { AuditRepository, type AuditInput } from './audit.repository.js';
+import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
+
+export type NewFeature = Pick<FeatureEntity, 'rubric' | 'isoWeek' | 'weekStart' | 'businessId' | 'chosenBy' | 'reason'>;
+export type NewPublication = Pick<PublicationEntity, 'id' | 'platform' | 'platformAccountId' | 'mediaAssetId' | 'caption' | 'scheduledAt' | 'idempotencyKey'>;
+
+@Injectable()
+export class FeatureRepository {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly outbox: OutboxRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  /** Inserts a planned feature unless the rubric's week is already taken; returns null in that case. */
+  async insertPlanned(feature: NewFeature): Promise<FeatureEntity | null> {
+    const rows: Array<{ id: string }> = await this.db.query(
+      `INSERT INTO feature (rubric, iso_week, week_start, business_id, chosen_by, reason, status)
+       VALUES ($1, $2, $3, $4, $5, $6, 'planned')
+       ON CONFLICT (rubric, iso_week) DO NOTHING RETURNING id`,
+      [feature.rubric, feature.isoWeek, feature.weekStart, feature.businessId, feature.chosenBy, feature.reason],
+    );
+    return rows.length > 0 ? this.findById(rows[0].id) : null;
+  }
+
+  findById(id: string): Promise<FeatureEntity | null> {
+    return this.db.getRepository(FeatureEntity).findOneBy({ id });
+  }
+
+  findByWeek(rubric: RubricCode, isoWeek: string): Promise<FeatureEntity | null> {
+    return this.db.getRepository(FeatureEntity).findOneBy({ rubric, isoWeek });
+  }
+
+  /**
+   * planned -> confirmed, its publications and their outbox jobs, and the audit event: all or nothing.
+   * Returns false when the feature was no longer `planned` (someone else confirmed or cancelled it).
+   */
+  async confirm(featureId: string, publications: readonly NewPublication[], jobs: readonly OutboxRow[], audit: AuditInput): Promise<boolean> {
+    return this.db.transaction(async (manager) => {
+      const result = await manager.query(
+        `UPDATE feature SET status = 'confirmed', confirmed_at = now(), updated_at = now() WHERE id = $1 AND status = 'planned'`,
+        [featureId],
+      );
+      if ((result[1] ?? 0) === 0) return false;
+      const repo = manager.getRepository(PublicationEntity);
+      await repo.insert(publications.map((p) => ({ ...p, featureId, status: 'scheduled' as const, version: 1, attempts: 0 })));
+      await this.outbox.append(manager, jobs);
+      await this.audit.record(audit, manager);
+      return true;
+    });
+  }
+
+  /** Derives the feature's status from its publications after one of them reached a new state. */
+  async refreshStatus(featureId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE feature f SET status = s.next, updated_at = now()
+         FROM (SELECT CASE
+                 WHEN count(*) FILTER (WHERE status <> 'cancelled') = 0 THEN 'cancelled'
+                 WHEN count(*) FILTER (WHERE status = 'published') = count(*) FILTER (WHERE status <> 'cancelled') THEN 'published'
+                 WHEN count(*) FILTER (WHERE status IN ('publishing', 'retry_wait', 'unknown', 'needs_attention', 'published', 'failed')) > 0
+                  AND count(*) FILTER (WHERE status IN ('scheduled', 'dispatched', 'publishing', 'retry_wait', 'unknown', 'needs_attention')) > 0
+                   THEN 'publishing'
+                 WHEN count(*) FILTER (WHERE status IN ('scheduled', 'dispatched')) > 0 THEN 'confirmed'
+                 WHEN count(*) FILTER (WHERE status = 'published') > 0 THEN 'partially_failed'
+                 ELSE 'failed' END AS next
+                 FROM publication WHERE feature_id = $1) s
+        WHERE f.id = $1 AND f.status NOT IN ('planned', 'cancelled') AND f.status <> s.next`,
+      [featureId],
+    );
+  }
+}

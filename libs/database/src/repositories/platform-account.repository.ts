@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Platform } from '@app/config';
+import type { DataSource } from 'typeorm';
+import { PlatformAccountEntity } from '../entities/platform-account.entity.js';
+import { TokenCipher } from '../token-cipher.js';
+
+export const TOKEN_CIPHER = Symbol('TOKEN_CIPHER');
+
+/** The only place platform tokens are encrypted or decrypted. */
+@Injectable()
+export class PlatformAccountRepository {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(TOKEN_CIPHER) private readonly cipher: TokenCipher,
+  ) {}
+
+  /** Connects (or reconnects) an account: a new token makes it active again. */
+  async upsert(input: { platform: Platform; externalId: string; displayName: string; accessToken: string; tokenExpiresAt: Date | null }): Promise<PlatformAccountEntity> {
+    const rows: Array<{ id: string }> = await this.db.query(
+      `INSERT INTO platform_account (platform, external_id, display_name, token_ciphertext, token_expires_at, status)
+       VALUES ($1, $2, $3, $4, $5, 'active')
+       ON CONFLICT (platform, external_id) DO UPDATE
+         SET display_name = EXCLUDED.display_name, token_ciphertext = EXCLUDED.token_ciphertext,
+             token_expires_at = EXCLUDED.token_expires_at, status = 'active', status_reason = NULL, updated_at = now()
+       RETURNING id`,
+      [input.platform, input.externalId, input.displayName, this.cipher.encrypt(input.accessToken), input.tokenExpiresAt],
+    );
+    return (await this.findById(rows[0].id))!;
+  }
+
+  findById(id: string): Promise<PlatformAccountEntity | null> {
+    return this.db.getRepository(PlatformAccountEntity).findOneBy({ id });
+  }
+
+  list(): Promise<PlatformAccountEntity[]> {
+    return this.db.getRepository(PlatformAccountEntity).find({ order: { platform: 'ASC', createdAt: 'ASC' } });
+  }
+
+  /** The account publications of this platform go to: the oldest active one. */
+  findPublishingAccount(platform: Platform): Promise<PlatformAccountEntity | null> {
+    return this.db.getRepository(PlatformAccountEntity).findOne({ where: { platform, status: 'active' }, order: { createdAt: 'ASC' } });
+  }
+
+  async accessToken(id: string): Promise<string> {
+    const row = await this.db
+      .getRepository(PlatformAccountEntity)
+      .createQueryBuilder('a')
+      .addSelect('a.tokenCiphertext')
+      .where('a.id = :id', { id })
+      .getOneOrFail();
+    return this.cipher.decrypt(row.tokenCiphertext);
+  }
+
+  async markNeedsReconnect(id: string, reason: string): Promise<void> {
+    await this.db.query(`UPDATE platform_account SET status = 'needs_reconnect', status_reason = $2, updated_at = now() WHERE id = $1 AND status = 'active'`, [id, reason]);
+  }
+}

@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Platform } from '@app/config';
+import type { DataSource } from 'typeorm';
+import { PublicationEntity, type PublicationStatus } from '../entities/publication.entity.js';
+import type { AttemptOutcome } from '../entities/publish-attempt.entity.js';
+import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
+
+/** States from which a publish job may take a publication. `scheduled` is included because a job can run
+ * before the relay that marks it `dispatched` has committed; the claim is the fence either way. */
+const CLAIMABLE: readonly PublicationStatus[] = ['scheduled', 'dispatched', 'retry_wait'];
+
+export interface Claim {
+  publication: PublicationEntity;
+  attempt: number;
+}
+
+export interface AttemptResult {
+  status: Extract<PublicationStatus, 'published' | 'failed' | 'retry_wait' | 'unknown'>;
+  attemptOutcome: Exclude<AttemptOutcome, 'in_flight'>;
+  externalId?: string;
+  externalUrl?: string;
+  error?: string;
+  httpStatus?: number;
+  nextAttemptAt?: Date;
+}
+
+export interface PublicationListFilter {
+  status?: PublicationStatus;
+  platform?: Platform;
+  featureId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export interface PublicationView extends PublicationEntity {
+  rubric: string;
+  isoWeek: string;
+  businessId: string;
+  businessName: string;
+}
+
+@Injectable()
+export class PublicationRepository {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly outbox: OutboxRepository,
+  ) {}
+
+  findById(id: string): Promise<PublicationEntity | null> {
+    return this.db.getRepository(PublicationEntity).findOneBy({ id });
+  }
+
+  /**
+   * Takes the publication for one attempt: one conditional UPDATE plus the attempt row, committed together
+   * before the platform is called. Returns null when another run owns it, it is done, or the job is stale.
+   */
+  async claim(id: string, version: number, now: Date, leaseSeconds: number): Promise<Claim | null> {
+    return this.db.transaction(async (manager) => {
+      const [rows] = (await manager.query(
+        `UPDATE publication SET status = 'publishing', attempts = attempts + 1, lease_expires_at = $3::timestamptz + make_interval(secs => $4),
+                next_attempt_at = NULL, updated_at = now()
+          WHERE id = $1 AND version = $2 AND status = ANY ($5::text[])
+          RETURNING id, attempts`,
+        [id, version, now, leaseSeconds, CLAIMABLE],
+      )) as [Array<{ id: string; attempts: number }>, number];
+      if (rows.length === 0) return null;
+      const attempt = rows[0].attempts;
+      await manager.query(
+        `INSERT INTO publish_attempt (publication_id, attempt_number, started_at, outcome) VALUES ($1, $2, $3, 'in_flight')`,
+        [id, attempt, now],
+      );
+      const publication = await manager.getRepository(PublicationEntity).findOneByOrFail({ id });
+      return { publication, attempt };
+    });
+  }
+
+  /** Persists an intermediate platform id (Instagram container) while the attempt still owns the row. */
+  async saveCheckpoint(id: string, attempt: number, checkpoint: string): Promise<boolean> {
+    const [, count] = (await this.db.query(
+      `UPDATE publication SET checkpoint = $3, updated_at = now() WHERE id = $1 AND status = 'publishing' AND attempts = $2`,
+      [id, attempt, checkpoint],
+    )) as [unknown, number];
+    return count > 0;
+  }
+
+  /**
+   * Closes an attempt: the publication's new state, the attempt row and any follow-up jobs, in one transaction.
+   * Returns false if the attempt no longer owned the publication (e.g. its lease was taken over).
+   */
+  async finishAttempt(id: string, attempt: number, result: AttemptResult, followUps: readonly OutboxRow[], now: Date): Promise<boolean> {
+    return this.db.transaction(async (manager) => {
+      const [, count] = (await manager.query(
+        `UPDATE publication
+            SET status = $3, external_id = COALESCE($4, external_id), external_url = COALESCE($5, external_url),
+                last_error = $6, next_attempt_at = $7, lease_expires_at = NULL,
+                published_at = CASE WHEN $3 = 'published' THEN $8::timestamptz ELSE published_at END, updated_at = now()
+          WHERE id = $1 AND status = 'publishing' AND attempts = $2`,
+        [id, attempt, result.status, result.externalId ?? null, result.externalUrl ?? null, result.error ?? null, result.nextAttemptAt ?? null, now],
+      )) as [unknown, number];
+      if (count === 0) return false;
+      await manager.query(
+        `UPDATE publish_attempt SET outcome = $3, finished_at = $4, http_status = $5, error = $6 WHERE publication_id = $1 AND attempt_number = $2`,
+        [id, attempt, result.attemptOutcome, now, result.httpStatus ?? null, result.error ?? null],
+      );
+      await this.outbox.append(manager, followUps);
+      return true;
+    });
+  }
+
+  async list(filter: PublicationListFilter, limit: number, offset: number): Promise<{ items: PublicationView[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown): void => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.status) add('p.status = ?', filter.status);
+    if (filter.platform) add('p.platform = ?', filter.platform);
+    if (filter.featureId) add('p.feature_id = ?', filter.featureId);
+    if (filter.from) add('p.scheduled_at >= ?', filter.from);
+    if (filter.to) add('p.scheduled_at < ?', filter.to);
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const [{ total }] = (await this.db.query(`SELECT count(*)::int AS total FROM publication p ${clause}`, params)) as Array<{ total: number }>;
+    const rows = (await this.db.query(
+      `SELECT p.id, f.rubric, f.iso_week AS "isoWeek", b.id AS "businessId", b.name AS "businessName"
+         FROM publication p JOIN feature f ON f.id = p.feature_id JOIN business b ON b.id = f.business_id
+         ${clause} ORDER BY p.scheduled_at, p.platform LIMIT ${Number(limit)} OFFSET ${Number(offset)}`,
+      params,
+    )) as Array<{ id: string; rubric: string; isoWeek: string; businessId: string; businessName: string }>;
+    const entities = rows.length > 0 ? await this.db.getRepository(PublicationEntity).findBy(rows.map((r) => ({ id: r.id }))) : [];
+    const byId = new Map(entities.map((e) => [e.id, e]));
+    return { items: rows.map((r) => ({ ...byId.get(r.id)!, rubric: r.rubric, isoWeek: r.isoWeek, businessId: r.businessId, businessName: r.businessName })), total };
+  }
+}

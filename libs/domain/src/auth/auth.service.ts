@@ -1,0 +1,51 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import argon2 from 'argon2';
+import { UserRepository, type UserEntity } from '@app/database';
+import { DomainError } from '../domain.errors.js';
+
+const BOOTSTRAP_ADMIN_EMAIL = 'admin@localhost';
+/** Verifying against this keeps failed logins for unknown emails as slow as for known ones. */
+const DUMMY_HASH = argon2.hash('timing-equaliser');
+
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
+  constructor(private readonly users: UserRepository) {}
+
+  /** The same error for an unknown email and a wrong password, so logins don't reveal who is registered. */
+  async verifyLogin(email: string, password: string): Promise<UserEntity> {
+    const user = await this.users.findByEmail(email);
+    const valid = await argon2.verify(user?.passwordHash ?? (await DUMMY_HASH), password).catch(() => false);
+    if (!user || !valid || !user.active) throw new DomainError('unauthenticated', 'invalid_credentials', 'Email or password is wrong');
+    return user;
+  }
+
+  async registerOwner(email: string, password: string): Promise<UserEntity> {
+    const created = await this.users.create({ email, passwordHash: await argon2.hash(password), role: 'owner' });
+    if (!created) {
+      throw new DomainError('conflict', 'email_taken', 'An account with this email already exists', [{ field: 'email', messages: ['email is already registered'] }]);
+    }
+    return created;
+  }
+
+  async createUser(email: string, password: string, role: UserEntity['role']): Promise<UserEntity | null> {
+    return this.users.create({ email, passwordHash: await argon2.hash(password), role });
+  }
+
+  findUser(id: string): Promise<UserEntity | null> {
+    return this.users.findById(id);
+  }
+
+  /**
+   * On an empty user table, creates an admin with a random one-time password and returns it (to be printed once).
+   * Replicas starting together are safe: only the one whose INSERT wins gets a password back.
+   */
+  async ensureAdmin(): Promise<{ email: string; password: string } | null> {
+    if ((await this.users.countByRole('admin')) > 0) return null;
+    const password = randomBytes(18).toString('base64url');
+    const created = await this.users.create({ email: BOOTSTRAP_ADMIN_EMAIL, passwordHash: await argon2.hash(password), role: 'admin', mustChangePassword: true });
+    return created ? { email: BOOTSTRAP_ADMIN_EMAIL, password } : null;
+  }
+}

@@ -1,0 +1,121 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock, PLATFORMS, type Platform, type RubricCode, type RubricDefinition } from '@app/config';
+import { BusinessRepository, type FeatureEntity, FeatureRepository, type NewPublication, type OutboxRow, PlatformAccountRepository } from '@app/database';
+import { publishJob, type QueuedJob } from '@app/queue';
+import type { Actor } from '../actor.js';
+import { composeCaption } from '../captions/caption-composer.js';
+import { DomainError, notFound } from '../domain.errors.js';
+import { pickNext } from '../rotation/rotation-policy.js';
+import { addWeeks, isoWeekOf, isValidIsoWeek, slotInstant, weekStart } from '../time/iso-week.js';
+
+export const RUBRIC_DEFINITIONS = Symbol('RUBRIC_DEFINITIONS');
+
+export function toOutboxRow(job: QueuedJob): OutboxRow {
+  return { queue: job.queue, jobName: job.name, jobId: job.jobId, payload: { ...job.payload }, runAt: job.runAt };
+}
+
+/** Plans rubric x week features with the rotation and turns confirmed ones into scheduled publications. */
+@Injectable()
+export class CalendarService {
+  constructor(
+    private readonly features: FeatureRepository,
+    private readonly businesses: BusinessRepository,
+    private readonly accounts: PlatformAccountRepository,
+    private readonly clock: Clock,
+    @Inject(RUBRIC_DEFINITIONS) private readonly rubrics: ReadonlyMap<RubricCode, RubricDefinition>,
+  ) {}
+
+  /** Plans the rubric's week (default: next week in WIB). Planning a week that is already planned returns it. */
+  async planWeek(rubric: RubricCode, week?: string): Promise<FeatureEntity> {
+    const isoWeek = week ?? addWeeks(isoWeekOf(this.clock.now()), 1);
+    if (!isValidIsoWeek(isoWeek)) throw invalidField('week', 'week must be an ISO week like 2026-W48');
+    const existing = await this.features.findByWeek(rubric, isoWeek);
+    if (existing) return existing;
+
+    const pick = pickNext(await this.businesses.rotationCandidates(rubric, isoWeek));
+    if (!pick) {
+      throw new DomainError('conflict', 'no_candidate', `No approved business with a photo is eligible for ${rubric} in ${isoWeek}`);
+    }
+    const created = await this.features.insertPlanned({
+      rubric,
+      isoWeek,
+      weekStart: weekStart(isoWeek),
+      businessId: pick.businessId,
+      chosenBy: 'rotation',
+      reason: pick.reason,
+    });
+    // A concurrent planner won the unique (rubric, week): theirs stands.
+    return created ?? (await this.features.findByWeek(rubric, isoWeek))!;
+  }
+
+  async get(id: string): Promise<FeatureEntity> {
+    const feature = await this.features.findById(id);
+    if (!feature) throw notFound('feature', id);
+    return feature;
+  }
+
+  /**
+   * Renders each platform's caption and creates one publication per platform at the rubric's slot
+   * (or at `publishAt`, a staff override), with their publish jobs in the outbox, in one transaction.
+   */
+  async confirm(actor: Actor | null, featureId: string, publishAt?: Date): Promise<FeatureEntity> {
+    const feature = await this.get(featureId);
+    if (feature.status !== 'planned') throw new DomainError('conflict', 'invalid_status', `Feature is ${feature.status}; only planned features can be confirmed`);
+    const business = await this.businesses.findById(feature.businessId);
+    if (!business?.primaryMediaId) throw new DomainError('conflict', 'photo_required', 'The featured business has no photo');
+    const rubric = this.rubrics.get(feature.rubric)!;
+    const now = this.clock.now();
+    if (publishAt && publishAt.getTime() <= now.getTime()) throw invalidField('publishAt', 'publishAt must be in the future');
+
+    const publications: NewPublication[] = [];
+    const missing: Platform[] = [];
+    for (const platform of PLATFORMS) {
+      const account = await this.accounts.findPublishingAccount(platform);
+      if (!account) {
+        missing.push(platform);
+        continue;
+      }
+      const scheduledAt = publishAt ?? slotInstant(feature.isoWeek, rubric.slots[platform]);
+      if (scheduledAt.getTime() <= now.getTime()) {
+        throw new DomainError('conflict', 'slot_in_past', `The ${platform} slot of ${feature.isoWeek} has passed; pass publishAt to publish later`);
+      }
+      const caption = composeCaption(rubric, platform, {
+        name: business.name,
+        description: business.description,
+        kecamatan: business.kecamatan,
+        kelurahan: business.kelurahan,
+        address: business.address,
+        phone: business.phone,
+        handles: { instagram: business.instagramHandle, x: business.xHandle, facebook: business.facebookHandle },
+      });
+      publications.push({
+        id: randomUUID(),
+        platform,
+        platformAccountId: account.id,
+        mediaAssetId: business.primaryMediaId,
+        caption: caption.text,
+        scheduledAt,
+        idempotencyKey: `${feature.id}:${platform}`,
+      });
+    }
+    if (missing.length > 0) {
+      throw new DomainError('conflict', 'platform_account_missing', `No active platform account for: ${missing.join(', ')}`);
+    }
+    const jobs = publications.map((p) => toOutboxRow(publishJob(p.platform, p.id, 1, 1, p.scheduledAt)));
+    const confirmed = await this.features.confirm(feature.id, publications, jobs, {
+      actorUserId: actor?.userId ?? null,
+      action: 'feature.confirmed',
+      entityType: 'feature',
+      entityId: feature.id,
+      before: { status: 'planned' },
+      after: { status: 'confirmed', scheduledAt: Object.fromEntries(publications.map((p) => [p.platform, p.scheduledAt.toISOString()])) },
+    });
+    if (!confirmed) throw new DomainError('conflict', 'invalid_status', 'Feature was confirmed or cancelled by someone else');
+    return this.get(feature.id);
+  }
+}
+
+function invalidField(field: string, message: string): DomainError {
+  return new DomainError('invalid', 'validation_failed', 'Request has invalid fields', [{ field, messages: [message] }]);
+}

@@ -1,0 +1,37 @@
+import { Global, Module } from '@nestjs/common';
+import { Clock, loadRubrics, SystemClock } from '@app/config';
+import { PlatformsModule } from '@app/platforms';
+import { PlatformAccountService } from './accounts/platform-account.service.js';
+import { AuthService } from './auth/auth.service.js';
+import { CalendarService, RUBRIC_DEFINITIONS } from './calendar/calendar.service.js';
+import { DemoSeederService } from './demo/demo-seeder.service.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { OutboxRelayService } from './publishing/outbox-relay.service.js';
+import { PublishService } from './publishing/publish.service.js';
+import { BusinessService } from './registry/business.service.js';
+import { ReportService } from './reports/report.service.js';
+
+const SERVICES = [
+  AuthService,
+  BusinessService,
+  CalendarService,
+  DemoSeederService,
+  MetricsService,
+  OutboxRelayService,
+  PlatformAccountService,
+  PublishService,
+  ReportService,
+];
+
+/** Business logic shared by api and worker. Expects SettingsModule, DatabaseModule and QueueModule from the app. */
+@Global()
+@Module({
+  imports: [PlatformsModule],
+  providers: [
+    ...SERVICES,
+    { provide: Clock, useClass: SystemClock },
+    { provide: RUBRIC_DEFINITIONS, useFactory: () => loadRubrics() },
+  ],
+  exports: [...SERVICES, Clock],
+})
+export class DomainModule {}

@@ -1,0 +1,58 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '@app/config';
+import { MetricSnapshotRepository, PlatformAccountRepository, PublicationRepository } from '@app/database';
+import { PlatformAuthError, PlatformClientRegistry, PlatformRejectedError } from '@app/platforms';
+import type { JobPayloads } from '@app/queue';
+
+/** Collects one metric window of one publication. Idempotent: the snapshot is upserted per window. */
+@Injectable()
+export class MetricsService {
+  private readonly logger = new Logger(MetricsService.name);
+
+  constructor(
+    private readonly publications: PublicationRepository,
+    private readonly accounts: PlatformAccountRepository,
+    private readonly snapshots: MetricSnapshotRepository,
+    private readonly platforms: PlatformClientRegistry,
+    private readonly clock: Clock,
+  ) {}
+
+  async collect(job: JobPayloads['collect-metrics']): Promise<void> {
+    const publication = await this.publications.findById(job.publicationId);
+    if (!publication?.externalId || publication.status !== 'published') {
+      this.logger.warn({ publicationId: job.publicationId }, 'metrics skipped: publication is not published');
+      return;
+    }
+    const account = await this.accounts.findById(publication.platformAccountId);
+    if (!account) throw new Error(`platform account ${publication.platformAccountId} is gone`);
+    try {
+      const metrics = await this.platforms.get(publication.platform).fetchMetrics({
+        credentials: { accountExternalId: account.externalId, accessToken: await this.accounts.accessToken(account.id) },
+        externalId: publication.externalId,
+      });
+      await this.snapshots.upsert({
+        publicationId: publication.id,
+        window: job.window,
+        collectedAt: this.clock.now(),
+        reach: metrics.reach,
+        views: metrics.views,
+        likes: metrics.likes,
+        comments: metrics.comments,
+        shares: metrics.shares,
+        saves: metrics.saves,
+        engagement: metrics.engagement,
+        sources: { ...metrics.sources },
+        errors: { ...metrics.errors },
+        raw: metrics.raw,
+        apiVersion: metrics.apiVersion,
+      });
+    } catch (error) {
+      // Permanent: retrying cannot help, so the job ends here (a later issue records these for reports).
+      if (error instanceof PlatformAuthError || error instanceof PlatformRejectedError) {
+        this.logger.warn({ publicationId: publication.id, window: job.window, reason: error.reason }, 'metrics collection failed permanently');
+        return;
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock, InjectSettings, type Settings } from '@app/config';
+import {
+  type AttemptResult,
+  BusinessRepository,
+  FeatureRepository,
+  MediaStorage,
+  type OutboxRow,
+  PlatformAccountRepository,
+  type PublicationEntity,
+  PublicationRepository,
+} from '@app/database';
+import { PlatformClientRegistry, PlatformError, PlatformRateLimitError } from '@app/platforms';
+import { collectMetricsJob, type JobPayloads, publishJob } from '@app/queue';
+import { toOutboxRow } from '../calendar/calendar.service.js';
+import { mediaUrl } from '../media-url.js';
+
+/** An attempt lost its claim while it was running (its lease was taken over): stop without writing. */
+class LostClaimError extends Error {}
+
+/**
+ * Publishes one publication once. Postgres is the authority: the claim (conditional UPDATE + attempt row) is
+ * committed before the platform is called, and every outcome is a conditional UPDATE of that same attempt.
+ */
+@Injectable()
+export class PublishService {
+  private readonly logger = new Logger(PublishService.name);
+
+  constructor(
+    private readonly publications: PublicationRepository,
+    private readonly features: FeatureRepository,
+    private readonly accounts: PlatformAccountRepository,
+    private readonly businesses: BusinessRepository,
+    private readonly storage: MediaStorage,
+    private readonly platforms: PlatformClientRegistry,
+    private readonly clock: Clock,
+    @InjectSettings() private readonly settings: Settings,
+  ) {}
+
+  async publish(job: JobPayloads['publish']): Promise<void> {
+    const claim = await this.publications.claim(job.publicationId, job.publicationVersion, this.clock.now(), this.settings.publishing.leaseSeconds);
+    if (!claim) {
+      this.logger.log({ publicationId: job.publicationId, version: job.publicationVersion }, 'publish job skipped: not claimable (done, owned elsewhere or stale)');
+      return;
+    }
+    const { publication, attempt } = claim;
+    const log = { publicationId: publication.id, platform: publication.platform, attempt };
+    this.logger.log(log, 'publishing');
+
+    let result: AttemptResult;
+    let followUps: OutboxRow[] = [];
+    try {
+      const account = await this.accounts.findById(publication.platformAccountId);
+      if (!account || account.status !== 'active') {
+        result = { status: 'failed', attemptOutcome: 'failed', error: `Akun ${publication.platform} perlu dihubungkan ulang sebelum bisa memposting.` };
+      } else {
+        const posted = await this.callPlatform(publication, attempt, account.externalId, await this.accounts.accessToken(account.id));
+        result = { status: 'published', attemptOutcome: 'published', externalId: posted.externalId, externalUrl: posted.url };
+        followUps = this.metricJobs(publication.id);
+      }
+    } catch (error) {
+      if (error instanceof LostClaimError) {
+        this.logger.warn(log, 'attempt lost its claim; leaving the publication to its new owner');
+        return;
+      }
+      ({ result, followUps } = await this.onFailure(publication, attempt, error));
+    }
+
+    const finished = await this.publications.finishAttempt(publication.id, attempt, result, followUps, this.clock.now());
+    if (!finished) this.logger.warn(log, 'attempt outcome not recorded: the claim was taken over');
+    else this.logger.log({ ...log, status: result.status, error: result.error }, 'publish attempt finished');
+    await this.features.refreshStatus(publication.featureId);
+  }
+
+  private async callPlatform(publication: PublicationEntity, attempt: number, accountExternalId: string, accessToken: string) {
+    const media = await this.businesses.findMedia(publication.mediaAssetId);
+    const rendition = media?.renditions.find((r) => r.kind === 'feed');
+    if (!rendition) throw new Error(`media ${publication.mediaAssetId} has no feed rendition`);
+    return this.platforms.get(publication.platform).publish({
+      credentials: { accountExternalId, accessToken },
+      caption: publication.caption,
+      image: { url: mediaUrl(this.settings, rendition.storageKey), read: () => this.storage.read(rendition.storageKey) },
+      checkpoint: publication.checkpoint,
+      onCheckpoint: async (checkpoint) => {
+        if (!(await this.publications.saveCheckpoint(publication.id, attempt, checkpoint))) throw new LostClaimError();
+      },
+    });
+  }
+
+  private async onFailure(publication: PublicationEntity, attempt: number, error: unknown): Promise<{ result: AttemptResult; followUps: OutboxRow[] }> {
+    const now = this.clock.now();
+    if (!(error instanceof PlatformError)) {
+      // Not classified by a client: we cannot tell whether the platform received it, so never re-post blindly.
+      this.logger.error({ publicationId: publication.id, err: error }, 'unexpected publish failure');
+      return { result: { status: 'unknown', attemptOutcome: 'unknown', error: `Hasil tidak diketahui: ${(error as Error).message}` }, followUps: [] };
+    }
+    const reason = `${error.reason}`;
+    const httpStatus = error.details.httpStatus;
+    switch (error.kind) {
+      case 'auth':
+        await this.accounts.markNeedsReconnect(publication.platformAccountId, reason);
+        return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Akses akun ditolak platform, hubungkan ulang akun: ${reason}` }, followUps: [] };
+      case 'rejected':
+        return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Ditolak platform: ${reason}` }, followUps: [] };
+      case 'outcome_unknown':
+        return { result: { status: 'unknown', attemptOutcome: 'unknown', httpStatus, error: `Hasil tidak diketahui (perlu dicek di platform): ${reason}` }, followUps: [] };
+      case 'rate_limited':
+      case 'transient': {
+        if (error.kind === 'transient' && attempt >= this.settings.publishing.maxAttempts) {
+          return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Gagal setelah ${attempt} percobaan: ${reason}` }, followUps: [] };
+        }
+        const delayMs = error instanceof PlatformRateLimitError ? error.retryAfterMs : this.settings.publishing.retryBaseDelayMs * 2 ** (attempt - 1);
+        const nextAttemptAt = new Date(now.getTime() + delayMs);
+        const retry = publishJob(publication.platform, publication.id, publication.version, attempt + 1, nextAttemptAt);
+        return {
+          result: { status: 'retry_wait', attemptOutcome: error.kind === 'rate_limited' ? 'rate_limited' : 'retry', httpStatus, nextAttemptAt, error: `Akan dicoba lagi: ${reason}` },
+          followUps: [toOutboxRow(retry)],
+        };
+      }
+      default:
+        throw new Error(`Unhandled platform error kind ${String(error.kind)}`);
+    }
+  }
+
+  private metricJobs(publicationId: string): OutboxRow[] {
+    const now = this.clock.now().getTime();
+    return this.settings.publishing.metricWindows.map((w) => toOutboxRow(collectMetricsJob(publicationId, w.label, new Date(now + w.ageSeconds * 1000))));
+  }
+}

@@ -1,0 +1,101 @@
+import type { Settings } from '@app/config';
+import type { MetricsRequest, PlatformClient, PostMetrics, PublishedPost, PublishRequest } from '../platform-client.js';
+import { PlatformOutcomeUnknownError, PlatformRejectedError } from '../platform.errors.js';
+import { isRecord } from '../network-failure.mapper.js';
+import { GraphHttpClient, graphPath, readGraphId } from '../meta/graph-http.client.js';
+import { collectMetrics, readInsightValue } from '../meta/graph-insights.mapper.js';
+
+/** Unique viewers ("reach"); the older name is still tried when Meta rejects the new one as an invalid metric. */
+export const FACEBOOK_REACH_METRIC = 'post_total_media_view_unique';
+export const FACEBOOK_LEGACY_REACH_METRIC = 'post_impressions_unique';
+export const FACEBOOK_VIEWS_METRIC = 'post_media_view';
+const ENGAGEMENT_FIELDS = 'reactions.summary(true),comments.summary(true),shares';
+
+/** Facebook Page publishing with a Page access token: one photo post per publication. */
+export class FacebookClient implements PlatformClient {
+  readonly platform = 'facebook' as const;
+  private readonly graph: GraphHttpClient;
+
+  constructor(settings: Settings['platforms']) {
+    this.graph = new GraphHttpClient('facebook', settings.metaGraphBaseUrl, settings.requestTimeoutMs);
+  }
+
+  async publish(request: PublishRequest): Promise<PublishedPost> {
+    const { accountExternalId: pageId, accessToken: token } = request.credentials;
+    const body = await this.graph.post(graphPath(pageId, 'photos'), { url: request.image.url, caption: request.caption }, token);
+    const photoId = readGraphId(body);
+    if (photoId === null) throw new PlatformOutcomeUnknownError('facebook', 'The photo upload answered without an id');
+    // The page post id (`{page-id}_{post-id}`) is what insights and the public URL use.
+    const postId = isRecord(body) && typeof body.post_id === 'string' ? body.post_id : `${pageId}_${photoId}`;
+    return { externalId: postId, url: `https://www.facebook.com/${postId}` };
+  }
+
+  async fetchMetrics(request: MetricsRequest): Promise<PostMetrics> {
+    const { externalId: postId } = request;
+    const token = request.credentials.accessToken;
+    let reachMetric = FACEBOOK_REACH_METRIC;
+    let fields: Promise<unknown> | undefined;
+    const engagementFields = (): Promise<unknown> => (fields ??= this.graph.get(graphPath(postId), { fields: ENGAGEMENT_FIELDS }, token));
+
+    const insight = async (metric: string): Promise<{ value: number | null; raw: unknown }> => {
+      const body = await this.graph.get(graphPath(postId, 'insights'), { metric }, token);
+      return { value: readInsightValue(body, metric), raw: body };
+    };
+    const collected = await collectMetrics([FACEBOOK_REACH_METRIC, FACEBOOK_VIEWS_METRIC, 'reactions', 'comments', 'shares'], async (name) => {
+      if (name === FACEBOOK_REACH_METRIC) {
+        try {
+          return await insight(name);
+        } catch (error) {
+          if (!isInvalidMetric(error)) throw error;
+          reachMetric = FACEBOOK_LEGACY_REACH_METRIC;
+          return insight(FACEBOOK_LEGACY_REACH_METRIC);
+        }
+      }
+      if (name === FACEBOOK_VIEWS_METRIC) return insight(name);
+      const body = await engagementFields();
+      return { value: readCount(body, name), raw: body };
+    });
+
+    const sources: Record<string, string> = {};
+    const pick = (field: string, name: string, source: string): number | null => {
+      const value = collected.values.get(name) ?? null;
+      if (value !== null) sources[field] = source;
+      return value;
+    };
+    const reach = pick('reach', FACEBOOK_REACH_METRIC, reachMetric);
+    const views = pick('views', FACEBOOK_VIEWS_METRIC, FACEBOOK_VIEWS_METRIC);
+    const likes = pick('likes', 'reactions', 'reactions.summary.total_count') ?? 0;
+    const comments = pick('comments', 'comments', 'comments.summary.total_count') ?? 0;
+    const shares = pick('shares', 'shares', 'shares.count') ?? 0;
+    sources.engagement = 'reactions+comments+shares';
+    return {
+      reach,
+      views,
+      likes,
+      comments,
+      shares,
+      saves: 0, // Facebook has no saves metric for posts.
+      engagement: likes + comments + shares,
+      sources,
+      errors: collected.errors,
+      raw: collected.raw,
+      apiVersion: this.graph.apiVersion,
+    };
+  }
+}
+
+function isInvalidMetric(error: unknown): boolean {
+  return error instanceof PlatformRejectedError && /^100(\/|$)/.test(error.details.platformCode ?? '');
+}
+
+/** `reactions.summary.total_count`, `comments.summary.total_count`, `shares.count` (absent when nobody shared). */
+function readCount(body: unknown, edge: string): number | null {
+  if (!isRecord(body)) return null;
+  const node = body[edge];
+  if (edge === 'shares') {
+    if (node === undefined) return 0;
+    return isRecord(node) && typeof node.count === 'number' ? node.count : null;
+  }
+  const total = isRecord(node) && isRecord(node.summary) ? node.summary.total_count : undefined;
+  return typeof total === 'number' ? total : null;
+}

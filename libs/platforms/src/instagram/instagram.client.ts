@@ -1,0 +1,142 @@
+import type { Settings } from '@app/config';
+import type { MetricsRequest, PlatformClient, PostMetrics, PublishedPost, PublishRequest } from '../platform-client.js';
+import {
+  PlatformError,
+  PlatformOutcomeUnknownError,
+  PlatformRateLimitError,
+  PlatformRejectedError,
+  PlatformTransientError,
+} from '../platform.errors.js';
+import { isRecord, sleep } from '../network-failure.mapper.js';
+import { GraphHttpClient, graphPath, readGraphId } from '../meta/graph-http.client.js';
+import { QUOTA_RETRY_MS } from '../meta/graph-error.mapper.js';
+import { collectMetrics, readInsightValue } from '../meta/graph-insights.mapper.js';
+import { normaliseInstagramMetrics } from './instagram-metrics.mapper.js';
+
+/** Feed-image metrics, each requested on its own (platform-apis.md §3.1); `impressions` is retired. */
+export const INSTAGRAM_METRICS = ['reach', 'views', 'likes', 'comments', 'saved', 'shares', 'total_interactions'] as const;
+
+type ContainerStatus = 'IN_PROGRESS' | 'FINISHED' | 'PUBLISHED' | 'ERROR' | 'EXPIRED' | 'UNKNOWN';
+
+/** Instagram API with Facebook Login: container → wait until FINISHED → quota check → media_publish. */
+export class InstagramClient implements PlatformClient {
+  readonly platform = 'instagram' as const;
+  private readonly graph: GraphHttpClient;
+
+  constructor(private readonly settings: Settings['platforms']) {
+    this.graph = new GraphHttpClient('instagram', settings.metaGraphBaseUrl, settings.requestTimeoutMs);
+  }
+
+  async publish(request: PublishRequest): Promise<PublishedPost> {
+    const { accountExternalId: userId, accessToken: token } = request.credentials;
+    const containerId = await this.finishedContainer(request);
+    await this.assertQuotaLeft(userId, token);
+    const body = await this.graph.post(graphPath(userId, 'media_publish'), { creation_id: containerId }, token);
+    const mediaId = readGraphId(body);
+    if (mediaId === null) {
+      throw new PlatformOutcomeUnknownError('instagram', `media_publish answered without a media id for container ${containerId}`);
+    }
+    return { externalId: mediaId, url: await this.permalink(mediaId, token) };
+  }
+
+  async fetchMetrics(request: MetricsRequest): Promise<PostMetrics> {
+    const token = request.credentials.accessToken;
+    const collected = await collectMetrics(INSTAGRAM_METRICS, async (metric) => {
+      const body = await this.graph.get(graphPath(request.externalId, 'insights'), { metric }, token);
+      return { value: readInsightValue(body, metric), raw: body };
+    });
+    return normaliseInstagramMetrics(collected, this.graph.apiVersion);
+  }
+
+  /** The checkpoint container when it can still be published, otherwise a new one (persisted before anything else). */
+  private async finishedContainer(request: PublishRequest): Promise<string> {
+    const { accountExternalId: userId, accessToken: token } = request.credentials;
+    if (request.checkpoint !== null) {
+      const status = await this.checkpointStatus(request.checkpoint, token);
+      if (status === 'FINISHED') return request.checkpoint;
+      if (status === 'PUBLISHED') {
+        throw new PlatformOutcomeUnknownError(
+          'instagram',
+          `Container ${request.checkpoint} is already published by an earlier attempt; find the media before retrying`,
+        );
+      }
+      if (status === 'IN_PROGRESS' || status === 'UNKNOWN') {
+        await this.waitUntilFinished(request.checkpoint, token);
+        return request.checkpoint;
+      }
+      // EXPIRED, ERROR or gone: nothing was published from it, a new container is safe.
+    }
+    const body = await this.graph.post(graphPath(userId, 'media'), { image_url: request.image.url, caption: request.caption }, token);
+    const containerId = readGraphId(body);
+    if (containerId === null) throw new PlatformTransientError('instagram', 'Container creation answered without an id');
+    // Persisted before polling or publishing, so a crash from here on resumes instead of creating a second post.
+    // A failure to persist is the caller's own error and propagates as is.
+    await request.onCheckpoint(containerId);
+    await this.waitUntilFinished(containerId, token);
+    return containerId;
+  }
+
+  private async checkpointStatus(containerId: string, token: string): Promise<ContainerStatus | 'GONE'> {
+    try {
+      return (await this.containerStatus(containerId, token)).code;
+    } catch (error) {
+      // Graph answers 100/33 for a container that no longer exists: it cannot have been published either.
+      if (error instanceof PlatformRejectedError) return 'GONE';
+      throw error;
+    }
+  }
+
+  private async waitUntilFinished(containerId: string, token: string): Promise<void> {
+    const { instagramContainerMaxPolls: maxPolls, instagramContainerPollMs: pollMs } = this.settings;
+    for (let poll = 1; poll <= maxPolls; poll++) {
+      const status = await this.containerStatus(containerId, token);
+      switch (status.code) {
+        case 'FINISHED':
+          return;
+        case 'ERROR':
+          throw new PlatformRejectedError('instagram', status.text ?? 'Instagram could not process the media', {
+            platformCode: /error code (\d+)/i.exec(status.text ?? '')?.[1],
+          });
+        case 'EXPIRED':
+          // The next attempt sees EXPIRED on the checkpoint and creates a fresh container.
+          throw new PlatformTransientError('instagram', `Container ${containerId} expired before it was published`);
+        case 'PUBLISHED':
+          throw new PlatformOutcomeUnknownError('instagram', `Container ${containerId} was published by someone else meanwhile`);
+        default:
+          if (poll < maxPolls) await sleep(pollMs);
+      }
+    }
+    throw new PlatformTransientError('instagram', `Container ${containerId} still processing after ${maxPolls} checks`);
+  }
+
+  private async containerStatus(containerId: string, token: string): Promise<{ code: ContainerStatus; text?: string }> {
+    const body = await this.graph.get(graphPath(containerId), { fields: 'status_code,status' }, token);
+    const code = isRecord(body) ? body.status_code : undefined;
+    const text = isRecord(body) && typeof body.status === 'string' ? body.status : undefined;
+    const known: readonly string[] = ['IN_PROGRESS', 'FINISHED', 'PUBLISHED', 'ERROR', 'EXPIRED'];
+    return { code: typeof code === 'string' && known.includes(code) ? (code as ContainerStatus) : 'UNKNOWN', text };
+  }
+
+  /** Instagram's 24 h publishing quota; media_publish over it would fail anyway, after the container was spent. */
+  private async assertQuotaLeft(userId: string, token: string): Promise<void> {
+    const body = await this.graph.get(graphPath(userId, 'content_publishing_limit'), { fields: 'quota_usage,config' }, token);
+    const entry: unknown = isRecord(body) && Array.isArray(body.data) ? body.data[0] : undefined;
+    if (!isRecord(entry) || !isRecord(entry.config)) return;
+    const usage = entry.quota_usage;
+    const total = entry.config.quota_total;
+    if (typeof usage === 'number' && typeof total === 'number' && usage >= total) {
+      throw new PlatformRateLimitError('instagram', `Publishing quota used up (${usage} of ${total} in 24 hours)`, QUOTA_RETRY_MS);
+    }
+  }
+
+  /** The post is live by now: a failed permalink lookup must not turn success into a retry. */
+  private async permalink(mediaId: string, token: string): Promise<string> {
+    try {
+      const body = await this.graph.get(graphPath(mediaId), { fields: 'permalink' }, token);
+      return isRecord(body) && typeof body.permalink === 'string' ? body.permalink : '';
+    } catch (error) {
+      if (error instanceof PlatformError) return '';
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  PlatformAuthError,
+  PlatformOutcomeUnknownError,
+  PlatformRateLimitError,
+  PlatformRejectedError,
+  PlatformTransientError,
+} from '../platform.errors.js';
+import { classifyGraphFailure, DEFAULT_THROTTLE_RETRY_MS, QUOTA_RETRY_MS } from './graph-error.mapper.js';
+
+function graphError(code: number, extra: Record<string, unknown> = {}, httpStatus = 400) {
+  return { httpStatus, body: { error: { message: `(#${code}) message`, type: 'OAuthException', code, fbtrace_id: 'A1', ...extra } } };
+}
+
+describe('classifyGraphFailure', () => {
+  it.each([190, 102, 10, 200, 299])('treats code %i as an auth problem', (code) => {
+    const error = classifyGraphFailure('instagram', graphError(code), 'write');
+    expect(error).toBeInstanceOf(PlatformAuthError);
+    expect(error.details.platformCode).toBe(String(code));
+  });
+
+  it('keeps the token-expired subcode in platformCode', () => {
+    const error = classifyGraphFailure('facebook', graphError(190, { error_subcode: 463 }), 'read');
+    expect(error).toBeInstanceOf(PlatformAuthError);
+    expect(error.details).toEqual({ httpStatus: 400, platformCode: '190/463' });
+  });
+
+  it.each([4, 17, 32, 613, 80001, 80002])('treats code %i as a rate limit with a default wait', (code) => {
+    const error = classifyGraphFailure('facebook', graphError(code), 'write');
+    expect(error).toBeInstanceOf(PlatformRateLimitError);
+    expect((error as PlatformRateLimitError).retryAfterMs).toBe(DEFAULT_THROTTLE_RETRY_MS);
+  });
+
+  it('waits as long as X-Business-Use-Case-Usage says', () => {
+    const usage = JSON.stringify({ '123': [{ type: 'instagram', call_count: 100, estimated_time_to_regain_access: 7 }] });
+    const error = classifyGraphFailure('instagram', { ...graphError(80002), headers: { 'x-business-use-case-usage': usage } }, 'read');
+    expect((error as PlatformRateLimitError).retryAfterMs).toBe(7 * 60_000);
+  });
+
+  it('treats the Instagram publishing quota (9/2207042) as a rate limit of about an hour', () => {
+    const error = classifyGraphFailure('instagram', graphError(9, { error_subcode: 2207042 }), 'write');
+    expect(error).toBeInstanceOf(PlatformRateLimitError);
+    expect((error as PlatformRateLimitError).retryAfterMs).toBe(QUOTA_RETRY_MS);
+    expect(error.details.platformCode).toBe('9/2207042');
+  });
+
+  it.each([
+    [1, undefined],
+    [2, undefined],
+    [9007, 2207027],
+  ])('treats code %i as transient', (code, subcode) => {
+    const error = classifyGraphFailure('instagram', graphError(code, subcode ? { error_subcode: subcode } : {}), 'write');
+    expect(error).toBeInstanceOf(PlatformTransientError);
+  });
+
+  it('rejects other codes with the user-facing message when Meta gives one', () => {
+    const failure = graphError(36003, {
+      error_subcode: 2207009,
+      error_user_msg: 'The submitted image with aspect ratio (3/1) cannot be published.',
+    });
+    const error = classifyGraphFailure('instagram', failure, 'write');
+    expect(error).toBeInstanceOf(PlatformRejectedError);
+    expect(error.reason).toBe('The submitted image with aspect ratio (3/1) cannot be published.');
+    expect(error.details.platformCode).toBe('36003/2207009');
+  });
+
+  it('rejects a duplicate Facebook post (506) with the plain message', () => {
+    const error = classifyGraphFailure('facebook', graphError(506), 'write');
+    expect(error).toBeInstanceOf(PlatformRejectedError);
+    expect(error.reason).toBe('(#506) message');
+  });
+
+  it('does not mistake "not enough viewers" (code 10) for an auth problem', () => {
+    const failure = { httpStatus: 400, body: { error: { message: '(#10) Not enough viewers for the media to show insights', code: 10 } } };
+    expect(classifyGraphFailure('instagram', failure, 'read')).toBeInstanceOf(PlatformRejectedError);
+  });
+
+  it('treats a 5xx as outcome unknown on a write but transient on a read', () => {
+    const failure = graphError(2, {}, 503);
+    expect(classifyGraphFailure('facebook', failure, 'write')).toBeInstanceOf(PlatformOutcomeUnknownError);
+    expect(classifyGraphFailure('facebook', failure, 'read')).toBeInstanceOf(PlatformTransientError);
+    expect(classifyGraphFailure('facebook', { httpStatus: 502, body: '<html>' }, 'write')).toBeInstanceOf(PlatformOutcomeUnknownError);
+  });
+
+  it('treats a refused connection as transient even for a write: nothing was sent', () => {
+    expect(classifyGraphFailure('instagram', { networkCode: 'ECONNREFUSED' }, 'write')).toBeInstanceOf(PlatformTransientError);
+    expect(classifyGraphFailure('instagram', { networkCode: 'ENOTFOUND' }, 'write')).toBeInstanceOf(PlatformTransientError);
+  });
+
+  it.each(['ECONNABORTED', 'ETIMEDOUT', 'ECONNRESET', undefined])('treats %s after sending a write as outcome unknown', (networkCode) => {
+    expect(classifyGraphFailure('facebook', { networkCode }, 'write')).toBeInstanceOf(PlatformOutcomeUnknownError);
+    expect(classifyGraphFailure('facebook', { networkCode }, 'read')).toBeInstanceOf(PlatformTransientError);
+  });
+
+  it('sorts bare HTTP statuses without a Graph envelope', () => {
+    expect(classifyGraphFailure('facebook', { httpStatus: 401, body: '' }, 'read')).toBeInstanceOf(PlatformAuthError);
+    expect(classifyGraphFailure('facebook', { httpStatus: 429, body: '' }, 'read')).toBeInstanceOf(PlatformRateLimitError);
+    expect(classifyGraphFailure('facebook', { httpStatus: 404, body: 'Not Found' }, 'read')).toBeInstanceOf(PlatformRejectedError);
+  });
+});

@@ -1,0 +1,130 @@
+import type { Platform } from '@app/config';
+import {
+  PlatformAuthError,
+  type PlatformError,
+  PlatformOutcomeUnknownError,
+  PlatformRateLimitError,
+  PlatformRejectedError,
+  PlatformTransientError,
+} from '../platform.errors.js';
+import { isRecord, type PlatformOperation, requestNeverSent } from '../network-failure.mapper.js';
+
+/** A failed Graph call reduced to plain data, so the sorting below is testable without HTTP. */
+export interface GraphFailure {
+  /** Absent when no response arrived (socket error or timeout). */
+  readonly httpStatus?: number;
+  readonly body?: unknown;
+  /** Lower-case header names. */
+  readonly headers?: Readonly<Record<string, string | undefined>>;
+  /** Node/axios error code when no response arrived: ECONNREFUSED, ECONNABORTED (timeout), ECONNRESET... */
+  readonly networkCode?: string;
+}
+
+/** The `error` object of Graph's envelope (platform-apis.md §1.2). */
+export interface GraphErrorBody {
+  readonly message: string;
+  readonly code: number;
+  readonly subcode?: number;
+  readonly userMessage?: string;
+  readonly isTransient?: boolean;
+}
+
+const AUTH_CODES = new Set([102, 190]);
+const THROTTLE_CODES = new Set([4, 17, 32, 341, 613, 80001, 80002]);
+const TEMPORARY_CODES = new Set([-2, -1, 1, 2, 24]);
+/** 9007 (usually with subcode 2207027): the container is not ready for media_publish yet. */
+const NOT_READY_CODE = 9007;
+const QUOTA_CODE = 9;
+
+export const DEFAULT_THROTTLE_RETRY_MS = 15 * 60_000;
+/** Instagram's publishing quota is a rolling 24 h window; an hour is a reasonable time to look again. */
+export const QUOTA_RETRY_MS = 60 * 60_000;
+
+export function parseGraphError(body: unknown): GraphErrorBody | null {
+  if (!isRecord(body) || !isRecord(body.error)) return null;
+  const { message, code, error_subcode: subcode, error_user_msg: userMessage, is_transient: isTransient } = body.error;
+  if (typeof code !== 'number') return null;
+  return {
+    message: typeof message === 'string' ? message : `Graph error ${code}`,
+    code,
+    subcode: typeof subcode === 'number' ? subcode : undefined,
+    userMessage: typeof userMessage === 'string' && userMessage !== '' ? userMessage : undefined,
+    isTransient: typeof isTransient === 'boolean' ? isTransient : undefined,
+  };
+}
+
+/** The one place that sorts Instagram and Facebook failures into the five PlatformError classes. */
+export function classifyGraphFailure(platform: Platform, failure: GraphFailure, operation: PlatformOperation): PlatformError {
+  const status = failure.httpStatus;
+  if (status === undefined) {
+    if (requestNeverSent(failure.networkCode)) {
+      return new PlatformTransientError(platform, `Could not reach the Graph API (${failure.networkCode})`);
+    }
+    const what = failure.networkCode ?? 'connection lost';
+    return operation === 'write'
+      ? new PlatformOutcomeUnknownError(platform, `No response to a write (${what}); it may have been applied`)
+      : new PlatformTransientError(platform, `No response from the Graph API (${what})`);
+  }
+
+  const error = parseGraphError(failure.body);
+  const details = { httpStatus: status, platformCode: error ? codeLabel(error) : undefined };
+  // A 5xx after a write was sent says nothing about whether it was applied.
+  if (status >= 500) {
+    const reason = error?.message ?? `HTTP ${status}`;
+    return operation === 'write'
+      ? new PlatformOutcomeUnknownError(platform, `Server error after a write: ${reason}`, details)
+      : new PlatformTransientError(platform, `Server error: ${reason}`, details);
+  }
+  if (error === null) return classifyBareStatus(platform, status, failure);
+
+  const reason = error.userMessage ?? error.message;
+  const { code } = error;
+  if (code === 10 && /not enough viewers/i.test(error.message)) {
+    // Instagram reuses the permission code for "too few viewers to show insights": not an auth problem.
+    return new PlatformRejectedError(platform, reason, details);
+  }
+  if (AUTH_CODES.has(code) || code === 10 || (code >= 200 && code <= 299)) {
+    return new PlatformAuthError(platform, reason, details);
+  }
+  if (code === QUOTA_CODE) {
+    return new PlatformRateLimitError(platform, reason, QUOTA_RETRY_MS, details);
+  }
+  if (THROTTLE_CODES.has(code)) {
+    return new PlatformRateLimitError(platform, reason, retryAfterFromUsage(failure.headers) ?? DEFAULT_THROTTLE_RETRY_MS, details);
+  }
+  if (TEMPORARY_CODES.has(code) || code === NOT_READY_CODE || error.isTransient === true) {
+    return new PlatformTransientError(platform, reason, details);
+  }
+  return new PlatformRejectedError(platform, reason, details);
+}
+
+function classifyBareStatus(platform: Platform, status: number, failure: GraphFailure): PlatformError {
+  const details = { httpStatus: status };
+  if (status === 401 || status === 403) return new PlatformAuthError(platform, `HTTP ${status} without a Graph error`, details);
+  if (status === 429) {
+    return new PlatformRateLimitError(platform, 'HTTP 429', retryAfterFromUsage(failure.headers) ?? DEFAULT_THROTTLE_RETRY_MS, details);
+  }
+  return new PlatformRejectedError(platform, `HTTP ${status} without a Graph error`, details);
+}
+
+/** `"190"` or `"9/2207042"`: the stable identifier callers may match on (e.g. 506 duplicate post). */
+export function codeLabel(error: GraphErrorBody): string {
+  return error.subcode === undefined ? String(error.code) : `${error.code}/${error.subcode}`;
+}
+
+/** Longest `estimated_time_to_regain_access` (minutes) in X-Business-Use-Case-Usage, if Meta sent one. */
+export function retryAfterFromUsage(headers: GraphFailure['headers']): number | undefined {
+  const raw = headers?.['x-business-use-case-usage'];
+  if (raw === undefined) return undefined;
+  try {
+    const usage: unknown = JSON.parse(raw);
+    if (!isRecord(usage)) return undefined;
+    const minutes = Object.values(usage)
+      .flatMap((entries) => (Array.isArray(entries) ? entries : []))
+      .map((entry: unknown) => (isRecord(entry) ? entry.estimated_time_to_regain_access : undefined))
+      .filter((m): m is number => typeof m === 'number' && m > 0);
+    return minutes.length > 0 ? Math.max(...minutes) * 60_000 : undefined;
+  } catch {
+    return undefined;
+  }
+}

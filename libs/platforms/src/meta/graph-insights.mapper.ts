@@ -1,0 +1,53 @@
+import { PlatformAuthError, PlatformError, PlatformRateLimitError } from '../platform.errors.js';
+import { isRecord } from '../network-failure.mapper.js';
+
+/**
+ * The value of `metric` in an insights response (`values[0].value`, or `total_value.value` for account-style
+ * answers). null when Meta has no data yet: it answers with an empty `data` array rather than 0.
+ */
+export function readInsightValue(body: unknown, metric: string): number | null {
+  if (!isRecord(body) || !Array.isArray(body.data)) return null;
+  const entry: unknown = body.data.find((item: unknown) => isRecord(item) && item.name === metric);
+  if (!isRecord(entry)) return null;
+  const first: unknown = Array.isArray(entry.values) ? entry.values[0] : entry.total_value;
+  const value = isRecord(first) ? first.value : undefined;
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+export interface CollectedMetrics {
+  /** Metric name → value; null when the platform has no data yet. Failed metrics are absent. */
+  readonly values: ReadonlyMap<string, number | null>;
+  readonly errors: Record<string, string>;
+  readonly raw: Record<string, unknown>;
+}
+
+/**
+ * Requests each metric on its own, because one retired or unsupported metric fails the whole request on Graph.
+ * Auth and rate-limit failures concern every metric, so they are thrown; if nothing at all could be read the first
+ * failure is thrown too, so the caller retries instead of storing an empty snapshot.
+ */
+export async function collectMetrics(
+  metrics: readonly string[],
+  fetchOne: (metric: string) => Promise<{ value: number | null; raw: unknown }>,
+): Promise<CollectedMetrics> {
+  const results = await Promise.allSettled(metrics.map(fetchOne));
+  const values = new Map<string, number | null>();
+  const errors: Record<string, string> = {};
+  const raw: Record<string, unknown> = {};
+  const failures: unknown[] = [];
+  results.forEach((result, i) => {
+    const metric = metrics[i];
+    if (result.status === 'fulfilled') {
+      values.set(metric, result.value.value);
+      raw[metric] = result.value.raw;
+      if (result.value.value === null) errors[metric] = 'no data yet';
+      return;
+    }
+    failures.push(result.reason);
+    errors[metric] = result.reason instanceof PlatformError ? result.reason.reason : String(result.reason);
+  });
+  const fatal = failures.find((f) => f instanceof PlatformAuthError || f instanceof PlatformRateLimitError);
+  if (fatal !== undefined) throw fatal;
+  if (values.size === 0 && failures.length > 0) throw failures[0];
+  return { values, errors, raw };
+}

@@ -1,0 +1,32 @@
+/**
+ * `write` = a call that may create something visible on the platform (container, post, tweet): when its outcome is
+ * unclear it must be reconciled, never repeated. `read` = anything safe to repeat (reads, media uploads).
+ */
+export type PlatformOperation = 'read' | 'write';
+
+/** Socket errors raised while connecting: no byte of the request reached the platform, so nothing can have happened. */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
+export function requestNeverSent(code: string | undefined): boolean {
+  return code !== undefined && NEVER_SENT_CODES.has(code);
+}
+
+/** The `code` of a Node socket error, also when it is wrapped (axios, AggregateError from dual-stack connects). */
+export function networkErrorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = Reflect.get(error, 'code');
+  if (typeof code === 'string' && code !== '') return code;
+  const cause = Reflect.get(error, 'cause');
+  if (cause !== undefined && cause !== error) return networkErrorCode(cause);
+  const errors = Reflect.get(error, 'errors');
+  if (Array.isArray(errors)) return errors.map(networkErrorCode).find((c) => c !== undefined);
+  return undefined;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

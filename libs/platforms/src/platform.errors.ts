@@ -1,0 +1,46 @@
+import type { Platform } from '@app/config';
+
+export type PlatformErrorKind = 'auth' | 'rate_limited' | 'rejected' | 'transient' | 'outcome_unknown';
+
+/** Base of every failure a PlatformClient reports. `reason` is the platform's own explanation, safe to show. */
+export abstract class PlatformError extends Error {
+  abstract readonly kind: PlatformErrorKind;
+
+  constructor(
+    readonly platform: Platform,
+    readonly reason: string,
+    readonly details: { readonly httpStatus?: number; readonly platformCode?: string } = {},
+  ) {
+    super(`${platform}: ${reason}`);
+    this.name = new.target.name;
+  }
+}
+
+/** Token expired, revoked or lacking permission: the account must be reconnected; retrying cannot help. */
+export class PlatformAuthError extends PlatformError {
+  readonly kind = 'auth';
+}
+
+/** Rate limit or quota: the request was not executed; try again after `retryAfterMs`. */
+export class PlatformRateLimitError extends PlatformError {
+  readonly kind = 'rate_limited';
+
+  constructor(platform: Platform, reason: string, readonly retryAfterMs: number, details: PlatformError['details'] = {}) {
+    super(platform, reason, details);
+  }
+}
+
+/** The platform refused the content or request for good (validation, policy, duplicate). */
+export class PlatformRejectedError extends PlatformError {
+  readonly kind = 'rejected';
+}
+
+/** Failed before the platform accepted anything (connection refused, 5xx on a read, not ready): safe to retry. */
+export class PlatformTransientError extends PlatformError {
+  readonly kind = 'transient';
+}
+
+/** The request may have been accepted (timeout, reset or 5xx after sending a write): reconcile, never re-post blindly. */
+export class PlatformOutcomeUnknownError extends PlatformError {
+  readonly kind = 'outcome_unknown';
+}

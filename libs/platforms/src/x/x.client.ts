@@ -1,0 +1,65 @@
+import type { Settings } from '@app/config';
+import http from 'node:http';
+import https from 'node:https';
+import { type IClientSettings, type ITwitterApiClientPlugin, TwitterApi, type TwitterApiv2 } from 'twitter-api-v2';
+import type { MetricsRequest, PlatformClient, PostMetrics, PublishedPost, PublishRequest } from '../platform-client.js';
+import { PlatformOutcomeUnknownError, PlatformRejectedError } from '../platform.errors.js';
+import type { PlatformOperation } from '../network-failure.mapper.js';
+import { classifyXFailure } from './x.errors.js';
+import { redirectPlugin, timeoutPlugin } from './x-request.plugins.js';
+import { normaliseXMetrics } from './x-metrics.mapper.js';
+
+/** X API v2 through twitter-api-v2 with an OAuth 2.0 user access token (Bearer). */
+export class XClient implements PlatformClient {
+  readonly platform = 'x' as const;
+  private readonly clientSettings: Partial<IClientSettings>;
+
+  constructor(settings: Settings['platforms']) {
+    const plugins: ITwitterApiClientPlugin[] = [timeoutPlugin(settings.requestTimeoutMs)];
+    if (settings.xApiBaseUrl === '') {
+      this.clientSettings = { plugins };
+      return;
+    }
+    const target = new URL(settings.xApiBaseUrl);
+    plugins.push(redirectPlugin(target));
+    // The library always calls https.request, which refuses an http: URL unless the agent speaks http.
+    const httpAgent = target.protocol === 'http:' ? new http.Agent({ keepAlive: true }) : new https.Agent({ keepAlive: true });
+    this.clientSettings = { plugins, httpAgent };
+  }
+
+  async publish(request: PublishRequest): Promise<PublishedPost> {
+    const api = this.api(request.credentials.accessToken);
+    const image = await request.image.read();
+    // An uploaded but unused media id is invisible and expires: the upload is safe to repeat.
+    const mediaId = await this.call('read', () => api.uploadMedia(image, { media_type: 'image/jpeg' }));
+    const result = await this.call('write', () => api.tweet({ text: request.caption, media: { media_ids: [mediaId] } }));
+    const id = result.data?.id;
+    if (typeof id !== 'string' || id === '') throw new PlatformOutcomeUnknownError('x', 'The post was accepted without an id');
+    return { externalId: id, url: `https://x.com/i/web/status/${id}` };
+  }
+
+  async fetchMetrics(request: MetricsRequest): Promise<PostMetrics> {
+    const api = this.api(request.credentials.accessToken);
+    const result = await this.call('read', () => api.tweets([request.externalId], { 'tweet.fields': ['public_metrics'] }));
+    const tweet = result.data?.find((t) => t.id === request.externalId);
+    if (tweet?.public_metrics === undefined) {
+      const problem = result.errors?.find((e) => e.resource_id === request.externalId) ?? result.errors?.[0];
+      throw new PlatformRejectedError('x', problem?.detail ?? `Post ${request.externalId} has no public metrics`, {
+        platformCode: problem?.type,
+      });
+    }
+    return normaliseXMetrics(tweet.public_metrics, result);
+  }
+
+  private api(accessToken: string): TwitterApiv2 {
+    return new TwitterApi(accessToken, this.clientSettings).v2;
+  }
+
+  private async call<T>(operation: PlatformOperation, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw classifyXFailure(error, operation);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import {
+  PlatformAuthError,
+  type PlatformError,
+  PlatformOutcomeUnknownError,
+  PlatformRateLimitError,
+  PlatformRejectedError,
+  PlatformTransientError,
+} from '../platform.errors.js';
+import { isRecord, networkErrorCode, type PlatformOperation, requestNeverSent } from '../network-failure.mapper.js';
+
+export const DEFAULT_X_RETRY_MS = 15 * 60_000;
+const DUPLICATE = /duplicate content/i;
+/** 403s that a new authorisation could fix (missing scope, app not attached to a project), unlike policy refusals. */
+const AUTH_LIKE_403 = /not permitted|unsupported-authentication|client-forbidden|oauth|scope/i;
+
+/**
+ * The one place that sorts twitter-api-v2 failures into PlatformErrors. It reads the errors structurally
+ * (`type`, `code`, `data`, `headers`) so it also accepts plain objects in tests.
+ */
+export function classifyXFailure(error: unknown, operation: PlatformOperation, nowMs: number = Date.now()): PlatformError {
+  const type = isRecord(error) ? error.type : undefined;
+  if (isRecord(error) && type === 'response' && typeof error.code === 'number') {
+    return classifyResponse(error.code, error.data, error.headers, operation, nowMs);
+  }
+  if (type === 'request') {
+    // twitter-api-v2's `requestError` getter is broken (platform-apis.md §9); the socket error sits in `_options.error`.
+    const options: unknown = isRecord(error) ? Reflect.get(error, '_options') : undefined;
+    const code = networkErrorCode(isRecord(options) ? options.error : undefined);
+    if (requestNeverSent(code)) return new PlatformTransientError('x', `Could not reach the X API (${code})`);
+    return ambiguous(operation, code ?? 'timeout or connection lost');
+  }
+  if (type === 'partial-response') return ambiguous(operation, 'response cut off');
+  const message = error instanceof Error ? error.message : String(error);
+  if (/media processing failed/i.test(message)) return new PlatformRejectedError('x', message);
+  return ambiguous(operation, message);
+}
+
+function classifyResponse(status: number, data: unknown, rawHeaders: unknown, operation: PlatformOperation, nowMs: number): PlatformError {
+  const reason = problemText(data) ?? `HTTP ${status}`;
+  const problemType = isRecord(data) && typeof data.type === 'string' ? data.type : undefined;
+  const details = { httpStatus: status, platformCode: problemType };
+  if (status === 401) return new PlatformAuthError('x', reason, details);
+  if (status === 429) return new PlatformRateLimitError('x', reason, retryAfterMs(headersOf(rawHeaders), nowMs), details);
+  if (status === 403) {
+    if (DUPLICATE.test(reason)) return new PlatformRejectedError('x', reason, { httpStatus: status, platformCode: 'duplicate-content' });
+    if (AUTH_LIKE_403.test(`${reason} ${problemType ?? ''}`)) return new PlatformAuthError('x', reason, details);
+    return new PlatformRejectedError('x', reason, details);
+  }
+  if (status >= 500) {
+    return operation === 'write'
+      ? new PlatformOutcomeUnknownError('x', `Server error after a write: ${reason}`, details)
+      : new PlatformTransientError('x', `Server error: ${reason}`, details);
+  }
+  return new PlatformRejectedError('x', reason, details);
+}
+
+function ambiguous(operation: PlatformOperation, what: string): PlatformError {
+  return operation === 'write'
+    ? new PlatformOutcomeUnknownError('x', `No usable response to a write (${what}); it may have been applied`)
+    : new PlatformTransientError('x', `No usable response from the X API (${what})`);
+}
+
+/** Problem JSON `detail`, else the first v2/v1 `errors[].message`, else `title`. */
+function problemText(data: unknown): string | undefined {
+  if (!isRecord(data)) return typeof data === 'string' && data !== '' ? data : undefined;
+  const first: unknown = Array.isArray(data.errors) ? data.errors[0] : undefined;
+  const firstMessage = isRecord(first) && typeof first.message === 'string' ? first.message : undefined;
+  const detail = typeof data.detail === 'string' ? data.detail : undefined;
+  // "One or more parameters to your request was invalid." says less than the parameter's own message.
+  const generic = detail !== undefined && /one or more parameters/i.test(detail);
+  const title = typeof data.title === 'string' ? data.title : undefined;
+  return (generic ? firstMessage ?? detail : detail ?? firstMessage) ?? title;
+}
+
+function headersOf(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isRecord(raw)) return out;
+  for (const [name, value] of Object.entries(raw)) {
+    const text = Array.isArray(value) ? value[0] : value;
+    if (typeof text === 'string') out[name.toLowerCase()] = text;
+  }
+  return out;
+}
+
+/** Until the exhausted window resets: the 15-minute one, or a 24-hour user/app window when that one is at 0. */
+export function retryAfterMs(headers: Readonly<Record<string, string>>, nowMs: number): number {
+  const resets = ['x-user-limit-24hour', 'x-app-limit-24hour']
+    .filter((prefix) => headers[`${prefix}-remaining`] === '0')
+    .map((prefix) => headers[`${prefix}-reset`]);
+  const candidates = (resets.length > 0 ? resets : [headers['x-rate-limit-reset']])
+    .map(Number)
+    .filter((seconds) => Number.isFinite(seconds) && seconds > 0);
+  if (candidates.length === 0) return DEFAULT_X_RETRY_MS;
+  return Math.max(1_000, Math.max(...candidates) * 1_000 - nowMs);
+}

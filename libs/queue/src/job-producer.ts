@@ -1,0 +1,50 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { QueueName, type QueuedJob } from './jobs.js';
+
+/** The single place that adds jobs to BullMQ. Callers go through the outbox; the relay calls this. */
+@Injectable()
+export class JobProducer {
+  private readonly queues: ReadonlyMap<QueueName, Queue>;
+
+  constructor(
+    @InjectQueue(QueueName.PublishInstagram) instagram: Queue,
+    @InjectQueue(QueueName.PublishFacebook) facebook: Queue,
+    @InjectQueue(QueueName.PublishX) x: Queue,
+    @InjectQueue(QueueName.CollectMetrics) metrics: Queue,
+  ) {
+    this.queues = new Map([
+      [QueueName.PublishInstagram, instagram],
+      [QueueName.PublishFacebook, facebook],
+      [QueueName.PublishX, x],
+      [QueueName.CollectMetrics, metrics],
+    ]);
+  }
+
+  queue(name: QueueName): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`Unknown queue ${name}`);
+    return queue;
+  }
+
+  async add(job: QueuedJob, now: Date): Promise<void> {
+    await this.queue(job.queue).add(job.name, job.payload, {
+      jobId: job.jobId,
+      delay: Math.max(0, job.runAt.getTime() - now.getTime()),
+      // Publish jobs are fenced in Postgres; BullMQ retries only cover crashes before the fence.
+      attempts: job.name === 'collect-metrics' ? 8 : 3,
+      backoff: { type: 'exponential', delay: 5_000 },
+      removeOnComplete: { age: 7 * 86_400 },
+      removeOnFail: { age: 30 * 86_400 },
+    });
+  }
+
+  /** True when a job with this id is waiting, delayed or running. */
+  async isLive(job: QueuedJob): Promise<boolean> {
+    const existing = await this.queue(job.queue).getJob(job.jobId);
+    if (!existing) return false;
+    const state = await existing.getState();
+    return ['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'].includes(state);
+  }
+}

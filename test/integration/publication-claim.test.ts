@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { SettingsModule } from '@app/config';
+import { DatabaseModule, FeatureRepository, OutboxRepository, PublicationRepository } from '@app/database';
+import { insertAccount, insertApprovedBusiness, insertUser } from '@app/testing';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-env.js';
+
+describe('publication claim and feature confirmation (real PostgreSQL)', () => {
+  let env: TestEnvironment;
+  let moduleRef: TestingModule;
+  let db: DataSource;
+  let publications: PublicationRepository;
+  let features: FeatureRepository;
+  let outbox: OutboxRepository;
+
+  beforeAll(async () => {
+    env = await createTestEnvironment();
+    moduleRef = await Test.createTestingModule({ imports: [SettingsModule.forRoot(env.settings), DatabaseModule.forRoot()] }).compile();
+    db = moduleRef.get<DataSource>(getDataSourceToken());
+    publications = moduleRef.get(PublicationRepository);
+    features = moduleRef.get(FeatureRepository);
+    outbox = moduleRef.get(OutboxRepository);
+  });
+
+  afterAll(async () => {
+    await moduleRef?.close();
+    await env?.teardown();
+  });
+
+  async function confirmedFeature(week: string): Promise<{ featureId: string; publicationIds: string[] }> {
+    const owner = await insertUser(db);
+    const { businessId, mediaId } = await insertApprovedBusiness(db, { ownerId: owner });
+    const accountId = await insertAccount(db, env.settings.tokenEncryptionKey, 'instagram', randomUUID(), 'token-1234567890');
+    const feature = (await features.insertPlanned({ rubric: 'umkm', isoWeek: week, weekStart: new Date(), businessId, chosenBy: 'rotation', reason: 'test' }))!;
+    const id = randomUUID();
+    const ok = await features.confirm(
+      feature.id,
+      [{ id, platform: 'instagram', platformAccountId: accountId, mediaAssetId: mediaId, caption: 'halo', scheduledAt: new Date(), idempotencyKey: `${feature.id}:instagram` }],
+      [{ queue: 'publish-instagram', jobName: 'publish', jobId: `publish-${id}-v1-a1`, payload: { v: 1, publicationId: id, publicationVersion: 1 }, runAt: new Date() }],
+      { actorUserId: null, action: 'feature.confirmed', entityType: 'feature', entityId: feature.id },
+    );
+    expect(ok).toBe(true);
+    return { featureId: feature.id, publicationIds: [id] };
+  }
+
+  it('lets exactly one of many concurrent claims win, and records its attempt', async () => {
+    const { publicationIds: [id] } = await confirmedFeature('2030-W01');
+    const claims = await Promise.all(Array.from({ length: 8 }, () => publications.claim(id, 1, new Date(), 60)));
+    const winners = claims.filter((c) => c !== null);
+    expect(winners).toHaveLength(1);
+    expect(winners[0]!.attempt).toBe(1);
+    const attempts = (await db.query(`SELECT attempt_number, outcome FROM publish_attempt WHERE publication_id = $1`, [id])) as unknown[];
+    expect(attempts).toEqual([{ attempt_number: 1, outcome: 'in_flight' }]);
+  });
+
+  it('ignores a stale job version and a finished publication', async () => {
+    const { publicationIds: [id] } = await confirmedFeature('2030-W02');
+    expect(await publications.claim(id, 2, new Date(), 60)).toBeNull();
+    const claim = (await publications.claim(id, 1, new Date(), 60))!;
+    const done = await publications.finishAttempt(id, claim.attempt, { status: 'published', attemptOutcome: 'published', externalId: 'ig-1', externalUrl: 'https://instagram.com/p/x' }, [], new Date());
+    expect(done).toBe(true);
+    // A duplicate delivery of the same job, or a late second outcome, changes nothing.
+    expect(await publications.claim(id, 1, new Date(), 60)).toBeNull();
+    expect(await publications.finishAttempt(id, claim.attempt, { status: 'failed', attemptOutcome: 'failed', error: 'late' }, [], new Date())).toBe(false);
+    expect((await publications.findById(id))!.status).toBe('published');
+  });
+
+  it('refuses to publish without an external id (database constraint)', async () => {
+    const { publicationIds: [id] } = await confirmedFeature('2030-W03');
+    const claim = (await publications.claim(id, 1, new Date(), 60))!;
+    await expect(publications.finishAttempt(id, claim.attempt, { status: 'published', attemptOutcome: 'published' }, [], new Date())).rejects.toThrow(/publication_published_has_id/);
+    expect((await publications.findById(id))!.status).toBe('publishing');
+  });
+
+  it('confirms a feature only once: a second confirmation changes nothing', async () => {
+    const { featureId } = await confirmedFeature('2030-W04');
+    const again = await features.confirm(featureId, [], [], { actorUserId: null, action: 'x', entityType: 'feature', entityId: featureId });
+    expect(again).toBe(false);
+    const [{ count }] = (await db.query(`SELECT count(*)::int AS count FROM publication WHERE feature_id = $1`, [featureId])) as Array<{ count: number }>;
+    expect(count).toBe(1);
+  });
+
+  it('keeps one feature per rubric and week', async () => {
+    const owner = await insertUser(db);
+    const { businessId } = await insertApprovedBusiness(db, { ownerId: owner });
+    const input = { rubric: 'ekraf' as const, isoWeek: '2030-W10', weekStart: new Date(), businessId, chosenBy: 'rotation' as const, reason: 'r' };
+    const results = await Promise.all([features.insertPlanned(input), features.insertPlanned(input)]);
+    expect(results.filter((r) => r !== null)).toHaveLength(1);
+  });
+
+  it('relays outbox rows once and leaves them when sending fails', async () => {
+    await confirmedFeature('2030-W05');
+    const pending = await outbox.countPending();
+    expect(pending).toBeGreaterThan(0);
+    await expect(outbox.relayBatch(100, async () => { throw new Error('redis down'); })).rejects.toThrow('redis down');
+    expect(await outbox.countPending()).toBe(pending);
+    const seen: string[] = [];
+    await outbox.relayBatch(100, async (rows) => { seen.push(...rows.map((r) => r.jobId)); });
+    expect(seen).toHaveLength(pending);
+    expect(await outbox.countPending()).toBe(0);
+    const [{ dispatched }] = (await db.query(`SELECT count(*)::int AS dispatched FROM publication WHERE status = 'dispatched'`)) as Array<{ dispatched: number }>;
+    expect(dispatched).toBeGreaterThan(0);
+  });
+});

@@ -9,7 +9,7 @@ import { createValidationPipe } from './common/validation.pipe.js';
 
 /** Builds the HTTP app exactly as production runs it; tests use the same function. */
 export async function createApi(settings?: Settings, options: { bufferLogs?: boolean } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(settings), { bufferLogs: options.bufferLogs ?? true });
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(settings), { bufferLogs: options.bufferLogs ?? true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());

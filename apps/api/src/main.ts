@@ -1,11 +1,14 @@
 import 'reflect-metadata';
 import { loadSettings, readEnvironment, startOrExit } from '@app/config';
 import { AuthService, DemoSeederService } from '@app/domain';
+import { ensureDatabase } from '@app/database';
 import { assertRedisReachable } from '@app/queue';
 import { createApi } from './create-api.js';
 
 await startOrExit('api', async () => {
   const settings = loadSettings(readEnvironment());
+  // Both checked up front so an unreachable server gives one clear line, not a retry loop.
+  await ensureDatabase(settings.database.url);
   await assertRedisReachable(settings.redis.url);
   const app = await createApi(settings);
 

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadSettings, readEnvironment, startOrExit } from '@app/config';
+import { ensureDatabase } from '@app/database';
 import { assertRedisReachable } from '@app/queue';
 import { createWorker } from './create-worker.js';
 
@@ -8,6 +9,8 @@ const SHUTDOWN_LIMIT_MS = 10_000;
 
 await startOrExit('worker', async () => {
   const settings = loadSettings(readEnvironment());
+  // Both checked up front so an unreachable server gives one clear line, not a retry loop.
+  await ensureDatabase(settings.database.url);
   await assertRedisReachable(settings.redis.url);
   const app = await createWorker(settings);
   await app.init();

@@ -1,5 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { InjectSettings, type Settings } from '@app/config';
 import { PublishService } from '@app/domain';
 import { type JobPayloads, QueueName } from '@app/queue';
 
@@ -7,9 +9,16 @@ import { type JobPayloads, QueueName } from '@app/queue';
  * One processor per platform queue, all doing the same thing: hand the ids to PublishService. Errors are not
  * swallowed: a crash before the fence is retried by BullMQ, and the fence makes the retry safe.
  */
-abstract class PublishProcessorBase extends WorkerHost {
-  constructor(private readonly publishing: PublishService) {
+abstract class PublishProcessorBase extends WorkerHost implements OnApplicationBootstrap {
+  constructor(
+    private readonly publishing: PublishService,
+    @InjectSettings() private readonly settings: Settings,
+  ) {
     super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.settings.publishing.workerConcurrency;
   }
 
   async process(job: Job<JobPayloads['publish']>): Promise<void> {

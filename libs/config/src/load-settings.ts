@@ -164,3 +164,11 @@ class Reader {
     return bytes.length === 32 ? bytes : this.fail(key, `must decode from base64 to exactly 32 bytes (got ${bytes.length})`, Buffer.alloc(0));
   }
 }
+
+/** The sandbox needs none of the app's secrets: it only reads its own port. */
+export function loadSandboxSettings(env: Environment): { port: number } {
+  const problems: string[] = [];
+  const port = new Reader(env, problems).port('SANDBOX_PORT', 4000);
+  if (problems.length > 0) throw new SettingsError(problems);
+  return { port };
+}

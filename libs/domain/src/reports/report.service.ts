@@ -1,22 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { PLATFORMS, type Platform } from '@app/config';
-import { ReportRepository } from '@app/database';
+import { type PlatformMetricRow, ReportRepository } from '@app/database';
 import { DomainError } from '../domain.errors.js';
 import { startOfLocalDate } from '../time/iso-week.js';
 import { DateTime } from 'luxon';
 
-export interface PlatformReach {
-  platform: Platform;
+export interface PlatformReach extends Omit<PlatformMetricRow, 'reach'> {
   published: number;
-  publicationsWithMetrics: number;
   /** Unique accounts reached; null for X, which has no such number. */
   reach: number | null;
-  views: number | null;
-  likes: number;
-  comments: number;
-  shares: number;
-  saves: number;
-  engagement: number;
   /** Which platform metric "reach" and "views" come from, so nobody mistakes X impressions for reach. */
   metricSources: { reach: string | null; views: string };
 }

@@ -1,0 +1,68 @@
+/** Graph's error envelope fields (platform-apis.md §1.2); fbtrace_id is added when sent. */
+export interface GraphErrorFields {
+  readonly message: string;
+  readonly type?: string;
+  readonly code: number;
+  readonly error_subcode?: number;
+  readonly is_transient?: boolean;
+  readonly error_user_title?: string;
+  readonly error_user_msg?: string;
+}
+
+/** Thrown by Graph routes; the router turns it into `{ error: {...} }` with its HTTP status. */
+export class GraphApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly fields: GraphErrorFields,
+  ) {
+    super(fields.message);
+  }
+
+  body(fbtraceId: string): { error: GraphErrorFields & { fbtrace_id: string } } {
+    return { error: { type: 'OAuthException', ...this.fields, fbtrace_id: fbtraceId } };
+  }
+}
+
+export const invalidToken = (): GraphApiError =>
+  new GraphApiError(400, { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190 });
+
+export const missingToken = (): GraphApiError =>
+  new GraphApiError(400, { message: 'An active access token must be used to query information about the current user.', type: 'OAuthException', code: 2500 });
+
+export const noPermission = (code: 10 | 200): GraphApiError =>
+  new GraphApiError(403, {
+    message: code === 10 ? '(#10) Application does not have permission for this action' : '(#200) The user hasn\'t authorized the application to perform this action',
+    type: 'OAuthException',
+    code,
+  });
+
+export const unknownObject = (id: string, method: string): GraphApiError =>
+  new GraphApiError(400, {
+    message:
+      `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, ` +
+      'or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api',
+    type: 'GraphMethodException',
+    code: 100,
+    error_subcode: 33,
+  });
+
+export const unknownPath = (path: string): GraphApiError =>
+  new GraphApiError(400, { message: `Unknown path components: /${path}`, type: 'OAuthException', code: 2500 });
+
+export const nonexistingField = (field: string, nodeType: string): GraphApiError =>
+  new GraphApiError(400, { message: `(#100) Tried accessing nonexisting field (${field}) on node type (${nodeType})`, type: 'OAuthException', code: 100 });
+
+export const missingParameter = (name: string): GraphApiError =>
+  new GraphApiError(400, { message: `(#100) The parameter ${name} is required`, type: 'OAuthException', code: 100 });
+
+/** Instagram publishing errors carry a subcode, a user title and message, and is_transient (§2.8). */
+export const instagramError = (code: number, subcode: number, message: string, title: string, userMessage: string, isTransient = false): GraphApiError =>
+  new GraphApiError(400, {
+    message,
+    type: 'OAuthException',
+    code,
+    error_subcode: subcode,
+    is_transient: isTransient,
+    error_user_title: title,
+    error_user_msg: userMessage,
+  });

@@ -1,0 +1,115 @@
+import type { Platform } from '@app/config';
+import { IdFactory } from './id-factory.js';
+
+/** Follower counts of the city's real accounts (DESIGN.md §1), used when an account is registered without one. */
+export const DEFAULT_FOLLOWERS: Readonly<Record<Platform, number>> = { instagram: 150_000, facebook: 17_000, x: 64_000 };
+
+export interface SandboxAccount {
+  readonly platform: Platform;
+  /** IG user id, Facebook Page id or X user id. */
+  readonly id: string;
+  readonly token: string;
+  readonly username: string;
+  readonly followers: number;
+}
+
+export interface IgContainer {
+  readonly id: string;
+  readonly accountId: string;
+  readonly caption: string;
+  readonly imageUrl: string;
+  readonly imageBytes: number;
+  readonly createdAt: number;
+  /** Status reads left that answer IN_PROGRESS. */
+  statusReadsLeft: number;
+  /** Set once media_publish succeeded. */
+  mediaId?: string;
+}
+
+export interface SandboxPost {
+  readonly platform: Platform;
+  readonly accountId: string;
+  /** IG media id, Facebook `{page-id}_{post-id}`, or tweet id. */
+  readonly id: string;
+  readonly text: string;
+  readonly imageUrl?: string;
+  readonly imageBytes: number;
+  readonly createdAt: number;
+  /** X only: the media ids attached. */
+  readonly mediaIds?: readonly string[];
+}
+
+export interface XMediaUpload {
+  readonly id: string;
+  readonly accountId: string;
+  readonly mediaType: string;
+  readonly totalBytes: number;
+  readonly createdAt: number;
+  readonly segments: Map<number, Buffer>;
+  finalized?: { readonly size: number; readonly width: number; readonly height: number };
+}
+
+/** X rate-limit window per token and endpoint. */
+export interface RateWindow {
+  resetAt: number;
+  used: number;
+}
+
+/** Everything the sandbox remembers, in memory only. Routes read and change it; POST /__sandbox/reset clears it. */
+export class SandboxState {
+  readonly ids: IdFactory;
+  private readonly accounts = new Map<string, SandboxAccount>();
+  readonly containers = new Map<string, IgContainer>();
+  private readonly posts = new Map<string, SandboxPost>();
+  readonly xMedia = new Map<string, XMediaUpload>();
+  readonly rateWindows = new Map<string, RateWindow>();
+
+  constructor(now: () => number) {
+    this.ids = new IdFactory(now);
+  }
+
+  /** Registers or replaces (idempotent). */
+  upsertAccount(account: SandboxAccount): void {
+    this.accounts.set(accountKey(account.platform, account.id), account);
+  }
+
+  account(platform: Platform, id: string): SandboxAccount | undefined {
+    return this.accounts.get(accountKey(platform, id));
+  }
+
+  /** A Meta token may be valid for several objects (a Page and its linked Instagram account). */
+  accountsWithToken(token: string, platforms: readonly Platform[]): SandboxAccount[] {
+    return [...this.accounts.values()].filter((a) => a.token === token && platforms.includes(a.platform));
+  }
+
+  addPost(post: SandboxPost): void {
+    this.posts.set(postKey(post.platform, post.id), post);
+  }
+
+  post(platform: Platform, id: string): SandboxPost | undefined {
+    return this.posts.get(postKey(platform, id));
+  }
+
+  /** Oldest first. */
+  listPosts(filter: { platform?: Platform; accountId?: string } = {}): SandboxPost[] {
+    return [...this.posts.values()]
+      .filter((p) => (filter.platform === undefined || p.platform === filter.platform) && (filter.accountId === undefined || p.accountId === filter.accountId))
+      .sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  reset(): void {
+    this.accounts.clear();
+    this.containers.clear();
+    this.posts.clear();
+    this.xMedia.clear();
+    this.rateWindows.clear();
+  }
+}
+
+function accountKey(platform: Platform, id: string): string {
+  return `${platform}:${id}`;
+}
+
+function postKey(platform: Platform, id: string): string {
+  return `${platform}:${id}`;
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadSettings, SettingsError } from './load-settings.js';
+
+const secrets = { JWT_SECRET: 'j'.repeat(40), TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') };
+
+describe('loadSettings', () => {
+  it('serves a local machine by default', () => {
+    const s = loadSettings(secrets);
+    expect(s.database.url).toBe('postgres://postgres@localhost:5432/umkm_week');
+    expect(s.redis.url).toBe('redis://localhost:6379');
+    expect(s.platforms.metaGraphBaseUrl).toBe('http://localhost:4000/v25.0');
+    expect(s.platforms.xApiBaseUrl).toBe('http://localhost:4000');
+    expect(s.publishing.metricWindows.map((w) => [w.label, w.ageSeconds])).toEqual([['1h', 3600], ['24h', 86_400], ['7d', 604_800], ['28d', 2_419_200]]);
+    expect(s.demo.enabled).toBe(true);
+  });
+
+  it('lists every bad or missing key at once', () => {
+    let error: unknown;
+    try {
+      loadSettings({ API_PORT: 'eighty', DATABASE_URL: 'mysql://x', METRIC_WINDOWS: '1h,soon', TOKEN_ENCRYPTION_KEY: 'c2hvcnQ=' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SettingsError);
+    const keys = (error as SettingsError).problems.map((p) => p.split(':')[0]);
+    expect(keys.sort()).toEqual(['API_PORT', 'DATABASE_URL', 'JWT_SECRET', 'METRIC_WINDOWS', 'TOKEN_ENCRYPTION_KEY']);
+  });
+
+  it('has no default secrets and turns the demo off in production', () => {
+    expect(() => loadSettings({})).toThrow(/JWT_SECRET: is required[\s\S]*TOKEN_ENCRYPTION_KEY: is required/);
+    expect(loadSettings({ ...secrets, NODE_ENV: 'production' }).demo.enabled).toBe(false);
+  });
+
+  it('lets X talk to the real API when X_API_BASE_URL is empty', () => {
+    expect(loadSettings({ ...secrets, X_API_BASE_URL: '' }).platforms.xApiBaseUrl).toBe('');
+  });
+});

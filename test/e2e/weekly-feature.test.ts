@@ -46,7 +46,7 @@ describe('one weekly feature from registration to reach report', () => {
   });
 
   it('publishes once per platform and reports its reach', async () => {
-    const admin = client.as(await client.login('admin@localhost', adminPassword));
+    const admin = client.as(await client.login('admin@umkm.local', adminPassword));
     await admin.post('/api/users', { email: 'staf@malangkota.go.id', role: 'staff', password: 'staf-rahasia-123' }).expect(201);
     const staff = client.as(await client.login('staf@malangkota.go.id', 'staf-rahasia-123'));
 
@@ -124,7 +124,7 @@ describe('one weekly feature from registration to reach report', () => {
   });
 
   it('names every bad field in one 400, returns 404 for unknown ids and 401/403 by role', async () => {
-    const admin = client.as(await client.login('admin@localhost', adminPassword));
+    const admin = client.as(await client.login('admin@umkm.local', adminPassword));
     const ownerToken = ((await client.post('/api/auth/register', { email: 'pemilik2@contoh.id', password: 'kata-sandi-pemilik' }).expect(201)).body as { accessToken: string }).accessToken;
     const owner = client.as(ownerToken);
 

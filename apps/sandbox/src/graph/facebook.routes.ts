@@ -50,13 +50,13 @@ export const facebookRoutes: readonly GraphRoute[] = [
   ...['published_posts', 'feed', 'posts'].map((edge) =>
     graphRoute('GET', 'fb-page', edge, (call, { owner }) => {
       const fields = parseFields(call.params.fields, ['created_time', 'message', 'id']);
-      return listPage(call, owner, (post) => postNode(call.ctx, owner, post, fields));
+      return listPage(call, owner, edge, (post) => postNode(call.ctx, owner, post, fields));
     }),
   ),
 
   graphRoute('GET', 'fb-page', 'photos', (call, { owner }) => {
     const fields = parseFields(call.params.fields, ['created_time', 'id']);
-    return listPage(call, owner, (post) =>
+    return listPage(call, owner, 'photos', (post) =>
       pickFields(fields, 'Photo', {
         id: () => photoIdOf(post),
         name: () => post.text,
@@ -90,9 +90,9 @@ export const facebookRoutes: readonly GraphRoute[] = [
   }),
 ];
 
-function listPage(call: GraphCall, owner: SandboxAccount, render: (post: SandboxPost) => Record<string, unknown>): unknown {
+function listPage(call: GraphCall, owner: SandboxAccount, edge: string, render: (post: SandboxPost) => Record<string, unknown>): unknown {
   const newestFirst = call.ctx.state.listPosts({ platform: 'facebook', accountId: owner.id }).reverse();
-  const { items, paging } = page(newestFirst, call.params);
+  const { items, paging } = page(newestFirst, call.params, `${call.origin}/${call.version}/${owner.id}/${edge}`);
   return { data: items.map(render), ...(paging ? { paging } : {}) };
 }
 

@@ -47,13 +47,20 @@ export function pickFields(
   return out;
 }
 
-/** `limit` and an opaque `after` cursor, as on Graph's edges. */
-export function page<T>(items: readonly T[], params: Readonly<Record<string, string>>): { items: T[]; paging?: Record<string, unknown> } {
+/** `limit` and an opaque `after` cursor, as on Graph's edges; `next` is absolute and carries no token. */
+export function page<T>(
+  items: readonly T[],
+  params: Readonly<Record<string, string>>,
+  edgeUrl: string,
+): { items: T[]; paging?: Record<string, unknown> } {
   const limit = Math.min(100, Math.max(1, Number(params.limit) || 25));
   const start = params.after !== undefined ? Number(Buffer.from(params.after, 'base64url').toString()) || 0 : 0;
   const slice = items.slice(start, start + limit);
   if (slice.length === 0) return { items: [] };
   const cursor = (n: number): string => Buffer.from(String(n)).toString('base64url');
   const cursors = { before: cursor(start), after: cursor(start + slice.length) };
-  return { items: slice, paging: { cursors, ...(start + slice.length < items.length ? { next: `?after=${cursors.after}&limit=${limit}` } : {}) } };
+  const next = new URLSearchParams(Object.entries(params).filter(([key]) => key !== 'access_token'));
+  next.set('limit', String(limit));
+  next.set('after', cursors.after);
+  return { items: slice, paging: { cursors, ...(start + slice.length < items.length ? { next: `${edgeUrl}?${next}` } : {}) } };
 }

@@ -30,10 +30,10 @@ export const instagramMediaRoutes: readonly GraphRoute[] = [
     }),
   ),
 
-  graphRoute('GET', 'ig-user', 'media', ({ ctx, params }, { owner }) => {
+  graphRoute('GET', 'ig-user', 'media', ({ ctx, params, origin, version }, { owner }) => {
     const fields = parseFields(params.fields, ['id']);
     const newestFirst = ctx.state.listPosts({ platform: 'instagram', accountId: owner.id }).reverse();
-    const { items, paging } = page(newestFirst, params);
+    const { items, paging } = page(newestFirst, params, `${origin}/${version}/${owner.id}/media`);
     return { data: items.map((post) => mediaNode(ctx, owner, post, fields)), ...(paging ? { paging } : {}) };
   }),
 

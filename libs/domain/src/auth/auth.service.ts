@@ -4,7 +4,7 @@ import argon2 from 'argon2';
 import { UserRepository, type UserEntity } from '@app/database';
 import { DomainError } from '../domain.errors.js';
 
-const BOOTSTRAP_ADMIN_EMAIL = 'admin@localhost';
+const BOOTSTRAP_ADMIN_EMAIL = 'admin@umkm.local';
 /** Verifying against this keeps failed logins for unknown emails as slow as for known ones. */
 const DUMMY_HASH = argon2.hash('timing-equaliser');
 

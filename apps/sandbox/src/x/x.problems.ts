@@ -1,0 +1,49 @@
+import type { Response } from 'express';
+
+const PROBLEMS = 'https://api.twitter.com/2/problems';
+
+/** An X API v2 error answer: Problem JSON (platform-apis.md §7.5–7.6). */
+export class XProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Readonly<Record<string, unknown>>,
+  ) {
+    super(typeof body.detail === 'string' ? body.detail : `HTTP ${status}`);
+  }
+}
+
+export function sendProblem(res: Response, problem: XProblem): void {
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem.body));
+}
+
+export const unauthorized = (): XProblem => new XProblem(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
+
+export const tooManyRequests = (): XProblem =>
+  new XProblem(429, { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 });
+
+export const duplicateContent = (): XProblem =>
+  new XProblem(403, { detail: 'You are not allowed to create a Tweet with duplicate content.', type: 'about:blank', title: 'Forbidden', status: 403 });
+
+export const notFound = (): XProblem => new XProblem(404, { title: 'Not Found Error', detail: 'Not Found', type: 'about:blank', status: 404 });
+
+/** 400 with the offending parameter, as X reports validation failures. */
+export const invalidRequest = (message: string, parameter?: string, value?: unknown): XProblem =>
+  new XProblem(400, {
+    errors: [{ parameters: parameter === undefined ? {} : { [parameter]: [String(value ?? '')] }, message }],
+    title: 'Invalid Request',
+    detail: 'One or more parameters to your request was invalid.',
+    type: `${PROBLEMS}/invalid-request`,
+  });
+
+/** The inline `errors` entry of a 200 answer for an id that does not exist. */
+export function resourceNotFound(id: string, resourceType: 'tweet' | 'user', parameter: string): Record<string, string> {
+  return {
+    value: id,
+    detail: `Could not find ${resourceType} with ${parameter}: [${id}].`,
+    parameter,
+    resource_id: id,
+    resource_type: resourceType,
+    title: 'Not Found Error',
+    type: `${PROBLEMS}/resource-not-found`,
+  };
+}

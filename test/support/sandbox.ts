@@ -1,0 +1,56 @@
+import type { Platform } from '@app/config';
+import { type SandboxHandle, type SandboxOptions, startSandbox } from '../../apps/sandbox/src/sandbox-server.js';
+
+/** A post as GET /__sandbox/posts lists it. */
+export interface SandboxPostView {
+  platform: Platform;
+  accountId: string;
+  id: string;
+  text: string;
+  imageUrl?: string;
+  imageBytes: number;
+  createdAt: string;
+}
+
+export interface TestSandbox {
+  /** Origin: Graph at `${url}/v25.0`, X at `${url}` (X_API_BASE_URL), control at `${url}/__sandbox`. */
+  readonly url: string;
+  close(): Promise<void>;
+  registerAccount(platform: Platform, id: string, token: string, extra?: { username?: string; followers?: number }): Promise<void>;
+  /** Oldest first; optionally only one account's. */
+  posts(platform?: Platform, accountId?: string): Promise<SandboxPostView[]>;
+  reset(): Promise<void>;
+  /** The in-process state, for tests that must age posts or look deeper than the control API shows. */
+  readonly handle: SandboxHandle;
+}
+
+/** The platform sandbox in this process on a free port of 127.0.0.1, driven through its real control API. */
+export async function startTestSandbox(options: Omit<SandboxOptions, 'port' | 'host'> = {}): Promise<TestSandbox> {
+  const handle = await startSandbox({ ...options, port: 0, host: '127.0.0.1' });
+  const control = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${handle.url}/__sandbox${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const payload: unknown = await response.json();
+    if (!response.ok) throw new Error(`sandbox ${method} ${path} answered ${response.status}: ${JSON.stringify(payload)}`);
+    return payload;
+  };
+  return {
+    url: handle.url,
+    handle,
+    close: () => handle.close(),
+    registerAccount: async (platform, id, token, extra = {}) => {
+      await control('POST', '/accounts', { platform, id, token, ...extra });
+    },
+    posts: async (platform, accountId) => {
+      const query = new URLSearchParams({ ...(platform ? { platform } : {}), ...(accountId ? { account: accountId } : {}) });
+      const payload = (await control('GET', `/posts?${query}`)) as { posts: SandboxPostView[] };
+      return payload.posts;
+    },
+    reset: async () => {
+      await control('POST', '/reset');
+    },
+  };
+}

@@ -166,9 +166,11 @@ class Reader {
 }
 
 /** The sandbox needs none of the app's secrets: it only reads its own port. */
-export function loadSandboxSettings(env: Environment): { port: number } {
+export function loadSandboxSettings(env: Environment): { port: number; logLevel: Settings['logLevel'] } {
   const problems: string[] = [];
-  const port = new Reader(env, problems).port('SANDBOX_PORT', 4000);
+  const read = new Reader(env, problems);
+  const port = read.port('SANDBOX_PORT', 4000);
+  const logLevel = read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info');
   if (problems.length > 0) throw new SettingsError(problems);
-  return { port };
+  return { port, logLevel };
 }

@@ -48,8 +48,10 @@ export class DemoSeederService {
     for (const platform of PLATFORMS) {
       await this.accountService.connect(null, { platform, ...DEMO_ACCOUNTS[platform], accessToken: `demo-${platform}-${randomBytes(24).toString('hex')}` });
     }
+    // Demo people get random passwords nobody knows; admins can create real users through the API.
     const owner = await this.auth.createUser('pemilik@demo.local', randomBytes(18).toString('base64url'), 'owner');
-    const staffActor = { userId: owner!.id, role: 'staff' as const };
+    const staff = await this.auth.createUser('staf@demo.local', randomBytes(18).toString('base64url'), 'staff');
+    const staffActor = { userId: staff!.id, role: 'staff' as const };
     let approvedAt = this.clock.now().getTime() - DEMO_BUSINESSES.length * 86_400_000;
     for (const demo of DEMO_BUSINESSES) {
       const { color, ...profile } = demo;

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { PlatformAccountRepository } from '@app/database';
+import { DemoSeederService } from '@app/domain';
+import { createApi } from '../../apps/api/src/create-api.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-env.js';
+
+/** What `npm start` relies on: a first start loads the demo, a second start loads nothing and still works. */
+describe('demo seeder', () => {
+  let env: TestEnvironment;
+  let sandbox: TestSandbox;
+  let api: INestApplication;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox();
+    env = await createTestEnvironment({ DEMO: 'true', SANDBOX_CONTROL_URL: sandbox.url });
+    api = await createApi(env.settings, { bufferLogs: false });
+    await api.init();
+    db = api.get<DataSource>(getDataSourceToken());
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await sandbox?.close();
+    await env?.teardown();
+  });
+
+  const count = async (sql: string): Promise<number> => ((await db.query(sql)) as Array<{ n: number }>)[0].n;
+
+  it('loads approved businesses, accounts, a confirmed first feature a minute ahead, and is idempotent', async () => {
+    const before = Date.now();
+    await api.get(DemoSeederService).run();
+    expect(await count(`SELECT count(*)::int AS n FROM business WHERE status = 'approved' AND primary_media_id IS NOT NULL`)).toBe(5);
+    expect(await count(`SELECT count(DISTINCT kecamatan)::int AS n FROM business`)).toBe(5);
+    expect(await count(`SELECT count(*)::int AS n FROM platform_account WHERE status = 'active'`)).toBe(3);
+    const publications = (await db.query(`SELECT platform, scheduled_at FROM publication ORDER BY platform`)) as Array<{ platform: string; scheduled_at: Date }>;
+    expect(publications.map((p) => p.platform)).toEqual(['facebook', 'instagram', 'x']);
+    for (const p of publications) {
+      expect(p.scheduled_at.getTime()).toBeGreaterThan(before + 50_000);
+      expect(p.scheduled_at.getTime()).toBeLessThan(Date.now() + 70_000);
+    }
+    expect(await count(`SELECT count(*)::int AS n FROM feature WHERE status = 'planned'`)).toBe(3);
+    expect(await count(`SELECT count(*)::int AS n FROM outbox`)).toBe(3);
+
+    // The sandbox forgot everything (it keeps state in memory); a second start registers the accounts again.
+    await sandbox.reset();
+    await api.get(DemoSeederService).run();
+    expect(await count(`SELECT count(*)::int AS n FROM business`)).toBe(5);
+    expect(await count(`SELECT count(*)::int AS n FROM publication`)).toBe(3);
+    const accounts = api.get(PlatformAccountRepository);
+    const instagram = (await accounts.list()).find((a) => a.platform === 'instagram')!;
+    const limit = (url: string, token: string) => fetch(`${url}/v25.0/${instagram.externalId}/content_publishing_limit`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await limit(sandbox.url, await accounts.accessToken(instagram.id))).status).toBe(200);
+    expect((await limit(sandbox.url, 'not-the-demo-token')).status).toBe(400);
+  });
+});

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
+import type { DataSource } from 'typeorm';
+import type { Platform } from '@app/config';
+import { FeatureRepository, MediaStorage, PlatformAccountRepository, PublicationRepository } from '@app/database';
+import { PublishService } from '@app/domain';
+import { insertApprovedBusiness, insertUser } from '@app/testing';
+import { createApi } from '../../apps/api/src/create-api.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import { createTestEnvironment, freePort, type TestEnvironment } from '../support/test-env.js';
+
+/** PublishService against the sandbox: each platform answer ends in the right state with a reason staff can read. */
+describe('publish outcomes', () => {
+  let env: TestEnvironment;
+  let sandbox: TestSandbox;
+  let api: INestApplication;
+  let db: DataSource;
+  let week = 1;
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox();
+    const port = await freePort();
+    env = await createTestEnvironment({ PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, META_GRAPH_BASE_URL: `${sandbox.url}/v25.0`, X_API_BASE_URL: sandbox.url });
+    api = await createApi(env.settings, { bufferLogs: false });
+    await api.listen(port, '127.0.0.1');
+    db = api.get<DataSource>(getDataSourceToken());
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await sandbox?.close();
+    await env?.teardown();
+  });
+
+  /** One confirmed publication of an image of the given size, for an account the sandbox knows under `sandboxToken`. */
+  async function publication(platform: Platform, image: { width: number; height: number }, tokens: { stored: string; sandbox: string }, reuse?: { externalId: string; caption: string }) {
+    const externalId = reuse?.externalId ?? String(Date.now()) + String(week);
+    await sandbox.registerAccount(platform, externalId, tokens.sandbox);
+    const account = await api.get(PlatformAccountRepository).upsert({ platform, externalId, displayName: 't', accessToken: tokens.stored, tokenExpiresAt: null });
+    const { businessId, mediaId } = await insertApprovedBusiness(db, { ownerId: await insertUser(db) });
+    const [{ storage_key: key }] = (await db.query(`SELECT storage_key FROM media_asset WHERE id = $1`, [mediaId])) as Array<{ storage_key: string }>;
+    await api.get(MediaStorage).write(key, await sharp({ create: { ...image, channels: 3, background: '#123456' } }).jpeg().toBuffer());
+    const features = api.get(FeatureRepository);
+    const feature = (await features.insertPlanned({ rubric: 'umkm', isoWeek: `2031-W${String(week++).padStart(2, '0')}`, weekStart: new Date(), businessId, chosenBy: 'staff', reason: 't' }))!;
+    const id = randomUUID();
+    await features.confirm(feature.id, [{ id, platform, platformAccountId: account.id, mediaAssetId: mediaId, caption: reuse?.caption ?? `Uji ${id}`, scheduledAt: new Date(), idempotencyKey: `${feature.id}:${platform}` }], [], { actorUserId: null, action: 't', entityType: 'feature', entityId: feature.id });
+    return { id, accountId: account.id, externalId };
+  }
+
+  const publish = (id: string) => api.get(PublishService).publish({ v: 1, publicationId: id, publicationVersion: 1 });
+  const load = async (id: string) => (await api.get(PublicationRepository).findById(id))!;
+
+  it('publishes, and a second delivery of the same job posts nothing more', async () => {
+    const { id, externalId } = await publication('instagram', { width: 1080, height: 1350 }, { stored: 'token-ok-123456', sandbox: 'token-ok-123456' });
+    await publish(id);
+    await publish(id);
+    const p = await load(id);
+    expect(p.status).toBe('published');
+    expect(p.checkpoint).toBeTruthy();
+    expect(await sandbox.posts('instagram', externalId)).toHaveLength(1);
+    const followUps = (await db.query(`SELECT job_name FROM outbox WHERE payload->>'publicationId' = $1`, [id])) as unknown[];
+    expect(followUps).toHaveLength(env.settings.publishing.metricWindows.length);
+  });
+
+  it('fails for good with the platform\'s reason when Instagram refuses the image, without a post', async () => {
+    const { id, externalId } = await publication('instagram', { width: 3000, height: 1000 }, { stored: 'token-ok-234567', sandbox: 'token-ok-234567' });
+    await publish(id);
+    const p = await load(id);
+    expect(p.status).toBe('failed');
+    expect(p.lastError).toMatch(/^Ditolak platform: .*aspect ratio/i);
+    expect(await sandbox.posts('instagram', externalId)).toHaveLength(0);
+  });
+
+  it('marks the account needs_reconnect and fails the publication on an invalid token', async () => {
+    const { id, accountId } = await publication('facebook', { width: 1080, height: 1080 }, { stored: 'token-stale-345678', sandbox: 'token-new-345678' });
+    await publish(id);
+    expect((await load(id)).status).toBe('failed');
+    expect((await load(id)).lastError).toMatch(/hubungkan ulang/);
+    expect((await api.get(PlatformAccountRepository).findById(accountId))!.status).toBe('needs_reconnect');
+  });
+
+  it('fails an X post whose text duplicates an earlier post, with X\'s reason, and posts nothing', async () => {
+    const tokens = { stored: 'token-x-4567890', sandbox: 'token-x-4567890' };
+    const first = await publication('x', { width: 1080, height: 1080 }, tokens);
+    await publish(first.id);
+    expect((await load(first.id)).status).toBe('published');
+    const second = await publication('x', { width: 1080, height: 1080 }, tokens, { externalId: first.externalId, caption: `Uji ${first.id}` });
+    await publish(second.id);
+    const p = await load(second.id);
+    expect(p.status).toBe('failed');
+    expect(p.lastError).toMatch(/duplicate content/i);
+    expect(await sandbox.posts('x', first.externalId)).toHaveLength(1);
+  });
+});

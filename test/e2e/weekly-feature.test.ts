@@ -1,20 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import sharp from 'sharp';
-import { PLATFORMS } from '@app/config';
+import { type Platform, PLATFORMS } from '@app/config';
 import { AuthService } from '@app/domain';
-import { createApi } from '../../apps/api/src/create-api.js';
+import { JobProducer, publishJob } from '@app/queue';
 import { createWorker } from '../../apps/worker/src/create-worker.js';
 import { ApiClient, eventually } from '../support/api-client.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
-import { createTestEnvironment, freePort, type TestEnvironment } from '../support/test-env.js';
+import type { TestSandbox } from '../support/sandbox.js';
+import { startTestApi, type TestApi } from '../support/test-api.js';
 
 /**
  * The walking skeleton end to end over HTTP: register -> create -> photo -> approve -> plan -> confirm a few seconds
  * ahead -> the worker publishes to the sandbox on all three platforms -> metrics -> the report shows the reach.
  */
 describe('one weekly feature from registration to reach report', () => {
-  let env: TestEnvironment;
+  let t: TestApi;
   let sandbox: TestSandbox;
   let api: INestApplication;
   let worker: INestApplicationContext;
@@ -22,17 +22,9 @@ describe('one weekly feature from registration to reach report', () => {
   let adminPassword: string;
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox();
-    const port = await freePort();
-    env = await createTestEnvironment({
-      API_PORT: String(port),
-      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-      META_GRAPH_BASE_URL: `${sandbox.url}/v25.0`,
-      X_API_BASE_URL: sandbox.url,
-    });
-    api = await createApi(env.settings, { bufferLogs: false });
-    await api.listen(port, '127.0.0.1');
-    worker = await createWorker(env.settings);
+    t = await startTestApi();
+    ({ sandbox, api } = t);
+    worker = await createWorker(t.env.settings);
     await worker.init();
     client = new ApiClient(api.getHttpServer());
     adminPassword = (await api.get(AuthService).ensureAdmin())!.password;
@@ -40,15 +32,15 @@ describe('one weekly feature from registration to reach report', () => {
 
   afterAll(async () => {
     await worker?.close();
-    await api?.close();
-    await sandbox?.close();
-    await env?.teardown();
+    await t?.close();
   });
 
   it('publishes once per platform and reports its reach', async () => {
     const admin = client.as(await client.login('admin@umkm.local', adminPassword));
     await admin.post('/api/users', { email: 'staf@malangkota.go.id', role: 'staff', password: 'staf-rahasia-123' }).expect(201);
     const staff = client.as(await client.login('staf@malangkota.go.id', 'staf-rahasia-123'));
+    await admin.post('/api/users', { email: 'manajer@malangkota.go.id', role: 'manager', password: 'manajer-rahasia-1' }).expect(201);
+    const manager = client.as(await client.login('manajer@malangkota.go.id', 'manajer-rahasia-1'));
 
     const accounts = { instagram: '17841400000000777', facebook: '100000000000777', x: '1500000000000000777' };
     for (const platform of PLATFORMS) {
@@ -86,12 +78,13 @@ describe('one weekly feature from registration to reach report', () => {
 
     const published = await eventually(async () => {
       const res = await staff.get(`/api/publications?featureId=${feature.id}`).expect(200);
-      const items = (res.body as { items: Array<{ platform: string; status: string; externalId: string; lastError: string | null }> }).items;
+      const items = (res.body as { items: Array<{ id: string; platform: Platform; status: string; externalId: string; lastError: string | null }> }).items;
       const failed = items.find((p) => p.status === 'failed' || p.status === 'unknown');
       if (failed) throw new Error(`${failed.platform} ${failed.status}: ${failed.lastError}`);
       return items.length === 3 && items.every((p) => p.status === 'published') && items;
     }, 'all three publications to be published', 40_000);
     expect(published.map((p) => p.platform).sort()).toEqual(['facebook', 'instagram', 'x']);
+    expect((await staff.get(`/api/features/${feature.id}`).expect(200)).body).toMatchObject({ status: 'published' });
 
     for (const platform of PLATFORMS) {
       const posts = await sandbox.posts(platform);
@@ -103,7 +96,6 @@ describe('one weekly feature from registration to reach report', () => {
 
     const today = new Date().toISOString().slice(0, 10);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    const manager = admin;
     const report = await eventually(async () => {
       const res = await manager.get(`/api/reports/summary?from=${today}&to=${tomorrow}`).expect(200);
       const body = res.body as { platforms: Array<{ platform: string; reach: number | null; views: number; publicationsWithMetrics: number }>; businessesFeatured: number; publicationsByStatus: Record<string, number>; totals: { reach: number } };
@@ -118,9 +110,19 @@ describe('one weekly feature from registration to reach report', () => {
     expect(byPlatform.x.views).toBeGreaterThan(0);
     expect(report.totals.reach).toBe(byPlatform.instagram.reach! + byPlatform.facebook.reach!);
 
-    // A redelivered job changes nothing: the sandbox still holds exactly one post per platform.
-    await new Promise((r) => setTimeout(r, 1_500));
+    // At-least-once delivery: the same publications handed to the worker again run to completion and post nothing.
+    const producer = api.get(JobProducer);
+    const redelivered = published.map((p) => publishJob(p.platform, p.id, 1, 99, new Date()));
+    for (const job of redelivered) await producer.add(job, new Date());
+    await eventually(async () => {
+      const states = await Promise.all(redelivered.map(async (job) => (await producer.queue(job.queue).getJob(job.jobId))?.getState()));
+      return states.every((s) => s === 'completed');
+    }, 'the redelivered jobs to complete');
     for (const platform of PLATFORMS) expect(await sandbox.posts(platform)).toHaveLength(1);
+    // Not even an attempt: the platforms' own duplicate guards must not be what saves us.
+    const after = (await staff.get(`/api/publications?featureId=${feature.id}`).expect(200)).body as { items: Array<{ id: string; status: string; attempts: number; externalId: string }> };
+    expect(after.items.map((p) => [p.status, p.attempts])).toEqual([['published', 1], ['published', 1], ['published', 1]]);
+    expect(after.items.map((p) => p.externalId).sort()).toEqual(published.map((p) => p.externalId).sort());
   });
 
   it('names every bad field in one 400, returns 404 for unknown ids and 401/403 by role', async () => {

@@ -1,32 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { PlatformAccountRepository } from '@app/database';
 import { DemoSeederService } from '@app/domain';
-import { createApi } from '../../apps/api/src/create-api.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
-import { createTestEnvironment, type TestEnvironment } from '../support/test-env.js';
+import type { TestSandbox } from '../support/sandbox.js';
+import { startTestApi, type TestApi } from '../support/test-api.js';
 
 /** What `npm start` relies on: a first start loads the demo, a second start loads nothing and still works. */
 describe('demo seeder', () => {
-  let env: TestEnvironment;
-  let sandbox: TestSandbox;
+  let t: TestApi;
   let api: INestApplication;
   let db: DataSource;
+  let sandbox: TestSandbox;
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox();
-    env = await createTestEnvironment({ DEMO: 'true', SANDBOX_CONTROL_URL: sandbox.url });
-    api = await createApi(env.settings, { bufferLogs: false });
-    await api.init();
-    db = api.get<DataSource>(getDataSourceToken());
+    t = await startTestApi({ DEMO: 'true' });
+    ({ api, db, sandbox } = t);
   });
 
   afterAll(async () => {
-    await api?.close();
-    await sandbox?.close();
-    await env?.teardown();
+    await t?.close();
   });
 
   const count = async (sql: string): Promise<number> => ((await db.query(sql)) as Array<{ n: number }>)[0].n;
@@ -52,9 +45,9 @@ describe('demo seeder', () => {
     expect(await count(`SELECT count(*)::int AS n FROM business`)).toBe(5);
     expect(await count(`SELECT count(*)::int AS n FROM publication`)).toBe(3);
     const accounts = api.get(PlatformAccountRepository);
-    const instagram = (await accounts.list()).find((a) => a.platform === 'instagram')!;
-    const limit = (url: string, token: string) => fetch(`${url}/v25.0/${instagram.externalId}/content_publishing_limit`, { headers: { authorization: `Bearer ${token}` } });
-    expect((await limit(sandbox.url, await accounts.accessToken(instagram.id))).status).toBe(200);
+    const instagram = (await accounts.findWithToken((await accounts.list()).find((a) => a.platform === 'instagram')!.id))!;
+    const limit = (url: string, token: string) => fetch(`${url}/v25.0/${instagram.account.externalId}/content_publishing_limit`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await limit(sandbox.url, instagram.accessToken)).status).toBe(200);
     expect((await limit(sandbox.url, 'not-the-demo-token')).status).toBe(400);
   });
 });

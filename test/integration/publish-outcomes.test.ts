@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import type { DataSource } from 'typeorm';
@@ -8,12 +7,13 @@ import type { Platform } from '@app/config';
 import { FeatureRepository, MediaStorage, PlatformAccountRepository, PublicationRepository } from '@app/database';
 import { PublishService } from '@app/domain';
 import { insertApprovedBusiness, insertUser } from '@app/testing';
-import { createApi } from '../../apps/api/src/create-api.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
-import { createTestEnvironment, freePort, type TestEnvironment } from '../support/test-env.js';
+import type { TestSandbox } from '../support/sandbox.js';
+import { startTestApi, type TestApi } from '../support/test-api.js';
+import type { TestEnvironment } from '../support/test-env.js';
 
 /** PublishService against the sandbox: each platform answer ends in the right state with a reason staff can read. */
 describe('publish outcomes', () => {
+  let t: TestApi;
   let env: TestEnvironment;
   let sandbox: TestSandbox;
   let api: INestApplication;
@@ -21,18 +21,12 @@ describe('publish outcomes', () => {
   let week = 1;
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox();
-    const port = await freePort();
-    env = await createTestEnvironment({ PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, META_GRAPH_BASE_URL: `${sandbox.url}/v25.0`, X_API_BASE_URL: sandbox.url });
-    api = await createApi(env.settings, { bufferLogs: false });
-    await api.listen(port, '127.0.0.1');
-    db = api.get<DataSource>(getDataSourceToken());
+    t = await startTestApi();
+    ({ env, sandbox, api, db } = t);
   });
 
   afterAll(async () => {
-    await api?.close();
-    await sandbox?.close();
-    await env?.teardown();
+    await t?.close();
   });
 
   /** One confirmed publication of an image of the given size, for an account the sandbox knows under `sandboxToken`. */

@@ -9,7 +9,6 @@ export function loggerOptions(settings: Settings, app: string): Params {
       base: { app },
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.accessToken', '*.password', '*.token'], censor: '[redacted]' },
       autoLogging: { ignore: (req) => req.url === '/api/health' },
-      customProps: () => ({}),
     },
   };
 }

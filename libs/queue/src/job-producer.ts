@@ -39,12 +39,4 @@ export class JobProducer {
       removeOnFail: { age: 30 * 86_400 },
     });
   }
-
-  /** True when a job with this id is waiting, delayed or running. */
-  async isLive(job: QueuedJob): Promise<boolean> {
-    const existing = await this.queue(job.queue).getJob(job.jobId);
-    if (!existing) return false;
-    const state = await existing.getState();
-    return ['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'].includes(state);
-  }
 }

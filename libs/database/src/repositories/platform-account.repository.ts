@@ -42,14 +42,18 @@ export class PlatformAccountRepository {
     return this.db.getRepository(PlatformAccountEntity).findOne({ where: { platform, status: 'active' }, order: { createdAt: 'ASC' } });
   }
 
-  async accessToken(id: string): Promise<string> {
-    const row = await this.db
+  /** The account with its decrypted token, in one query. Never log the result. */
+  async findWithToken(id: string): Promise<{ account: PlatformAccountEntity; accessToken: string } | null> {
+    const account = await this.db
       .getRepository(PlatformAccountEntity)
       .createQueryBuilder('a')
       .addSelect('a.tokenCiphertext')
       .where('a.id = :id', { id })
-      .getOneOrFail();
-    return this.cipher.decrypt(row.tokenCiphertext);
+      .getOne();
+    if (!account) return null;
+    const accessToken = this.cipher.decrypt(account.tokenCiphertext);
+    account.tokenCiphertext = Buffer.alloc(0);
+    return { account, accessToken };
   }
 
   async markNeedsReconnect(id: string, reason: string): Promise<void> {

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Platform } from '@app/config';
 import type { DataSource } from 'typeorm';
+import { BusinessEntity } from '../entities/business.entity.js';
+import { FeatureEntity } from '../entities/feature.entity.js';
 import { PublicationEntity, type PublicationStatus } from '../entities/publication.entity.js';
 import type { AttemptOutcome } from '../entities/publish-attempt.entity.js';
 import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
@@ -108,28 +110,22 @@ export class PublicationRepository {
     });
   }
 
+  /** One page of publications with their feature and business names, in one query (plus the count). */
   async list(filter: PublicationListFilter, limit: number, offset: number): Promise<{ items: PublicationView[]; total: number }> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown): void => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.status) add('p.status = ?', filter.status);
-    if (filter.platform) add('p.platform = ?', filter.platform);
-    if (filter.featureId) add('p.feature_id = ?', filter.featureId);
-    if (filter.from) add('p.scheduled_at >= ?', filter.from);
-    if (filter.to) add('p.scheduled_at < ?', filter.to);
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }] = (await this.db.query(`SELECT count(*)::int AS total FROM publication p ${clause}`, params)) as Array<{ total: number }>;
-    const rows = (await this.db.query(
-      `SELECT p.id, f.rubric, f.iso_week AS "isoWeek", b.id AS "businessId", b.name AS "businessName"
-         FROM publication p JOIN feature f ON f.id = p.feature_id JOIN business b ON b.id = f.business_id
-         ${clause} ORDER BY p.scheduled_at, p.platform LIMIT ${Number(limit)} OFFSET ${Number(offset)}`,
-      params,
-    )) as Array<{ id: string; rubric: string; isoWeek: string; businessId: string; businessName: string }>;
-    const entities = rows.length > 0 ? await this.db.getRepository(PublicationEntity).findBy(rows.map((r) => ({ id: r.id }))) : [];
-    const byId = new Map(entities.map((e) => [e.id, e]));
-    return { items: rows.map((r) => ({ ...byId.get(r.id)!, rubric: r.rubric, isoWeek: r.isoWeek, businessId: r.businessId, businessName: r.businessName })), total };
+    const query = this.db
+      .getRepository(PublicationEntity)
+      .createQueryBuilder('p')
+      .innerJoin(FeatureEntity, 'f', 'f.id = p.feature_id')
+      .innerJoin(BusinessEntity, 'b', 'b.id = f.business_id')
+      .addSelect(['f.rubric AS rubric', 'f.iso_week AS iso_week', 'b.id AS business_id', 'b.name AS business_name']);
+    if (filter.status) query.andWhere('p.status = :status', { status: filter.status });
+    if (filter.platform) query.andWhere('p.platform = :platform', { platform: filter.platform });
+    if (filter.featureId) query.andWhere('p.feature_id = :featureId', { featureId: filter.featureId });
+    if (filter.from) query.andWhere('p.scheduled_at >= :from', { from: filter.from });
+    if (filter.to) query.andWhere('p.scheduled_at < :to', { to: filter.to });
+    const total = await query.getCount();
+    const { entities, raw } = await query.orderBy('p.scheduled_at').addOrderBy('p.platform').offset(offset).limit(limit).getRawAndEntities<{ rubric: string; iso_week: string; business_id: string; business_name: string }>();
+    const items = entities.map((p, i) => ({ ...p, rubric: raw[i].rubric, isoWeek: raw[i].iso_week, businessId: raw[i].business_id, businessName: raw[i].business_name }));
+    return { items, total };
   }
 }

@@ -5,8 +5,8 @@ import { UserRepository, type UserEntity } from '@app/database';
 import { DomainError } from '../domain.errors.js';
 
 const BOOTSTRAP_ADMIN_EMAIL = 'admin@umkm.local';
-/** Verifying against this keeps failed logins for unknown emails as slow as for known ones. */
-const DUMMY_HASH = argon2.hash('timing-equaliser');
+/** Verifying against this keeps failed logins for unknown emails as slow as for known ones; made on first use. */
+let dummyHash: Promise<string> | undefined;
 
 @Injectable()
 export class AuthService {
@@ -17,7 +17,7 @@ export class AuthService {
   /** The same error for an unknown email and a wrong password, so logins don't reveal who is registered. */
   async verifyLogin(email: string, password: string): Promise<UserEntity> {
     const user = await this.users.findByEmail(email);
-    const valid = await argon2.verify(user?.passwordHash ?? (await DUMMY_HASH), password).catch(() => false);
+    const valid = await argon2.verify(user?.passwordHash ?? (await (dummyHash ??= argon2.hash('timing-equaliser'))), password).catch(() => false);
     if (!user || !valid || !user.active) throw new DomainError('unauthenticated', 'invalid_credentials', 'Email or password is wrong');
     return user;
   }

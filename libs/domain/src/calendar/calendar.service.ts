@@ -1,19 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock, PLATFORMS, type Platform, type RubricCode, type RubricDefinition } from '@app/config';
-import { BusinessRepository, type FeatureEntity, FeatureRepository, type NewPublication, type OutboxRow, PlatformAccountRepository } from '@app/database';
-import { publishJob, type QueuedJob } from '@app/queue';
+import { BusinessRepository, type FeatureEntity, FeatureRepository, type NewPublication, PlatformAccountRepository } from '@app/database';
+import { publishJob } from '@app/queue';
 import type { Actor } from '../actor.js';
 import { composeCaption } from '../captions/caption-composer.js';
 import { DomainError, notFound } from '../domain.errors.js';
+import { toOutboxRow } from '../publishing/outbox-row.js';
 import { pickNext } from '../rotation/rotation-policy.js';
 import { addWeeks, isoWeekOf, isValidIsoWeek, slotInstant, weekStart } from '../time/iso-week.js';
 
 export const RUBRIC_DEFINITIONS = Symbol('RUBRIC_DEFINITIONS');
-
-export function toOutboxRow(job: QueuedJob): OutboxRow {
-  return { queue: job.queue, jobName: job.name, jobId: job.jobId, payload: { ...job.payload }, runAt: job.runAt };
-}
 
 /** Plans rubric x week features with the rotation and turns confirmed ones into scheduled publications. */
 @Injectable()

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import axios from 'axios';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import { Clock, InjectSettings, PLATFORMS, RUBRICS, type Platform, type Settings } from '@app/config';
 import { BusinessRepository, PlatformAccountRepository } from '@app/database';
@@ -61,23 +62,21 @@ export class DemoSeederService {
     }
     // One feature a minute from now so a newcomer sees it publish; next week planned for every rubric.
     const now = this.clock.now();
-    const first = await this.calendar.planWeek('umkm', isoWeekNow(now));
+    const first = await this.calendar.planWeek('umkm', isoWeekOf(now));
     await this.calendar.confirm(null, first.id, new Date(now.getTime() + 60_000));
     for (const rubric of RUBRICS) await this.calendar.planWeek(rubric).catch((e: Error) => this.logger.warn(`demo: ${e.message}`));
     this.logger.log({ firstFeature: first.id }, 'demo loaded: the first feature publishes in about one minute');
   }
 
   private async registerAccountsWithSandbox(): Promise<void> {
-    for (const account of await this.accounts.list()) {
-      if (!account.displayName.endsWith('(demo)')) continue;
-      const body = { platform: account.platform, id: account.externalId, token: await this.accounts.accessToken(account.id), username: account.displayName };
+    const demoIds = new Set(Object.values(DEMO_ACCOUNTS).map((a) => a.externalId));
+    for (const listed of await this.accounts.list()) {
+      if (!demoIds.has(listed.externalId)) continue;
+      const { account, accessToken } = (await this.accounts.findWithToken(listed.id))!;
+      const body = { platform: account.platform, id: account.externalId, token: accessToken, username: account.displayName };
       await withRetry(() => axios.post(`${this.settings.demo.sandboxControlUrl}/__sandbox/accounts`, body, { timeout: 5_000 }));
     }
   }
-}
-
-function isoWeekNow(now: Date): string {
-  return isoWeekOf(now);
 }
 
 async function withRetry<T>(call: () => Promise<T>, attempts = 20): Promise<T> {
@@ -86,7 +85,7 @@ async function withRetry<T>(call: () => Promise<T>, attempts = 20): Promise<T> {
       return await call();
     } catch (error) {
       if (i >= attempts) throw error;
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
     }
   }
 }

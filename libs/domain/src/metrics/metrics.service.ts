@@ -23,11 +23,11 @@ export class MetricsService {
       this.logger.warn({ publicationId: job.publicationId }, 'metrics skipped: publication is not published');
       return;
     }
-    const account = await this.accounts.findById(publication.platformAccountId);
-    if (!account) throw new Error(`platform account ${publication.platformAccountId} is gone`);
+    const connected = await this.accounts.findWithToken(publication.platformAccountId);
+    if (!connected) throw new Error(`platform account ${publication.platformAccountId} is gone`);
     try {
       const metrics = await this.platforms.get(publication.platform).fetchMetrics({
-        credentials: { accountExternalId: account.externalId, accessToken: await this.accounts.accessToken(account.id) },
+        credentials: { accountExternalId: connected.account.externalId, accessToken: connected.accessToken },
         externalId: publication.externalId,
       });
       await this.snapshots.upsert({

@@ -12,7 +12,7 @@ import {
 } from '@app/database';
 import { PlatformClientRegistry, PlatformError, PlatformRateLimitError } from '@app/platforms';
 import { collectMetricsJob, type JobPayloads, publishJob } from '@app/queue';
-import { toOutboxRow } from '../calendar/calendar.service.js';
+import { toOutboxRow } from './outbox-row.js';
 import { mediaUrl } from '../media-url.js';
 
 /** An attempt lost its claim while it was running (its lease was taken over): stop without writing. */
@@ -50,11 +50,11 @@ export class PublishService {
     let result: AttemptResult;
     let followUps: OutboxRow[] = [];
     try {
-      const account = await this.accounts.findById(publication.platformAccountId);
-      if (!account || account.status !== 'active') {
+      const connected = await this.accounts.findWithToken(publication.platformAccountId);
+      if (!connected || connected.account.status !== 'active') {
         result = { status: 'failed', attemptOutcome: 'failed', error: `Akun ${publication.platform} perlu dihubungkan ulang sebelum bisa memposting.` };
       } else {
-        const posted = await this.callPlatform(publication, attempt, account.externalId, await this.accounts.accessToken(account.id));
+        const posted = await this.callPlatform(publication, attempt, connected.account.externalId, connected.accessToken);
         result = { status: 'published', attemptOutcome: 'published', externalId: posted.externalId, externalUrl: posted.url };
         followUps = this.metricJobs(publication.id);
       }

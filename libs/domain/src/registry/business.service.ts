@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RUBRICS, type RubricCode } from '@app/config';
+import type { RubricCode } from '@app/config';
 import { AuditRepository, BusinessRepository, type BusinessEntity, type BusinessStatus, MediaStorage, type MediaAssetEntity } from '@app/database';
 import { DomainError, notFound } from '../domain.errors.js';
 import type { Actor } from '../actor.js';
@@ -36,8 +36,7 @@ export class BusinessService {
         { field: 'kelurahan', messages: [`kelurahan must be one of the kelurahan of kecamatan ${input.kecamatan}`] },
       ]);
     }
-    const rubrics = [...new Set(input.rubrics)].filter((r) => RUBRICS.includes(r));
-    const business = await this.businesses.create({ ...input, rubrics, ownerUserId: actor.userId });
+    const business = await this.businesses.create({ ...input, rubrics: [...new Set(input.rubrics)], ownerUserId: actor.userId });
     await this.audit.record({ actorUserId: actor.userId, action: 'business.submitted', entityType: 'business', entityId: business.id, after: { name: business.name } });
     return business;
   }

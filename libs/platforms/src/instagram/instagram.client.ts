@@ -7,7 +7,8 @@ import {
   PlatformRejectedError,
   PlatformTransientError,
 } from '../platform.errors.js';
-import { isRecord, sleep } from '../network-failure.mapper.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isRecord } from '../network-failure.mapper.js';
 import { GraphHttpClient, graphPath, readGraphId } from '../meta/graph-http.client.js';
 import { QUOTA_RETRY_MS } from '../meta/graph-error.mapper.js';
 import { collectMetrics, readInsightValue } from '../meta/graph-insights.mapper.js';

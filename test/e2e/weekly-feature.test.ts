@@ -6,6 +6,7 @@ import { AuthService } from '@app/domain';
 import { JobProducer, publishJob } from '@app/queue';
 import { createWorker } from '../../apps/worker/src/create-worker.js';
 import { ApiClient, eventually } from '../support/api-client.js';
+import { businessBody } from '../support/business-body.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 
@@ -54,18 +55,11 @@ describe('one weekly feature from registration to reach report', () => {
     const registered = await client.post('/api/auth/register', { email: 'pemilik@contoh.id', password: 'kata-sandi-pemilik' }).expect(201);
     const owner = client.as((registered.body as { accessToken: string }).accessToken);
     const created = await owner
-      .post('/api/businesses', {
-        name: 'Keripik Tempe Bu Sri',
-        rubrics: ['umkm'],
-        kecamatan: 'Blimbing',
-        kelurahan: 'Polehan',
-        description: 'Keripik tempe renyah khas Malang, digoreng setiap pagi tanpa pengawet.',
-        instagramHandle: 'keripikbusri',
-      })
+      .post('/api/businesses', businessBody({ name: 'Keripik Tempe Bu Sri', instagramHandle: '@keripikbusri' }))
       .expect(201);
     const businessId = (created.body as { id: string }).id;
     const photo = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#d35400' } }).png().toBuffer();
-    await owner.post(`/api/businesses/${businessId}/photo`).attach('photo', photo, { filename: 'foto.png', contentType: 'image/png' }).expect(201);
+    await owner.post(`/api/businesses/${businessId}/photos`).attach('photo', photo, { filename: 'foto.png', contentType: 'image/png' }).expect(201);
 
     await staff.post(`/api/businesses/${businessId}/approve`).expect(200);
     const planned = await staff.post('/api/calendar/plan', { rubric: 'umkm' }).expect(200);
@@ -135,22 +129,25 @@ describe('one weekly feature from registration to reach report', () => {
     expect((bad.body as { code: string }).code).toBe('validation_failed');
     expect(fields).toEqual(expect.arrayContaining(['name', 'rubrics', 'kecamatan', 'kelurahan', 'description', 'extra']));
 
-    const wrongPair = await owner.post('/api/businesses', { name: 'Toko Uji', rubrics: ['umkm'], kecamatan: 'Sukun', kelurahan: 'Polehan', description: 'Deskripsi yang cukup panjang untuk lolos.' }).expect(400);
+    const wrongPair = await owner.post('/api/businesses', businessBody({ kecamatan: 'Sukun', kelurahan: 'Polehan' })).expect(400);
     expect((wrongPair.body as { details: Array<{ field: string }> }).details[0].field).toBe('kelurahan');
 
     await owner.get('/api/businesses/00000000-0000-4000-8000-000000000000').expect(404);
     await owner.get('/api/businesses/not-a-uuid').expect(400);
-    await admin.post('/api/features/00000000-0000-4000-8000-000000000000/confirm', {}).expect(404);
+    const staff = client.as(await client.login('staf@malangkota.go.id', 'staf-rahasia-123'));
+    const manager = client.as(await client.login('manajer@malangkota.go.id', 'manajer-rahasia-1'));
+    await staff.post('/api/features/00000000-0000-4000-8000-000000000000/confirm', {}).expect(404);
     await client.get('/api/publications').expect(401);
     await owner.get('/api/publications').expect(403);
     await owner.post('/api/calendar/plan', { rubric: 'umkm' }).expect(403);
     await client.post('/api/auth/login', { email: 'nobody@contoh.id', password: 'x' }).expect(401);
     await owner.get('/api/reports/summary?from=2026-13-01&to=2026-11-30').expect(403);
-    await admin.get('/api/reports/summary?from=2026-13-01&to=2026-11-30').expect(400);
+    await admin.get('/api/reports/summary?from=2026-13-01&to=2026-11-30').expect(403);
+    await manager.get('/api/reports/summary?from=2026-13-01&to=2026-11-30').expect(400);
 
-    const notImage = await owner.post('/api/businesses', { name: 'Toko Foto', rubrics: ['umkm'], kecamatan: 'Klojen', kelurahan: 'Kauman', description: 'Deskripsi yang cukup panjang untuk lolos.' }).expect(201);
+    const notImage = await owner.post('/api/businesses', businessBody({ name: 'Toko Foto' })).expect(201);
     const id = (notImage.body as { id: string }).id;
-    await owner.post(`/api/businesses/${id}/photo`).attach('photo', Buffer.from('MZ this is not an image'), { filename: 'foto.jpg', contentType: 'image/jpeg' }).expect(400);
+    await owner.post(`/api/businesses/${id}/photos`).attach('photo', Buffer.from('MZ this is not an image'), { filename: 'foto.jpg', contentType: 'image/jpeg' }).expect(400);
     const after = await owner.get(`/api/businesses/${id}`).expect(200);
     expect((after.body as { primaryMediaId: string | null }).primaryMediaId).toBeNull();
   });

@@ -26,6 +26,14 @@ export class ApiClient {
     return body ? req.send(body) : req;
   }
 
+  patch(path: string, body: object): request.Test {
+    return this.auth(request(this.server).patch(path)).send(body);
+  }
+
+  delete(path: string): request.Test {
+    return this.auth(request(this.server).delete(path));
+  }
+
   async login(email: string, password: string): Promise<string> {
     const res = await request(this.server).post('/api/auth/login').send({ email, password }).expect(200);
     return (res.body as { accessToken: string }).accessToken;

@@ -11,9 +11,12 @@ import { QueueModule } from '@app/queue';
 import { AccountController } from './accounts/account.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
+import { BusinessPhotoController } from './businesses/business-photo.controller.js';
 import { BusinessController } from './businesses/business.controller.js';
+import { ReferenceController } from './reference/reference.controller.js';
 import { CalendarController } from './calendar/calendar.controller.js';
 import { AllExceptionsFilter } from './common/domain-exception.filter.js';
+import { RateLimitGuard } from './common/rate-limit.guard.js';
 import { loggerOptions } from '@app/config';
 import { HealthController } from './health/health.controller.js';
 import { MediaController } from './media/media.controller.js';
@@ -42,8 +45,10 @@ export class ApiModule {
           useFactory: (s: Settings) => ({ limits: { fileSize: s.storage.maxUploadBytes, files: 1, fields: 10 } }),
         }),
       ],
-      controllers: [AuthController, AccountController, BusinessController, CalendarController, PublicationController, ReportController, HealthController, MediaController],
+      controllers: [AuthController, AccountController, BusinessController, BusinessPhotoController, ReferenceController, CalendarController, PublicationController, ReportController, HealthController, MediaController],
       providers: [
+        // Rate limiting first: it must count refused logins too.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],

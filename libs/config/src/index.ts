@@ -6,3 +6,4 @@ export * from './rubrics.js';
 export * from './vocabulary.js';
 export * from './startup.js';
 export * from './logger-options.js';
+export * from './consent.js';

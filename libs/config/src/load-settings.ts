@@ -59,6 +59,14 @@ export function loadSettings(env: Environment): Settings {
       outboxPollMs: read.int('OUTBOX_POLL_MS', 1_000, 10),
       workerConcurrency: read.int('WORKER_CONCURRENCY', 4, 1),
     },
+    registry: {
+      kulinerLegendarisMinAgeYears: read.int('KULINER_LEGENDARIS_MIN_AGE_YEARS', 25, 1),
+      maxPhotos: read.int('MAX_PHOTOS_PER_BUSINESS', 5, 1),
+    },
+    throttle: {
+      loginPerMinute: read.int('THROTTLE_LOGIN_PER_MINUTE', 10, 1),
+      registerPerMinute: read.int('THROTTLE_REGISTER_PER_MINUTE', 5, 1),
+    },
     sandbox: { port: sandboxPort },
     demo: {
       enabled: read.bool('DEMO', !production),

@@ -35,6 +35,13 @@ export interface Settings {
     readonly outboxPollMs: number;
     readonly workerConcurrency: number;
   };
+  readonly registry: {
+    /** A Kuliner Legendaris business must have been founded at least this many years ago. */
+    readonly kulinerLegendarisMinAgeYears: number;
+    readonly maxPhotos: number;
+  };
+  /** Requests per minute per client address on the public auth routes. */
+  readonly throttle: { readonly loginPerMinute: number; readonly registerPerMinute: number };
   readonly sandbox: { readonly port: number };
   readonly demo: { readonly enabled: boolean; readonly sandboxControlUrl: string };
 }

@@ -16,3 +16,14 @@ export class DomainError extends Error {
 
 export const notFound = (entity: string, id: string): DomainError =>
   new DomainError('not_found', `${entity}_not_found`, `${entity} ${id} does not exist`);
+
+/** One bad field and what is wrong with it; a 400 lists every one. */
+export interface FieldProblem {
+  field: string;
+  messages: string[];
+}
+
+export const validationFailed = (problems: readonly FieldProblem[]): DomainError =>
+  new DomainError('invalid', 'validation_failed', 'Request has invalid fields', problems);
+
+export const invalidField = (field: string, message: string): DomainError => validationFailed([{ field, messages: [message] }]);

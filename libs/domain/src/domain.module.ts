@@ -8,12 +8,16 @@ import { DemoSeederService } from './demo/demo-seeder.service.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { OutboxRelayService } from './publishing/outbox-relay.service.js';
 import { PublishService } from './publishing/publish.service.js';
+import { BusinessPhotosService } from './registry/business-photos.service.js';
+import { BusinessReviewService } from './registry/business-review.service.js';
 import { BusinessService } from './registry/business.service.js';
 import { ReportService } from './reports/report.service.js';
 
 const SERVICES = [
   AuthService,
   BusinessService,
+  BusinessPhotosService,
+  BusinessReviewService,
   CalendarService,
   DemoSeederService,
   MetricsService,

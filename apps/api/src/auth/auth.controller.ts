@@ -5,7 +5,8 @@ import { InjectSettings, ROLES, type Settings } from '@app/config';
 import { type Actor, AuthService, notFound } from '@app/domain';
 import type { UserEntity } from '@app/database';
 import { CurrentActor, Public, Roles } from './auth.decorators.js';
-import { LoginDto, RegisterDto, TokenResponseDto } from './auth.dto.js';
+import { ChangePasswordDto, LoginDto, RegisterDto, TokenResponseDto } from './auth.dto.js';
+import { RateLimit } from '../common/rate-limit.guard.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -17,6 +18,7 @@ export class AuthController {
   ) {}
 
   @Public()
+  @RateLimit('login')
   @Post('login')
   @HttpCode(200)
   async login(@Body() body: LoginDto): Promise<TokenResponseDto> {
@@ -25,6 +27,7 @@ export class AuthController {
 
   /** Business owners register themselves; other roles are created by an admin. */
   @Public()
+  @RateLimit('register')
   @Post('register')
   async register(@Body() body: RegisterDto): Promise<TokenResponseDto> {
     return this.issue(await this.auth.registerOwner(body.email, body.password));
@@ -37,6 +40,15 @@ export class AuthController {
     const user = await this.auth.findUser(actor.userId);
     if (!user) throw notFound('user', actor.userId);
     return { id: user.id, email: user.email, role: user.role, mustChangePassword: user.mustChangePassword };
+  }
+
+  /** Any signed-in user; returns a fresh token because the old ones stop working. */
+  @ApiBearerAuth()
+  @Roles(...ROLES)
+  @Post('password')
+  @HttpCode(200)
+  async changePassword(@CurrentActor() actor: Actor, @Body() body: ChangePasswordDto): Promise<TokenResponseDto> {
+    return this.issue(await this.auth.changePassword(actor.userId, body.currentPassword, body.newPassword));
   }
 
   private async issue(user: UserEntity): Promise<TokenResponseDto> {

@@ -27,6 +27,20 @@ export class RegisterDto {
   password!: string;
 }
 
+export class ChangePasswordDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  currentPassword!: string;
+
+  @ApiProperty({ minLength: 10 })
+  @IsString()
+  @MinLength(10, { message: 'newPassword must be at least 10 characters' })
+  @MaxLength(200)
+  newPassword!: string;
+}
+
 export class TokenResponseDto {
   @ApiProperty() accessToken!: string;
   @ApiProperty() expiresIn!: number;

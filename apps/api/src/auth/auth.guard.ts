@@ -1,21 +1,26 @@
 import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import { ROLES as ALL_ROLES, type Role } from '@app/config';
-import type { Actor } from '@app/domain';
+import type { Role } from '@app/config';
+import { type Actor, AuthService } from '@app/domain';
 import { IS_PUBLIC, ROLES } from './auth.decorators.js';
 
 interface TokenClaims {
   sub: string;
   role: Role;
+  iat: number;
 }
 
-/** Global guard: verifies the bearer JWT, then the route's @Roles. */
+/**
+ * Global guard: verifies the bearer JWT, then that its user is still active and has not changed password since
+ * (one primary-key read), then the route's @Roles against the user's current role.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
+    private readonly auth: AuthService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -30,10 +35,11 @@ export class AuthGuard implements CanActivate {
     } catch {
       throw new UnauthorizedException({ code: 'invalid_token', message: 'Token is invalid or expired; log in again' });
     }
-    if (!ALL_ROLES.includes(claims.role)) throw new UnauthorizedException({ code: 'invalid_token', message: 'Token is invalid' });
-    request.actor = { userId: claims.sub, role: claims.role };
+    const user = await this.auth.activeUserFor(claims.sub, claims.iat);
+    if (!user) throw new UnauthorizedException({ code: 'invalid_token', message: 'Token is no longer valid (password changed or account disabled); log in again' });
+    request.actor = { userId: user.id, role: user.role };
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
-    if (!allowed?.includes(claims.role)) throw new ForbiddenException({ code: 'forbidden', message: 'Your role may not do this' });
+    if (!allowed?.includes(user.role)) throw new ForbiddenException({ code: 'forbidden', message: 'Your role may not do this' });
     return true;
   }
 }

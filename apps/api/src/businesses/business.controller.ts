@@ -1,19 +1,28 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
-import { Clock } from '@app/config';
-import { type Actor, BusinessService, DomainError } from '@app/domain';
-import { CurrentActor, Roles } from '../auth/auth.decorators.js';
-import { BusinessResponseDto, CreateBusinessDto, ListBusinessesQuery } from './business.dto.js';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { type Actor, BusinessReviewService, BusinessService } from '@app/domain';
+import { CurrentActor, Public, Roles } from '../auth/auth.decorators.js';
+import { AuditEventDto, BusinessResponseDto, CreateBusinessDto, ListBusinessesQuery, ReasonDto, ReviewNoteDto, UpdateBusinessDto } from './business.dto.js';
+import { FeatureHistoryDto } from './feature-history.dto.js';
 
+const uuid = new ParseUUIDPipe();
+
+/** Owners submit and keep their profile; staff review; managers read. Photos live in BusinessPhotoController. */
 @ApiTags('businesses')
 @ApiBearerAuth()
 @Controller('businesses')
 export class BusinessController {
   constructor(
     private readonly businesses: BusinessService,
-    private readonly clock: Clock,
+    private readonly review: BusinessReviewService,
   ) {}
+
+  /** The consent text an owner accepts when submitting (Bahasa Indonesia) and its version. */
+  @Public()
+  @Get('consent')
+  consent(): { version: string; text: string } {
+    return this.businesses.consentText();
+  }
 
   @Roles('owner')
   @Post()
@@ -21,36 +30,83 @@ export class BusinessController {
     return BusinessResponseDto.from(await this.businesses.create(actor, body));
   }
 
-  @Roles('owner', 'staff', 'manager', 'admin')
+  /** Owners get their own businesses; staff and managers search the registry. */
+  @Roles('owner', 'staff', 'manager')
   @Get()
   async list(@CurrentActor() actor: Actor, @Query() query: ListBusinessesQuery): Promise<{ items: BusinessResponseDto[]; total: number; page: number; pageSize: number }> {
-    const { items, total } = await this.businesses.list(actor, { status: query.status }, query.pageSize, (query.page - 1) * query.pageSize);
-    return { items: items.map((b) => BusinessResponseDto.from(b)), total, page: query.page, pageSize: query.pageSize };
+    const { page, pageSize, ...filter } = query;
+    const { items, total } = await this.businesses.list(actor, filter, pageSize, (page - 1) * pageSize);
+    return { items: items.map((b) => BusinessResponseDto.from(b)), total, page, pageSize };
   }
 
-  @Roles('owner', 'staff', 'manager', 'admin')
+  @Roles('owner', 'staff', 'manager')
   @Get(':id')
-  async get(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<BusinessResponseDto> {
+  async get(@CurrentActor() actor: Actor, @Param('id', uuid) id: string): Promise<BusinessResponseDto> {
     return BusinessResponseDto.from(await this.businesses.get(actor, id));
   }
 
-  @Roles('owner')
-  @Post(':id/photo')
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['photo'], properties: { photo: { type: 'string', format: 'binary' } } } })
-  // Size and count limits come from MulterModule (MAX_UPLOAD_BYTES).
-  @UseInterceptors(FileInterceptor('photo'))
-  async uploadPhoto(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @UploadedFile() photo: Express.Multer.File | undefined): Promise<{ mediaId: string; width: number; height: number }> {
-    if (!photo) throw new DomainError('invalid', 'validation_failed', 'Request has invalid fields', [{ field: 'photo', messages: ['photo file is required (multipart field "photo")'] }]);
-    const media = await this.businesses.addPhoto(actor, id, photo.buffer);
-    const feed = media.renditions[0];
-    return { mediaId: media.id, width: feed.width, height: feed.height };
+  /** Owner edits of an approved business wait for review (see pendingChanges); staff corrections apply at once. */
+  @Roles('owner', 'staff')
+  @Patch(':id')
+  async update(@CurrentActor() actor: Actor, @Param('id', uuid) id: string, @Body() body: UpdateBusinessDto): Promise<BusinessResponseDto> {
+    return BusinessResponseDto.from(await this.businesses.update(actor, id, body));
   }
 
-  @Roles('staff', 'admin')
+  /** Opt-out: leaves the rotation; features not yet out are cancelled; published history stays in reports. */
+  @Roles('owner', 'staff')
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  async withdraw(@CurrentActor() actor: Actor, @Param('id', uuid) id: string): Promise<BusinessResponseDto> {
+    return BusinessResponseDto.from(await this.businesses.withdraw(actor, id));
+  }
+
+  @Roles('owner', 'staff', 'manager')
+  @Get(':id/features')
+  async features(@CurrentActor() actor: Actor, @Param('id', uuid) id: string): Promise<FeatureHistoryDto[]> {
+    return (await this.businesses.featureHistory(actor, id)).map((f) => FeatureHistoryDto.from(f));
+  }
+
+  /** Who did what to this business, with the before/after of each change. */
+  @Roles('staff', 'manager')
+  @Get(':id/history')
+  async history(@CurrentActor() actor: Actor, @Param('id', uuid) id: string): Promise<AuditEventDto[]> {
+    return (await this.businesses.auditTrail(actor, id)).map((e) => AuditEventDto.from(e));
+  }
+
+  /** Approves a submission, or applies an approved business's pending edits. */
+  @Roles('staff')
   @Post(':id/approve')
   @HttpCode(200)
-  async approve(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<BusinessResponseDto> {
-    return BusinessResponseDto.from(await this.businesses.approve(actor, id, this.clock.now()));
+  async approve(@CurrentActor() actor: Actor, @Param('id', uuid) id: string): Promise<BusinessResponseDto> {
+    return BusinessResponseDto.from(await this.review.approve(actor, id));
+  }
+
+  @Roles('staff')
+  @Post(':id/request-changes')
+  @HttpCode(200)
+  async requestChanges(@CurrentActor() actor: Actor, @Param('id', uuid) id: string, @Body() body: ReviewNoteDto): Promise<BusinessResponseDto> {
+    return BusinessResponseDto.from(await this.review.requestChanges(actor, id, body.note));
+  }
+
+  /** Rejects a submission, or discards an approved business's pending edits. */
+  @Roles('staff')
+  @Post(':id/reject')
+  @HttpCode(200)
+  async reject(@CurrentActor() actor: Actor, @Param('id', uuid) id: string, @Body() body: ReasonDto): Promise<BusinessResponseDto> {
+    return BusinessResponseDto.from(await this.review.reject(actor, id, body.reason));
+  }
+
+  @Roles('staff')
+  @Post(':id/suspend')
+  @HttpCode(200)
+  async suspend(@CurrentActor() actor: Actor, @Param('id', uuid) id: string, @Body() body: ReasonDto): Promise<BusinessResponseDto> {
+    return BusinessResponseDto.from(await this.review.suspend(actor, id, body.reason));
+  }
+
+  @Roles('staff')
+  @Post(':id/reinstate')
+  @HttpCode(200)
+  async reinstate(@CurrentActor() actor: Actor, @Param('id', uuid) id: string): Promise<BusinessResponseDto> {
+    return BusinessResponseDto.from(await this.review.reinstate(actor, id));
   }
 }

@@ -11,20 +11,20 @@ export class CalendarController {
   constructor(private readonly calendar: CalendarService) {}
 
   /** Lets the rotation pick the business for a rubric's week (idempotent: an already planned week is returned). */
-  @Roles('staff', 'admin')
+  @Roles('staff')
   @Post('calendar/plan')
   @HttpCode(200)
   async plan(@Body() body: PlanWeekDto): Promise<FeatureResponseDto> {
     return FeatureResponseDto.from(await this.calendar.planWeek(body.rubric, body.week));
   }
 
-  @Roles('staff', 'manager', 'admin')
+  @Roles('staff', 'manager')
   @Get('features/:id')
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<FeatureResponseDto> {
     return FeatureResponseDto.from(await this.calendar.get(id));
   }
 
-  @Roles('staff', 'admin')
+  @Roles('staff')
   @Post('features/:id/confirm')
   @HttpCode(200)
   async confirm(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: ConfirmFeatureDto): Promise<FeatureResponseDto> {

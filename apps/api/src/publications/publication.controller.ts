@@ -23,7 +23,7 @@ export class ListPublicationsQuery {
 export class PublicationController {
   constructor(private readonly publications: PublicationRepository) {}
 
-  @Roles('staff', 'manager', 'admin')
+  @Roles('staff')
   @Get()
   async list(@Query() q: ListPublicationsQuery) {
     const { items, total } = await this.publications.list(

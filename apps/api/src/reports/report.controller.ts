@@ -22,7 +22,7 @@ export class SummaryQuery {
 export class ReportController {
   constructor(private readonly reports: ReportService) {}
 
-  @Roles('manager', 'staff', 'admin')
+  @Roles('manager', 'staff')
   @Get('summary')
   summary(@Query() q: SummaryQuery): Promise<ReportSummary> {
     return this.reports.summary(q.from, q.to);

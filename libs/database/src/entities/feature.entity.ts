@@ -8,12 +8,12 @@ export type FeatureStatus = 'planned' | 'confirmed' | 'publishing' | 'published'
 export class FeatureEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('text') rubric!: RubricCode;
-  /** ISO week, e.g. 2026-W48. Unique with rubric. */
+  /** ISO week, e.g. 2026-W48. Unique with rubric among features that are not cancelled. */
   @Column('text', { name: 'iso_week' }) isoWeek!: string;
   /** Monday 00:00 WIB of that week. */
   @Column('timestamptz', { name: 'week_start' }) weekStart!: Date;
   @Column('uuid', { name: 'business_id' }) businessId!: string;
-  @Column('text', { name: 'chosen_by' }) chosenBy!: 'rotation' | 'staff';
+  @Column('text', { name: 'chosen_by' }) chosenBy!: 'rotation' | 'staff' | 'import';
   /** Why the rotation picked this business, in words staff can read. */
   @Column('text') reason!: string;
   @Column('text') status!: FeatureStatus;

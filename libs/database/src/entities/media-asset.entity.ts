@@ -20,5 +20,7 @@ export class MediaAssetEntity {
   @Column('int') bytes!: number;
   @Column('text', { name: 'storage_key' }) storageKey!: string;
   @Column('jsonb', { default: () => "'[]'" }) renditions!: Rendition[];
+  /** Removed by the owner; kept because published posts may still refer to it. */
+  @Column('timestamptz', { name: 'removed_at', nullable: true }) removedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

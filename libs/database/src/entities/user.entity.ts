@@ -10,6 +10,7 @@ export class UserEntity {
   @Column('text') role!: Role;
   @Column('boolean', { default: true }) active!: boolean;
   @Column('boolean', { name: 'must_change_password', default: false }) mustChangePassword!: boolean;
+  @Column('timestamptz', { name: 'password_changed_at', nullable: true }) passwordChangedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

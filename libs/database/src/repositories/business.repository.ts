@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RubricCode } from '@app/config';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { BusinessEntity, type BusinessStatus } from '../entities/business.entity.js';
-import { MediaAssetEntity } from '../entities/media-asset.entity.js';
 
 export interface RotationCandidateRow {
   businessId: string;
@@ -12,8 +12,28 @@ export interface RotationCandidateRow {
   lastFeaturedAt: Date | null;
 }
 
-export type NewBusiness = Pick<BusinessEntity, 'ownerUserId' | 'name' | 'rubrics' | 'description' | 'kecamatan' | 'kelurahan'> &
-  Partial<Pick<BusinessEntity, 'ownerName' | 'category' | 'ekrafSubsector' | 'foundingYear' | 'address' | 'phone' | 'instagramHandle' | 'xHandle' | 'facebookHandle' | 'website' | 'openingHours' | 'consentAt' | 'consentTextVersion'>>;
+export type NewBusiness = Omit<BusinessEntity, 'id' | 'status' | 'reviewNote' | 'primaryMediaId' | 'approvedAt' | 'registryRef' | 'pendingChanges' | 'pendingSince' | 'createdAt' | 'updatedAt'>;
+
+export interface BusinessFilter {
+  ownerUserId?: string;
+  /** Case-insensitive part of the name. */
+  q?: string;
+  status?: BusinessStatus;
+  rubric?: RubricCode;
+  kecamatan?: string;
+  kelurahan?: string;
+  /** true: featured at least once (published or imported); false: never featured. */
+  featured?: boolean;
+  /** true: an approved business with owner edits waiting for review. */
+  pendingReview?: boolean;
+}
+
+export interface BusinessListRow extends BusinessEntity {
+  lastFeaturedAt: Date | null;
+}
+
+/** A feature that has gone (or was imported as gone) out counts as "featured". */
+const FEATURED = `f.status IN ('published', 'partially_failed', 'publishing')`;
 
 @Injectable()
 export class BusinessRepository {
@@ -28,15 +48,25 @@ export class BusinessRepository {
     return this.db.getRepository(BusinessEntity).findOneBy({ id });
   }
 
-  /** Conditional status change; returns the updated row, or null if the business was not in one of `from`. */
-  async transition(id: string, from: readonly BusinessStatus[], to: BusinessStatus, patch: Partial<BusinessEntity> = {}): Promise<BusinessEntity | null> {
-    const result = await this.db
-      .createQueryBuilder()
-      .update(BusinessEntity)
-      .set({ ...patch, status: to })
-      .where('id = :id AND status IN (:...from)', { id, from })
-      .execute();
-    return (result.affected ?? 0) > 0 ? this.findById(id) : null;
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  /**
+   * Runs `work` in a transaction holding the business row lock, so a review, an owner edit and a withdrawal of
+   * the same business happen one after the other and each sees the last one's result.
+   */
+  async withLocked<T>(id: string, work: (business: BusinessEntity | null, manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (manager) => {
+      const business = await manager.getRepository(BusinessEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      return work(business, manager);
+    });
+  }
+
+  async update(manager: EntityManager, id: string, patch: Partial<BusinessEntity>): Promise<BusinessEntity> {
+    const repo = manager.getRepository(BusinessEntity);
+    await repo.update({ id }, patch as QueryDeepPartialEntity<BusinessEntity>);
+    return repo.findOneByOrFail({ id });
   }
 
   /** Approved businesses eligible for the rubric that have a photo, with when they were last featured in it. */
@@ -53,26 +83,29 @@ export class BusinessRepository {
     return rows.map((r) => ({ businessId: r.id, name: r.name, approvedAt: r.approved_at, lastFeaturedAt: r.last_featured_at }));
   }
 
-  async list(filter: { status?: BusinessStatus; ownerUserId?: string }, limit: number, offset: number): Promise<[BusinessEntity[], number]> {
-    return this.db.getRepository(BusinessEntity).findAndCount({
-      where: { ...(filter.status ? { status: filter.status } : {}), ...(filter.ownerUserId ? { ownerUserId: filter.ownerUserId } : {}) },
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: limit,
-      skip: offset,
-    });
-  }
-
-  /** Stores a media asset and makes it the primary photo in one transaction. */
-  async addPrimaryMedia(businessId: string, media: Omit<MediaAssetEntity, 'id' | 'createdAt' | 'businessId'>): Promise<MediaAssetEntity> {
-    return this.db.transaction(async (manager) => {
-      const repo = manager.getRepository(MediaAssetEntity);
-      const saved = await repo.save(repo.create({ ...media, businessId }));
-      await manager.getRepository(BusinessEntity).update({ id: businessId }, { primaryMediaId: saved.id });
-      return saved;
-    });
-  }
-
-  findMedia(id: string): Promise<MediaAssetEntity | null> {
-    return this.db.getRepository(MediaAssetEntity).findOneBy({ id });
+  async list(filter: BusinessFilter, limit: number, offset: number): Promise<{ items: BusinessListRow[]; total: number }> {
+    const query = this.db
+      .getRepository(BusinessEntity)
+      .createQueryBuilder('b')
+      .addSelect(`(SELECT max(f.week_start) FROM feature f WHERE f.business_id = b.id AND ${FEATURED})`, 'last_featured_at');
+    if (filter.ownerUserId) query.andWhere('b.owner_user_id = :owner', { owner: filter.ownerUserId });
+    // LIKE wildcards typed by the user are matched literally.
+    if (filter.q) query.andWhere(`lower(b.name) LIKE :q ESCAPE '\\'`, { q: `%${filter.q.toLowerCase().replace(/[\\%_]/g, '\\$&')}%` });
+    if (filter.status) query.andWhere('b.status = :status', { status: filter.status });
+    if (filter.rubric) query.andWhere(':rubric = ANY (b.rubrics)', { rubric: filter.rubric });
+    if (filter.kecamatan) query.andWhere('b.kecamatan = :kecamatan', { kecamatan: filter.kecamatan });
+    if (filter.kelurahan) query.andWhere('b.kelurahan = :kelurahan', { kelurahan: filter.kelurahan });
+    if (filter.featured !== undefined) {
+      query.andWhere(`${filter.featured ? '' : 'NOT '}EXISTS (SELECT 1 FROM feature f WHERE f.business_id = b.id AND ${FEATURED})`);
+    }
+    if (filter.pendingReview !== undefined) query.andWhere(`b.pending_changes IS ${filter.pendingReview ? 'NOT ' : ''}NULL`);
+    const total = await query.getCount();
+    const { entities, raw } = await query
+      .orderBy('b.submitted_at', 'ASC')
+      .addOrderBy('b.id', 'ASC')
+      .offset(offset)
+      .limit(limit)
+      .getRawAndEntities<{ last_featured_at: Date | null }>();
+    return { items: entities.map((b, i) => Object.assign(b, { lastFeaturedAt: raw[i].last_featured_at })), total };
   }
 }

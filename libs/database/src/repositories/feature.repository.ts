@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RubricCode } from '@app/config';
-import type { DataSource } from 'typeorm';
+import { type DataSource, type EntityManager, In, Not } from 'typeorm';
 import { FeatureEntity } from '../entities/feature.entity.js';
 import { PublicationEntity } from '../entities/publication.entity.js';
 import { AuditRepository, type AuditInput } from './audit.repository.js';
@@ -23,7 +23,7 @@ export class FeatureRepository {
     const rows: Array<{ id: string }> = await this.db.query(
       `INSERT INTO feature (rubric, iso_week, week_start, business_id, chosen_by, reason, status)
        VALUES ($1, $2, $3, $4, $5, $6, 'planned')
-       ON CONFLICT (rubric, iso_week) DO NOTHING RETURNING id`,
+       ON CONFLICT (rubric, iso_week) WHERE status <> 'cancelled' DO NOTHING RETURNING id`,
       [feature.rubric, feature.isoWeek, feature.weekStart, feature.businessId, feature.chosenBy, feature.reason],
     );
     return rows.length > 0 ? this.findById(rows[0].id) : null;
@@ -33,8 +33,9 @@ export class FeatureRepository {
     return this.db.getRepository(FeatureEntity).findOneBy({ id });
   }
 
+  /** The week's live feature; cancelled ones no longer hold the week. */
   findByWeek(rubric: RubricCode, isoWeek: string): Promise<FeatureEntity | null> {
-    return this.db.getRepository(FeatureEntity).findOneBy({ rubric, isoWeek });
+    return this.db.getRepository(FeatureEntity).findOneBy({ rubric, isoWeek, status: Not('cancelled') });
   }
 
   /**
@@ -56,9 +57,42 @@ export class FeatureRepository {
     });
   }
 
+  /**
+   * A business leaving the rotation (withdrawn, suspended): its planned features and every publication that has not
+   * started are cancelled. Versions are bumped, so jobs already queued for them do nothing. Publications already
+   * publishing (or out) are left to finish: their outcome is reconciled as usual.
+   */
+  async cancelUpcomingForBusiness(manager: EntityManager, businessId: string): Promise<{ features: string[]; publications: number }> {
+    const [, publications] = await manager.query(
+      `UPDATE publication p SET status = 'cancelled', version = p.version + 1, updated_at = now()
+         FROM feature f
+        WHERE f.id = p.feature_id AND f.business_id = $1 AND p.status IN ('scheduled', 'dispatched', 'retry_wait')`,
+      [businessId],
+    );
+    const [planned] = await manager.query(
+      `UPDATE feature SET status = 'cancelled', updated_at = now() WHERE business_id = $1 AND status = 'planned' RETURNING id`,
+      [businessId],
+    );
+    // SELECTs come back as plain rows; UPDATEs as [rows, count].
+    const confirmed: Array<{ id: string }> = await manager.query(`SELECT id FROM feature WHERE business_id = $1 AND status IN ('confirmed', 'publishing')`, [businessId]);
+    for (const { id } of confirmed) await this.refreshStatus(id, manager);
+    const cancelled: Array<{ id: string }> = await manager.query(
+      `SELECT id FROM feature WHERE id = ANY ($1::uuid[]) AND status = 'cancelled'`,
+      [confirmed.map((f) => f.id)],
+    );
+    return { features: [...(planned as Array<{ id: string }>), ...cancelled].map((f) => f.id), publications: Number(publications) };
+  }
+
+  /** A business's features (newest first) with their publications, for its owner and staff. */
+  async historyForBusiness(businessId: string): Promise<Array<FeatureEntity & { publications: PublicationEntity[] }>> {
+    const features = await this.db.getRepository(FeatureEntity).find({ where: { businessId, status: Not('cancelled') }, order: { weekStart: 'DESC' } });
+    const publications = features.length === 0 ? [] : await this.db.getRepository(PublicationEntity).find({ where: { featureId: In(features.map((f) => f.id)) }, order: { platform: 'ASC' } });
+    return features.map((f) => ({ ...f, publications: publications.filter((p) => p.featureId === f.id) }));
+  }
+
   /** Derives the feature's status from its publications after one of them reached a new state. */
-  async refreshStatus(featureId: string): Promise<void> {
-    await this.db.query(
+  async refreshStatus(featureId: string, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.query(
       `UPDATE feature f SET status = s.next, updated_at = now()
          FROM (SELECT CASE
                  WHEN count(*) FILTER (WHERE status <> 'cancelled') = 0 THEN 'cancelled'

@@ -26,6 +26,10 @@ export class UserRepository {
     return rows.length > 0 ? this.findById(rows[0].id) : null;
   }
 
+  async setPassword(id: string, passwordHash: string, at: Date): Promise<void> {
+    await this.db.getRepository(UserEntity).update({ id }, { passwordHash, passwordChangedAt: at, mustChangePassword: false });
+  }
+
   async countByRole(role: Role): Promise<number> {
     return this.db.getRepository(UserEntity).countBy({ role });
   }

@@ -5,7 +5,7 @@ import { BusinessRepository, type FeatureEntity, FeatureRepository, type NewPubl
 import { publishJob } from '@app/queue';
 import type { Actor } from '../actor.js';
 import { composeCaption } from '../captions/caption-composer.js';
-import { DomainError, notFound } from '../domain.errors.js';
+import { DomainError, invalidField, notFound } from '../domain.errors.js';
 import { toOutboxRow } from '../publishing/outbox-row.js';
 import { pickNext } from '../rotation/rotation-policy.js';
 import { addWeeks, isoWeekOf, isValidIsoWeek, slotInstant, weekStart } from '../time/iso-week.js';
@@ -60,7 +60,8 @@ export class CalendarService {
     const feature = await this.get(featureId);
     if (feature.status !== 'planned') throw new DomainError('conflict', 'invalid_status', `Feature is ${feature.status}; only planned features can be confirmed`);
     const business = await this.businesses.findById(feature.businessId);
-    if (!business?.primaryMediaId) throw new DomainError('conflict', 'photo_required', 'The featured business has no photo');
+    if (business?.status !== 'approved') throw new DomainError('conflict', 'business_not_approved', `The featured business is ${business?.status ?? 'gone'}; plan another business for this week`);
+    if (!business.primaryMediaId) throw new DomainError('conflict', 'photo_required', 'The featured business has no photo');
     const rubric = this.rubrics.get(feature.rubric)!;
     const now = this.clock.now();
     if (publishAt && publishAt.getTime() <= now.getTime()) throw invalidField('publishAt', 'publishAt must be in the future');
@@ -111,8 +112,4 @@ export class CalendarService {
     if (!confirmed) throw new DomainError('conflict', 'invalid_status', 'Feature was confirmed or cancelled by someone else');
     return this.get(feature.id);
   }
-}
-
-function invalidField(field: string, message: string): DomainError {
-  return new DomainError('invalid', 'validation_failed', 'Request has invalid fields', [{ field, messages: [message] }]);
 }

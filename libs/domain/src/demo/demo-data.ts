@@ -1,20 +1,13 @@
-import type { RubricCode } from '@app/config';
+import type { BusinessProfile } from '../registry/business-profile.js';
 
 /** A small, believable demo registry across the five kecamatan and the three rubrics. */
-export const DEMO_BUSINESSES: ReadonlyArray<{
-  name: string;
-  rubrics: RubricCode[];
-  kecamatan: string;
-  kelurahan: string;
-  description: string;
-  address: string;
-  phone: string;
-  instagramHandle?: string;
-  xHandle?: string;
-  color: string;
-}> = [
+export const DEMO_BUSINESSES: ReadonlyArray<Partial<BusinessProfile> & { name: string; color: string }> = [
   {
     name: 'Keripik Tempe Bu Sri',
+    ownerName: 'Sri Wahyuni',
+    category: 'Makanan ringan',
+    products: [{ name: 'Keripik tempe original 250 g', priceMin: 15000 }, { name: 'Keripik tempe pedas 250 g', priceMin: 17000 }],
+    openingHours: 'Senin–Sabtu 07.00–17.00 WIB',
     rubrics: ['umkm'],
     kecamatan: 'Blimbing',
     kelurahan: 'Polehan',
@@ -26,6 +19,11 @@ export const DEMO_BUSINESSES: ReadonlyArray<{
   },
   {
     name: 'Batik Celaket Malangan',
+    ownerName: 'Dimas Prasetyo',
+    category: 'Batik dan kain',
+    ekrafSubsector: 'fesyen',
+    products: [{ name: 'Kain batik tulis Malangan', priceMin: 350000, priceMax: 1200000 }],
+    website: 'https://batikcelaket.example.id',
     rubrics: ['ekraf', 'umkm'],
     kecamatan: 'Klojen',
     kelurahan: 'Rampal Celaket',
@@ -38,6 +36,11 @@ export const DEMO_BUSINESSES: ReadonlyArray<{
   },
   {
     name: 'Bakso Pak Kumis Sukun',
+    ownerName: 'Slamet Riyadi',
+    category: 'Warung makan',
+    foundingYear: 1987,
+    products: [{ name: 'Bakso urat', priceMin: 15000, priceMax: 25000 }, { name: 'Bakso bakar', priceMin: 20000 }],
+    openingHours: 'Setiap hari 10.00–21.00 WIB',
     rubrics: ['kuliner-legendaris', 'umkm'],
     kecamatan: 'Sukun',
     kelurahan: 'Bandungrejosari',
@@ -48,6 +51,9 @@ export const DEMO_BUSINESSES: ReadonlyArray<{
   },
   {
     name: 'Studio Animasi Tlogomas',
+    ownerName: 'Rina Kusumawati',
+    category: 'Studio kreatif',
+    ekrafSubsector: 'film-animasi-video',
     rubrics: ['ekraf'],
     kecamatan: 'Lowokwaru',
     kelurahan: 'Tlogomas',
@@ -59,6 +65,11 @@ export const DEMO_BUSINESSES: ReadonlyArray<{
   },
   {
     name: 'Rawon Nguling Kotalama',
+    ownerName: 'Hj. Siti Aminah',
+    category: 'Rumah makan',
+    foundingYear: 1975,
+    products: [{ name: 'Rawon daging', priceMin: 35000 }],
+    openingHours: 'Setiap hari 06.00–15.00 WIB',
     rubrics: ['kuliner-legendaris'],
     kecamatan: 'Kedungkandang',
     kelurahan: 'Kotalama',

@@ -8,6 +8,8 @@ import { BusinessRepository, PlatformAccountRepository } from '@app/database';
 import { PlatformAccountService } from '../accounts/platform-account.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import { CalendarService } from '../calendar/calendar.service.js';
+import { BusinessPhotosService } from '../registry/business-photos.service.js';
+import { BusinessReviewService } from '../registry/business-review.service.js';
 import { BusinessService } from '../registry/business.service.js';
 import { DEMO_BUSINESSES } from './demo-data.js';
 import { isoWeekOf } from '../time/iso-week.js';
@@ -30,6 +32,8 @@ export class DemoSeederService {
     @InjectSettings() private readonly settings: Settings,
     private readonly auth: AuthService,
     private readonly businessService: BusinessService,
+    private readonly photos: BusinessPhotosService,
+    private readonly review: BusinessReviewService,
     private readonly businesses: BusinessRepository,
     private readonly accountService: PlatformAccountService,
     private readonly accounts: PlatformAccountRepository,
@@ -39,7 +43,7 @@ export class DemoSeederService {
 
   async run(): Promise<void> {
     if (!this.settings.demo.enabled) return;
-    const [, total] = await this.businesses.list({}, 1, 0);
+    const { total } = await this.businesses.list({}, 1, 0);
     if (total === 0) await this.seed();
     await this.registerAccountsWithSandbox();
   }
@@ -53,12 +57,13 @@ export class DemoSeederService {
     const owner = await this.auth.createUser('pemilik@demo.local', randomBytes(18).toString('base64url'), 'owner');
     const staff = await this.auth.createUser('staf@demo.local', randomBytes(18).toString('base64url'), 'staff');
     const staffActor = { userId: staff!.id, role: 'staff' as const };
-    let approvedAt = this.clock.now().getTime() - DEMO_BUSINESSES.length * 86_400_000;
+    const ownerActor = { userId: owner!.id, role: 'owner' as const };
+    const { version: consentVersion } = this.businessService.consentText();
     for (const demo of DEMO_BUSINESSES) {
       const { color, ...profile } = demo;
-      const business = await this.businessService.create({ userId: owner!.id, role: 'owner' }, profile);
-      await this.businessService.addPhoto({ userId: owner!.id, role: 'owner' }, business.id, await demoPhoto(demo.name, color));
-      await this.businessService.approve(staffActor, business.id, new Date((approvedAt += 86_400_000)));
+      const business = await this.businessService.create(ownerActor, { ...profile, consentVersion });
+      await this.photos.add(ownerActor, business.id, await demoPhoto(demo.name, color));
+      await this.review.approve(staffActor, business.id);
     }
     // One feature a minute from now so a newcomer sees it publish; next week planned for every rubric.
     const now = this.clock.now();

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InjectSettings, type Settings } from '@app/config';
 import {
   type AttemptResult,
-  BusinessRepository,
+  MediaAssetRepository,
   FeatureRepository,
   MediaStorage,
   type OutboxRow,
@@ -30,7 +30,7 @@ export class PublishService {
     private readonly publications: PublicationRepository,
     private readonly features: FeatureRepository,
     private readonly accounts: PlatformAccountRepository,
-    private readonly businesses: BusinessRepository,
+    private readonly media: MediaAssetRepository,
     private readonly storage: MediaStorage,
     private readonly platforms: PlatformClientRegistry,
     private readonly clock: Clock,
@@ -73,7 +73,7 @@ export class PublishService {
   }
 
   private async callPlatform(publication: PublicationEntity, attempt: number, accountExternalId: string, accessToken: string) {
-    const media = await this.businesses.findMedia(publication.mediaAssetId);
+    const media = await this.media.findById(publication.mediaAssetId);
     const rendition = media?.renditions.find((r) => r.kind === 'feed');
     if (!rendition) throw new Error(`media ${publication.mediaAssetId} has no feed rendition`);
     return this.platforms.get(publication.platform).publish({

@@ -1,87 +1,149 @@
-import { Injectable, Logger } from '@nestjs/common';
-import type { RubricCode } from '@app/config';
-import { AuditRepository, BusinessRepository, type BusinessEntity, type BusinessStatus, MediaStorage, type MediaAssetEntity } from '@app/database';
-import { DomainError, notFound } from '../domain.errors.js';
+import { Injectable } from '@nestjs/common';
+import { Clock, InjectSettings, loadConsent, type Settings } from '@app/config';
+import {
+  AuditRepository,
+  type AuditEventEntity,
+  type BusinessEntity,
+  type BusinessFilter,
+  type BusinessListRow,
+  BusinessRepository,
+  type FeatureEntity,
+  FeatureRepository,
+  type PublicationEntity,
+} from '@app/database';
 import type { Actor } from '../actor.js';
-import { processPhoto } from './photo-processor.js';
-import { isKelurahanOf } from './reference-data.js';
+import { DomainError, invalidField, validationFailed } from '../domain.errors.js';
+import { assertVisible, changedFields, profileOf, sentFields } from './business-access.js';
+import type { BusinessProfile } from './business-profile.js';
+import { checkProfile, type ProfileRules } from './profile-check.js';
 
-export interface BusinessProfileInput {
-  name: string;
-  rubrics: RubricCode[];
-  kecamatan: string;
-  kelurahan: string;
-  description: string;
-  address?: string;
-  phone?: string;
-  instagramHandle?: string;
-  xHandle?: string;
-  facebookHandle?: string;
-}
+const consent = loadConsent();
+/** Statuses in which the owner can still change the profile. */
+const EDITABLE = new Set(['submitted', 'changes_requested', 'approved']);
 
-/** Owners submit, staff review. Owners only ever see their own businesses (others are "not found"). */
+/**
+ * The owner's side of the registry (submit, edit, withdraw, follow) and the reads staff and managers share.
+ * Every change runs under the business's row lock and writes its audit event in the same transaction.
+ */
 @Injectable()
 export class BusinessService {
-  private readonly logger = new Logger(BusinessService.name);
-
   constructor(
     private readonly businesses: BusinessRepository,
+    private readonly features: FeatureRepository,
     private readonly audit: AuditRepository,
-    private readonly storage: MediaStorage,
+    private readonly clock: Clock,
+    @InjectSettings() private readonly settings: Settings,
   ) {}
 
-  async create(actor: Actor, input: BusinessProfileInput): Promise<BusinessEntity> {
-    if (!isKelurahanOf(input.kecamatan, input.kelurahan)) {
-      throw new DomainError('invalid', 'validation_failed', 'Request has invalid fields', [
-        { field: 'kelurahan', messages: [`kelurahan must be one of the kelurahan of kecamatan ${input.kecamatan}`] },
-      ]);
+  consentText(): { version: string; text: string } {
+    return consent;
+  }
+
+  rules(): ProfileRules {
+    return { now: this.clock.now(), kulinerLegendarisMinAgeYears: this.settings.registry.kulinerLegendarisMinAgeYears };
+  }
+
+  /** Submits a new business; the owner must accept the current consent text. */
+  async create(actor: Actor, input: Partial<BusinessProfile> & { consentVersion: string }): Promise<BusinessEntity> {
+    const { consentVersion, ...fields } = input;
+    const checked = await checkProfile(fields, this.rules());
+    const problems = checked.ok ? [] : [...checked.problems];
+    if (consentVersion !== consent.version) {
+      problems.push({ field: 'consentVersion', messages: [`consentVersion must be the current consent text version "${consent.version}" (GET /api/businesses/consent)`] });
     }
-    const business = await this.businesses.create({ ...input, rubrics: [...new Set(input.rubrics)], ownerUserId: actor.userId });
-    await this.audit.record({ actorUserId: actor.userId, action: 'business.submitted', entityType: 'business', entityId: business.id, after: { name: business.name } });
-    return business;
+    if (!checked.ok || problems.length > 0) throw validationFailed(problems);
+    const now = this.clock.now();
+    return this.businesses.transaction(async (manager) => {
+      const business = await this.businesses.create(
+        { ...checked.profile, ownerUserId: actor.userId, consentAt: now, consentTextVersion: consent.version, consentUserId: actor.userId, submittedAt: now },
+        manager,
+      );
+      await this.audit.record({ actorUserId: actor.userId, action: 'business.submitted', entityType: 'business', entityId: business.id, after: { ...checked.profile, consentTextVersion: consent.version } }, manager);
+      return business;
+    });
   }
 
   async get(actor: Actor, id: string): Promise<BusinessEntity> {
     const business = await this.businesses.findById(id);
-    if (!business || (actor.role === 'owner' && business.ownerUserId !== actor.userId)) throw notFound('business', id);
+    assertVisible(actor, business, id);
     return business;
   }
 
-  async list(actor: Actor, filter: { status?: BusinessStatus }, limit: number, offset: number): Promise<{ items: BusinessEntity[]; total: number }> {
-    const [items, total] = await this.businesses.list({ ...filter, ownerUserId: actor.role === 'owner' ? actor.userId : undefined }, limit, offset);
-    return { items, total };
+  async list(actor: Actor, filter: BusinessFilter, limit: number, offset: number): Promise<{ items: BusinessListRow[]; total: number }> {
+    return this.businesses.list({ ...filter, ownerUserId: actor.role === 'owner' ? actor.userId : filter.ownerUserId }, limit, offset);
   }
 
-  async approve(actor: Actor, id: string, now: Date): Promise<BusinessEntity> {
-    const before = await this.get(actor, id);
-    if (!before.primaryMediaId) throw new DomainError('conflict', 'photo_required', 'A business needs a photo before it can be approved');
-    const approved = await this.businesses.transition(id, ['submitted', 'changes_requested'], 'approved', { approvedAt: now, reviewNote: null });
-    if (!approved) throw new DomainError('conflict', 'invalid_status', `Business is ${before.status}; only submitted businesses can be approved`);
-    await this.audit.record({ actorUserId: actor.userId, action: 'business.approved', entityType: 'business', entityId: id, before: { status: before.status }, after: { status: 'approved' } });
-    return approved;
-  }
+  /**
+   * Edits a profile. Before approval the edit applies at once (and answers a change request). On an approved
+   * business an owner's edit is held as pending changes for staff, and the live profile keeps being featured
+   * until they decide. Staff corrections apply at once.
+   */
+  async update(actor: Actor, id: string, patch: Partial<BusinessProfile>): Promise<BusinessEntity> {
+    const sent = sentFields(patch);
+    if (Object.keys(sent).length === 0) throw invalidField('body', 'send at least one profile field to change');
+    return this.businesses.withLocked(id, async (business, manager) => {
+      assertVisible(actor, business, id);
+      if (!EDITABLE.has(business.status)) throw new DomainError('conflict', 'invalid_status', `Business is ${business.status}; its profile can no longer be edited`);
+      const live = profileOf(business);
+      const holdForReview = actor.role === 'owner' && business.status === 'approved';
+      const base = holdForReview ? { ...live, ...(business.pendingChanges ?? {}) } : live;
+      const checked = await checkProfile({ ...base, ...sent }, this.rules());
+      if (!checked.ok) throw validationFailed(checked.problems);
+      const changes = changedFields(live, checked.profile);
+      const now = this.clock.now();
 
-  /** Validates by content, stores the platform-ready JPEG, and makes it the primary photo. */
-  async addPhoto(actor: Actor, id: string, upload: Buffer): Promise<MediaAssetEntity> {
-    await this.get(actor, id);
-    const photo = await processPhoto(upload);
-    const key = this.storage.newKey('jpg');
-    await this.storage.write(key, photo.feed.jpeg);
-    try {
-      return await this.businesses.addPrimaryMedia(id, {
-        sha256: photo.sha256,
-        mime: photo.mime,
-        width: photo.width,
-        height: photo.height,
-        bytes: photo.bytes,
-        storageKey: key,
-        renditions: [{ kind: 'feed', storageKey: key, width: photo.feed.width, height: photo.feed.height, bytes: photo.feed.jpeg.length }],
+      if (holdForReview) {
+        const pending = Object.keys(changes.after).length > 0 ? changes.after : null;
+        const updated = await this.businesses.update(manager, id, { pendingChanges: pending, pendingSince: pending ? now : null, reviewNote: null });
+        await this.audit.record({ actorUserId: actor.userId, action: pending ? 'business.changes_submitted' : 'business.changes_withdrawn', entityType: 'business', entityId: id, before: changes.before, after: changes.after }, manager);
+        return updated;
+      }
+      const resubmitted = actor.role === 'owner' && business.status === 'changes_requested';
+      const updated = await this.businesses.update(manager, id, {
+        ...checked.profile,
+        ...(resubmitted ? { status: 'submitted' as const, submittedAt: now, reviewNote: null } : {}),
       });
-    } catch (error) {
-      // No row, no file.
-      await this.storage.remove(key);
-      this.logger.warn({ businessId: id, err: (error as Error).message }, 'photo row not stored; file removed');
-      throw error;
-    }
+      await this.audit.record({
+        actorUserId: actor.userId,
+        action: resubmitted ? 'business.resubmitted' : 'business.updated',
+        entityType: 'business',
+        entityId: id,
+        before: { ...changes.before, ...(resubmitted ? { status: business.status } : {}) },
+        after: { ...changes.after, ...(resubmitted ? { status: 'submitted' } : {}) },
+      }, manager);
+      return updated;
+    });
+  }
+
+  /**
+   * The owner opts out: the business leaves the rotation and every feature of it that has not gone out is
+   * cancelled (queued jobs turn stale). What was published stays in the reports.
+   */
+  async withdraw(actor: Actor, id: string): Promise<BusinessEntity> {
+    return this.businesses.withLocked(id, async (business, manager) => {
+      assertVisible(actor, business, id);
+      if (business.status === 'withdrawn') return business;
+      const cancelled = await this.features.cancelUpcomingForBusiness(manager, id);
+      const updated = await this.businesses.update(manager, id, { status: 'withdrawn', pendingChanges: null, pendingSince: null });
+      await this.audit.record({
+        actorUserId: actor.userId,
+        action: 'business.withdrawn',
+        entityType: 'business',
+        entityId: id,
+        before: { status: business.status },
+        after: { status: 'withdrawn', cancelledFeatures: cancelled.features, cancelledPublications: cancelled.publications },
+      }, manager);
+      return updated;
+    });
+  }
+
+  async featureHistory(actor: Actor, id: string): Promise<Array<FeatureEntity & { publications: PublicationEntity[] }>> {
+    await this.get(actor, id);
+    return this.features.historyForBusiness(id);
+  }
+
+  async auditTrail(actor: Actor, id: string): Promise<AuditEventEntity[]> {
+    await this.get(actor, id);
+    return this.audit.list('business', id);
   }
 }

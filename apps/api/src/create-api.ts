@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import type { Settings } from '@app/config';
+import { SETTINGS, type Settings } from '@app/config';
 import { ApiModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 
@@ -11,6 +11,8 @@ import { createValidationPipe } from './common/validation.pipe.js';
 export async function createApi(settings?: Settings, options: { bufferLogs?: boolean } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(settings), { bufferLogs: options.bufferLogs ?? true, abortOnError: false });
   app.useLogger(app.get(Logger));
+  // Behind a load balancer, the client address (rate limits count per address) comes from X-Forwarded-For.
+  if (app.get<Settings>(SETTINGS).api.trustProxyHops > 0) app.set('trust proxy', app.get<Settings>(SETTINGS).api.trustProxyHops);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useBodyParser('json', { limit: '256kb' });

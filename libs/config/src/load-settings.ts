@@ -32,6 +32,7 @@ export function loadSettings(env: Environment): Settings {
       publicBaseUrl: read.url('PUBLIC_BASE_URL', `http://localhost:${apiPort}`),
       jwtSecret: read.secret('JWT_SECRET', 32),
       jwtTtlSeconds: read.duration('JWT_TTL', '12h'),
+      trustProxyHops: read.int('TRUST_PROXY_HOPS', 0, 0),
     },
     database: { url: read.url('DATABASE_URL', 'postgres://postgres@localhost:5432/umkm_week', ['postgres:', 'postgresql:']) },
     redis: {

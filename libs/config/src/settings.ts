@@ -8,6 +8,8 @@ export interface Settings {
     readonly publicBaseUrl: string;
     readonly jwtSecret: string;
     readonly jwtTtlSeconds: number;
+    /** Express `trust proxy`: hops of reverse proxies whose X-Forwarded-For names the client (0 = none). */
+    readonly trustProxyHops: number;
   };
   readonly database: { readonly url: string };
   readonly redis: { readonly url: string; readonly queuePrefix: string };

@@ -52,7 +52,7 @@ export class AuthController {
   }
 
   private async issue(user: UserEntity): Promise<TokenResponseDto> {
-    const accessToken = await this.jwt.signAsync({ sub: user.id, role: user.role });
+    const accessToken = await this.jwt.signAsync({ sub: user.id, role: user.role, pwv: user.passwordVersion });
     return { accessToken, expiresIn: this.settings.api.jwtTtlSeconds, role: user.role };
   }
 }

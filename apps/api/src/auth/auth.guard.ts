@@ -8,7 +8,8 @@ import { IS_PUBLIC, ROLES } from './auth.decorators.js';
 interface TokenClaims {
   sub: string;
   role: Role;
-  iat: number;
+  /** The user's password version when the token was issued. */
+  pwv: number;
 }
 
 /**
@@ -35,7 +36,7 @@ export class AuthGuard implements CanActivate {
     } catch {
       throw new UnauthorizedException({ code: 'invalid_token', message: 'Token is invalid or expired; log in again' });
     }
-    const user = await this.auth.activeUserFor(claims.sub, claims.iat);
+    const user = await this.auth.activeUserFor(claims.sub, claims.pwv);
     if (!user) throw new UnauthorizedException({ code: 'invalid_token', message: 'Token is no longer valid (password changed or account disabled); log in again' });
     request.actor = { userId: user.id, role: user.role };
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);

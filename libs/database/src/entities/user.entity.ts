@@ -10,7 +10,8 @@ export class UserEntity {
   @Column('text') role!: Role;
   @Column('boolean', { default: true }) active!: boolean;
   @Column('boolean', { name: 'must_change_password', default: false }) mustChangePassword!: boolean;
-  @Column('timestamptz', { name: 'password_changed_at', nullable: true }) passwordChangedAt!: Date | null;
+  /** Carried in login tokens; bumped by a password change so older tokens stop working. */
+  @Column('int', { name: 'password_version', default: 0 }) passwordVersion!: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

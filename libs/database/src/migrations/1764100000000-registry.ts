@@ -31,8 +31,8 @@ export class Registry1764100000000 implements MigrationInterface {
     await q.query(`CREATE INDEX business_name_idx ON business (lower(name) text_pattern_ops)`);
 
     await q.query(`ALTER TABLE media_asset ADD COLUMN removed_at timestamptz`);
-    // Tokens issued before a password change stop working.
-    await q.query(`ALTER TABLE app_user ADD COLUMN password_changed_at timestamptz`);
+    // Carried in each login token; a password change bumps it, so every older token stops working.
+    await q.query(`ALTER TABLE app_user ADD COLUMN password_version int NOT NULL DEFAULT 0`);
 
     // A cancelled feature no longer holds its week, so the week can be planned again (withdrawal, replacement).
     await q.query(`ALTER TABLE feature DROP CONSTRAINT feature_rubric_week_key`);
@@ -48,7 +48,7 @@ export class Registry1764100000000 implements MigrationInterface {
     await q.query(`DROP INDEX feature_rubric_week_key`);
     await q.query(`DELETE FROM feature WHERE status = 'cancelled'`);
     await q.query(`ALTER TABLE feature ADD CONSTRAINT feature_rubric_week_key UNIQUE (rubric, iso_week)`);
-    await q.query(`ALTER TABLE app_user DROP COLUMN password_changed_at`);
+    await q.query(`ALTER TABLE app_user DROP COLUMN password_version`);
     await q.query(`ALTER TABLE media_asset DROP COLUMN removed_at`);
     await q.query(`DROP INDEX business_name_idx`);
     await q.query(`DROP INDEX business_kecamatan_idx`);

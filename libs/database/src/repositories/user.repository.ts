@@ -26,8 +26,11 @@ export class UserRepository {
     return rows.length > 0 ? this.findById(rows[0].id) : null;
   }
 
-  async setPassword(id: string, passwordHash: string, at: Date): Promise<void> {
-    await this.db.getRepository(UserEntity).update({ id }, { passwordHash, passwordChangedAt: at, mustChangePassword: false });
+  async setPassword(id: string, passwordHash: string): Promise<void> {
+    await this.db.query(
+      `UPDATE app_user SET password_hash = $2, password_version = password_version + 1, must_change_password = false, updated_at = now() WHERE id = $1`,
+      [id, passwordHash],
+    );
   }
 
   async countByRole(role: Role): Promise<number> {

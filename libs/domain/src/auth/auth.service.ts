@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import { Clock } from '@app/config';
 import { UserRepository, type UserEntity } from '@app/database';
 import { DomainError } from '../domain.errors.js';
 
@@ -13,10 +12,7 @@ let dummyHash: Promise<string> | undefined;
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
 
-  constructor(
-    private readonly users: UserRepository,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly users: UserRepository) {}
 
   /** The same error for an unknown email and a wrong password, so logins don't reveal who is registered. */
   async verifyLogin(email: string, password: string): Promise<UserEntity> {
@@ -38,7 +34,7 @@ export class AuthService {
     return this.users.create({ email, passwordHash: await argon2.hash(password), role });
   }
 
-  /** Checks the current password first; tokens issued before the change stop working (see `isTokenCurrent`). */
+  /** Checks the current password first; tokens issued before the change stop working (see `activeUserFor`). */
   async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<UserEntity> {
     const user = await this.users.findById(userId);
     if (!user || !(await argon2.verify(user.passwordHash, currentPassword).catch(() => false))) {
@@ -47,18 +43,14 @@ export class AuthService {
     if (currentPassword === newPassword) {
       throw new DomainError('invalid', 'validation_failed', 'Request has invalid fields', [{ field: 'newPassword', messages: ['newPassword must differ from the current password'] }]);
     }
-    // Whole seconds, like a token's iat, so a token issued right after the change is current.
-    const at = new Date(Math.floor(this.clock.now().getTime() / 1000) * 1000);
-    await this.users.setPassword(userId, await argon2.hash(newPassword), at);
+    await this.users.setPassword(userId, await argon2.hash(newPassword));
     return (await this.users.findById(userId))!;
   }
 
-  /** A token is current while its user is active and it was issued after the last password change. */
-  async activeUserFor(userId: string, issuedAtSeconds: number): Promise<UserEntity | null> {
+  /** A token is current while its user is active and it carries the user's current password version. */
+  async activeUserFor(userId: string, passwordVersion: number): Promise<UserEntity | null> {
     const user = await this.users.findById(userId);
-    if (!user?.active) return null;
-    if (user.passwordChangedAt && issuedAtSeconds * 1000 < user.passwordChangedAt.getTime()) return null;
-    return user;
+    return user?.active && user.passwordVersion === passwordVersion ? user : null;
   }
 
   findUser(id: string): Promise<UserEntity | null> {

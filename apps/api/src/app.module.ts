@@ -19,6 +19,7 @@ import { AllExceptionsFilter } from './common/domain-exception.filter.js';
 import { RateLimitGuard } from './common/rate-limit.guard.js';
 import { loggerOptions } from '@app/config';
 import { HealthController } from './health/health.controller.js';
+import { ImportController } from './imports/import.controller.js';
 import { MediaController } from './media/media.controller.js';
 import { PublicationController } from './publications/publication.controller.js';
 import { ReportController } from './reports/report.controller.js';
@@ -45,7 +46,7 @@ export class ApiModule {
           useFactory: (s: Settings) => ({ limits: { fileSize: s.storage.maxUploadBytes, files: 1, fields: 10 } }),
         }),
       ],
-      controllers: [AuthController, AccountController, BusinessController, BusinessPhotoController, ReferenceController, CalendarController, PublicationController, ReportController, HealthController, MediaController],
+      controllers: [AuthController, AccountController, BusinessController, BusinessPhotoController, ReferenceController, ImportController, CalendarController, PublicationController, ReportController, HealthController, MediaController],
       providers: [
         // Rate limiting first: it must count refused logins too.
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -11,6 +11,7 @@ import { PublishService } from './publishing/publish.service.js';
 import { BusinessPhotosService } from './registry/business-photos.service.js';
 import { BusinessReviewService } from './registry/business-review.service.js';
 import { BusinessService } from './registry/business.service.js';
+import { RegistryImportService } from './registry/import/registry-import.service.js';
 import { ReportService } from './reports/report.service.js';
 
 const SERVICES = [
@@ -24,6 +25,7 @@ const SERVICES = [
   OutboxRelayService,
   PlatformAccountService,
   PublishService,
+  RegistryImportService,
   ReportService,
 ];
 

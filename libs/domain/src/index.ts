@@ -15,6 +15,8 @@ export * from './registry/business-photos.service.js';
 export * from './registry/business-profile.js';
 export * from './registry/business-review.service.js';
 export * from './registry/business.service.js';
+export * from './registry/import/import-report.js';
+export * from './registry/import/registry-import.service.js';
 export * from './registry/profile-check.js';
 export * from './registry/reference-data.js';
 export * from './reports/report.service.js';

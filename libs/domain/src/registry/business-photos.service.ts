@@ -43,7 +43,11 @@ export class BusinessPhotosService {
 
   /** Decoding happens before any write; the file is removed again if the row cannot be stored. */
   async add(actor: Actor, id: string, upload: Buffer): Promise<PhotoView> {
-    assertVisible(actor, await this.businesses.findById(id), id);
+    const business = await this.businesses.findById(id);
+    assertVisible(actor, business, id);
+    // Cheap checks first, so a refused upload costs no decoding; they are repeated under the lock below.
+    assertOpen(business);
+    if ((await this.media.listActive(id)).length >= this.settings.registry.maxPhotos) throw this.photoLimit();
     const photo = await processPhoto(upload);
     const key = this.storage.newKey('jpg');
     await this.storage.write(key, photo.feed.jpeg);
@@ -52,9 +56,7 @@ export class BusinessPhotosService {
         assertVisible(actor, business, id);
         assertOpen(business);
         const current = await this.media.listActive(id, manager);
-        if (current.length >= this.settings.registry.maxPhotos) {
-          throw new DomainError('conflict', 'photo_limit', `A business has at most ${this.settings.registry.maxPhotos} photos; remove one first`);
-        }
+        if (current.length >= this.settings.registry.maxPhotos) throw this.photoLimit();
         const saved = await this.media.insert(manager, {
           businessId: id,
           sha256: photo.sha256,
@@ -103,6 +105,10 @@ export class BusinessPhotosService {
       if (business.primaryMediaId === mediaId) await this.media.setPrimary(manager, id, rest[0]?.id ?? null);
       await this.record(manager, actor, id, 'business.photo_removed', { photoId: mediaId }, null);
     });
+  }
+
+  private photoLimit(): DomainError {
+    return new DomainError('conflict', 'photo_limit', `A business has at most ${this.settings.registry.maxPhotos} photos; remove one first`);
   }
 
   private view(media: MediaAssetEntity, business: Pick<BusinessEntity, 'primaryMediaId'>): PhotoView {

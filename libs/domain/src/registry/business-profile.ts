@@ -6,6 +6,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -21,13 +22,14 @@ import { RUBRICS, type RubricCode } from '@app/config';
 import { EKRAF_SUBSECTOR_CODES, KECAMATAN_NAMES } from './reference-data.js';
 import { IsIndonesianPhone, IsKelurahanOfKecamatan, normalisePhone, stripAt } from './profile-validators.js';
 
-const NOT_BLANK = /\S/;
+/** Some letter or digit: blank, punctuation-only and zero-width-only text is refused. */
+const NOT_BLANK = /[\p{L}\p{N}]/u;
 const MAX_PRICE_RUPIAH = 1_000_000_000;
 
 export class ProductLineFields {
   @ApiProperty({ example: 'Keripik tempe original 250 g' })
   @IsString()
-  @Matches(NOT_BLANK, { message: 'name must not be blank' })
+  @Matches(NOT_BLANK, { message: 'name must contain letters or digits' })
   @MaxLength(80)
   name!: string;
 
@@ -55,14 +57,14 @@ export class ProductLineFields {
 export class BusinessProfileFields {
   @ApiProperty({ example: 'Keripik Tempe Bu Sri' })
   @IsString()
-  @Matches(NOT_BLANK, { message: 'name must not be blank' })
+  @Matches(NOT_BLANK, { message: 'name must contain letters or digits' })
   @MinLength(2)
   @MaxLength(120)
   name!: string;
 
   @ApiProperty({ example: 'Sri Wahyuni' })
   @IsString()
-  @Matches(NOT_BLANK, { message: 'ownerName must not be blank' })
+  @Matches(NOT_BLANK, { message: 'ownerName must contain letters or digits' })
   @MinLength(2)
   @MaxLength(100)
   ownerName!: string;
@@ -94,7 +96,7 @@ export class BusinessProfileFields {
 
   @ApiProperty({ example: 'Keripik tempe renyah khas Malang, digoreng setiap pagi sejak 1998.' })
   @IsString()
-  @Matches(NOT_BLANK, { message: 'description must not be blank' })
+  @Matches(NOT_BLANK, { message: 'description must contain letters or digits' })
   @MinLength(20, { message: 'description must be at least 20 characters' })
   @MaxLength(2000)
   description!: string;
@@ -103,13 +105,14 @@ export class BusinessProfileFields {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true, message: 'each product must be an object with a name' })
   @ValidateNested({ each: true })
   @Type(() => ProductLineFields)
   products?: ProductLineFields[];
 
   @ApiProperty({ example: 'Jl. Ki Ageng Gribig Gg. 3 No. 12' })
   @IsString()
-  @Matches(NOT_BLANK, { message: 'address must not be blank' })
+  @Matches(NOT_BLANK, { message: 'address must contain letters or digits' })
   @MinLength(5)
   @MaxLength(300)
   address!: string;

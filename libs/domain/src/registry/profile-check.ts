@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DateTime } from 'luxon';
 import type { FieldProblem } from '../domain.errors.js';
-import { toFieldProblems } from '../field-problems.js';
+import { structuralProblems, toFieldProblems } from '../field-problems.js';
 import { ZONE } from '../time/iso-week.js';
 import { type BusinessProfile, BusinessProfileFields, PROFILE_FIELDS } from './business-profile.js';
 
@@ -18,6 +18,9 @@ export type ProfileCheck = { ok: true; profile: BusinessProfile } | { ok: false;
  * field rule and the rules that need the clock and settings. Returns the normalised profile or every problem.
  */
 export async function checkProfile(input: Readonly<Record<string, unknown>>, rules: ProfileRules): Promise<ProfileCheck> {
+  // The API checked this already; the CSV import and stored rows come here directly.
+  const structural = structuralProblems(input);
+  if (structural.length > 0) return { ok: false, problems: structural };
   const fields = plainToInstance(BusinessProfileFields, input);
   const problems = toFieldProblems(await validate(fields, { whitelist: true, forbidNonWhitelisted: true }));
   const bad = new Set(problems.map((p) => p.field));
@@ -26,7 +29,7 @@ export async function checkProfile(input: Readonly<Record<string, unknown>>, rul
   if (!bad.has('foundingYear') && typeof fields.foundingYear === 'number') {
     if (fields.foundingYear > thisYear) {
       problems.push({ field: 'foundingYear', messages: [`foundingYear cannot be later than ${thisYear}`] });
-    } else if (fields.rubrics.includes('kuliner-legendaris') && thisYear - fields.foundingYear < rules.kulinerLegendarisMinAgeYears) {
+    } else if (Array.isArray(fields.rubrics) && fields.rubrics.includes('kuliner-legendaris') && thisYear - fields.foundingYear < rules.kulinerLegendarisMinAgeYears) {
       problems.push({ field: 'foundingYear', messages: [`kuliner-legendaris needs a business founded at least ${rules.kulinerLegendarisMinAgeYears} years ago (in ${thisYear - rules.kulinerLegendarisMinAgeYears} or earlier)`] });
     }
   }

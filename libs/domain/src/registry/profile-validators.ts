@@ -9,8 +9,13 @@ const parsePhone = (value: string, country?: 'ID') => parseWith(value, country ?
 
 export function normalisePhone(value: unknown): unknown {
   if (typeof value !== 'string') return value;
-  const parsed = parsePhone(value, 'ID');
-  return parsed?.isValid() && parsed.country === 'ID' ? parsed.number : value;
+  // "62812345678" is the country code without its "+", not a local number starting with 62.
+  const candidates = /^\s*62/.test(value) ? [`+${value.trim()}`, value] : [value];
+  for (const candidate of candidates) {
+    const parsed = parsePhone(candidate, 'ID');
+    if (parsed?.isValid() && parsed.country === 'ID') return parsed.number;
+  }
+  return value;
 }
 
 export function stripAt(value: unknown): unknown {

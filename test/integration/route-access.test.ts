@@ -46,6 +46,7 @@ const ACCESS: Readonly<Record<string, Access>> = {
   'PATCH /api/businesses/:id': ['owner', 'staff'],
   'POST /api/businesses/:id/withdraw': ['owner', 'staff'],
   'GET /api/businesses/:id/features': ['owner', 'staff', 'manager'],
+  'GET /api/businesses/:id/queue': ['owner', 'staff', 'manager'],
   'GET /api/businesses/:id/history': ['staff', 'manager'],
   'GET /api/businesses/:id/photos': ['owner', 'staff', 'manager'],
   'POST /api/businesses/:id/photos': ['owner', 'staff'],
@@ -64,12 +65,21 @@ const ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/imports/features': ['staff'],
 
   // Calendar: staff plan and confirm; managers read.
+  'GET /api/calendar': ['staff', 'manager'],
   'POST /api/calendar/plan': ['staff'],
+  'POST /api/calendar/pin': ['staff'],
+  'POST /api/calendar/swap': ['staff'],
+  'POST /api/calendar/skips': ['staff'],
+  'DELETE /api/calendar/skips/:rubric/:week': ['staff'],
   'GET /api/features/:id': ['staff', 'manager'],
   'POST /api/features/:id/confirm': ['staff'],
+  'POST /api/features/:id/replace': ['staff'],
+  'GET /api/features/:id/preview': ['staff', 'manager'],
+  'GET /api/features/:id/readiness': ['staff', 'manager'],
 
   // Publishing and reach.
   'GET /api/publications': ['staff'],
+  'GET /api/alerts': ['staff'],
   'GET /api/reports/summary': ['staff', 'manager'],
 
   // Infrastructure: probes, and the renditions Instagram and Facebook fetch without credentials.

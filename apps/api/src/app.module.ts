@@ -9,12 +9,15 @@ import { DatabaseModule } from '@app/database';
 import { DomainModule } from '@app/domain';
 import { QueueModule } from '@app/queue';
 import { AccountController } from './accounts/account.controller.js';
+import { AlertController } from './alerts/alert.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { BusinessPhotoController } from './businesses/business-photo.controller.js';
 import { BusinessController } from './businesses/business.controller.js';
 import { ReferenceController } from './reference/reference.controller.js';
 import { CalendarController } from './calendar/calendar.controller.js';
+import { FeaturePreviewController } from './calendar/feature-preview.controller.js';
+import { FeatureReadinessController } from './calendar/feature-readiness.controller.js';
 import { AllExceptionsFilter } from './common/domain-exception.filter.js';
 import { RateLimitGuard } from './common/rate-limit.guard.js';
 import { loggerOptions } from '@app/config';
@@ -46,7 +49,7 @@ export class ApiModule {
           useFactory: (s: Settings) => ({ limits: { fileSize: s.storage.maxUploadBytes, files: 1, fields: 10 } }),
         }),
       ],
-      controllers: [AuthController, AccountController, BusinessController, BusinessPhotoController, ReferenceController, ImportController, CalendarController, PublicationController, ReportController, HealthController, MediaController],
+      controllers: [AuthController, AccountController, AlertController, BusinessController, BusinessPhotoController, ReferenceController, ImportController, CalendarController, FeaturePreviewController, FeatureReadinessController, PublicationController, ReportController, HealthController, MediaController],
       providers: [
         // Rate limiting first: it must count refused logins too.
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -5,6 +5,7 @@ import { loggerOptions, SETTINGS, type Settings, SettingsModule } from '@app/con
 import { DatabaseModule } from '@app/database';
 import { DomainModule } from '@app/domain';
 import { QueueModule } from '@app/queue';
+import { CalendarPlannerTask } from './calendar-planner.task.js';
 import { CollectMetricsProcessor } from './collect-metrics.processor.js';
 import { OutboxRelayTask } from './outbox-relay.task.js';
 import { FacebookPublishProcessor, InstagramPublishProcessor, XPublishProcessor } from './publish.processor.js';
@@ -22,7 +23,7 @@ export class WorkerModule {
         DomainModule,
         ScheduleModule.forRoot(),
       ],
-      providers: [InstagramPublishProcessor, FacebookPublishProcessor, XPublishProcessor, CollectMetricsProcessor, OutboxRelayTask],
+      providers: [InstagramPublishProcessor, FacebookPublishProcessor, XPublishProcessor, CollectMetricsProcessor, OutboxRelayTask, CalendarPlannerTask],
     };
   }
 }

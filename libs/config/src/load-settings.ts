@@ -64,6 +64,12 @@ export function loadSettings(env: Environment): Settings {
       kulinerLegendarisMinAgeYears: read.int('KULINER_LEGENDARIS_MIN_AGE_YEARS', 25, 1),
       maxPhotos: read.int('MAX_PHOTOS_PER_BUSINESS', 5, 1),
     },
+    calendar: {
+      cooldownWeeks: read.int('ROTATION_COOLDOWN_WEEKS', 52, 1),
+      horizonWeeks: read.int('PLAN_HORIZON_WEEKS', 4, 1),
+      planIntervalSeconds: read.duration('PLAN_INTERVAL', '15m'),
+      confirmLeadSeconds: read.duration('CONFIRM_LEAD', '48h'),
+    },
     throttle: {
       loginPerMinute: read.int('THROTTLE_LOGIN_PER_MINUTE', 10, 1),
       registerPerMinute: read.int('THROTTLE_REGISTER_PER_MINUTE', 5, 1),

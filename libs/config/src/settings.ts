@@ -42,6 +42,15 @@ export interface Settings {
     readonly kulinerLegendarisMinAgeYears: number;
     readonly maxPhotos: number;
   };
+  readonly calendar: {
+    /** No business is featured twice, in any rubric, within this many weeks. */
+    readonly cooldownWeeks: number;
+    /** The planner keeps this many weeks ahead planned. */
+    readonly horizonWeeks: number;
+    readonly planIntervalSeconds: number;
+    /** Planned features are confirmed automatically this long before their first slot, if they pass the readiness check. */
+    readonly confirmLeadSeconds: number;
+  };
   /** Requests per minute per client address on the public auth routes. */
   readonly throttle: { readonly loginPerMinute: number; readonly registerPerMinute: number };
   readonly sandbox: { readonly port: number };

@@ -4,8 +4,10 @@ import { SETTINGS, type Settings } from '@app/config';
 import { dataSourceOptions, openDatabase } from './data-source.js';
 import { MediaStorage } from './repositories/media-storage.js';
 import {
+  AlertRepository,
   AuditRepository,
   BusinessRepository,
+  CalendarRepository,
   FeatureRepository,
   MediaAssetRepository,
   MetricSnapshotRepository,
@@ -20,8 +22,10 @@ import {
 import { TokenCipher } from './token-cipher.js';
 
 const PROVIDERS = [
+  AlertRepository,
   AuditRepository,
   BusinessRepository,
+  CalendarRepository,
   FeatureRepository,
   MediaAssetRepository,
   MetricSnapshotRepository,

@@ -3,7 +3,12 @@ import { Clock, loadRubrics, SystemClock } from '@app/config';
 import { PlatformsModule } from '@app/platforms';
 import { PlatformAccountService } from './accounts/platform-account.service.js';
 import { AuthService } from './auth/auth.service.js';
+import { CalendarEditorService } from './calendar/calendar-editor.service.js';
+import { CalendarPlannerService } from './calendar/calendar-planner.service.js';
+import { CalendarViewService } from './calendar/calendar-view.service.js';
+import { QueueService } from './calendar/queue.service.js';
 import { CalendarService, RUBRIC_DEFINITIONS } from './calendar/calendar.service.js';
+import { FeaturePreviewService } from './captions/feature-preview.service.js';
 import { DemoSeederService } from './demo/demo-seeder.service.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { OutboxRelayService } from './publishing/outbox-relay.service.js';
@@ -12,6 +17,9 @@ import { BusinessPhotosService } from './registry/business-photos.service.js';
 import { BusinessReviewService } from './registry/business-review.service.js';
 import { BusinessService } from './registry/business.service.js';
 import { RegistryImportService } from './registry/import/registry-import.service.js';
+import { PREVIEWED_FEATURE_CAPTIONS } from './readiness/feature-captions.js';
+import { PublicMediaClient } from './readiness/public-media.client.js';
+import { ReadinessService } from './readiness/readiness.service.js';
 import { ReportService } from './reports/report.service.js';
 
 const SERVICES = [
@@ -19,13 +27,19 @@ const SERVICES = [
   BusinessService,
   BusinessPhotosService,
   BusinessReviewService,
+  CalendarEditorService,
+  CalendarPlannerService,
+  CalendarViewService,
   CalendarService,
   DemoSeederService,
+  FeaturePreviewService,
   MetricsService,
   OutboxRelayService,
   PlatformAccountService,
   PublishService,
+  QueueService,
   RegistryImportService,
+  ReadinessService,
   ReportService,
 ];
 
@@ -35,6 +49,8 @@ const SERVICES = [
   imports: [PlatformsModule],
   providers: [
     ...SERVICES,
+    PublicMediaClient,
+    PREVIEWED_FEATURE_CAPTIONS,
     { provide: Clock, useClass: SystemClock },
     { provide: RUBRIC_DEFINITIONS, useFactory: () => loadRubrics() },
   ],

@@ -1,4 +1,7 @@
 import type { Platform } from '@app/config';
+import type { CaptionRules } from './caption-rules.js';
+
+export type { CaptionRules } from './caption-rules.js';
 
 /** Decrypted credentials for one connected account. Never log these. */
 export interface PlatformCredentials {
@@ -54,13 +57,50 @@ export interface PostMetrics {
 }
 
 /**
+ * What a platform accepts as a post's image, as data: generic code checks a rendition against it without knowing
+ * the platform. Bounds are the platform's documented ones (platform-apis.md §2.7, §5.1, §7.2).
+ */
+export interface MediaRules {
+  /** MIME types of the image formats the platform takes, e.g. `image/jpeg`. */
+  readonly mimeTypes: readonly string[];
+  readonly maxBytes: number;
+  /** Width / height bounds, both inclusive; absent when the platform documents none. */
+  readonly aspectRatio?: { readonly min: number; readonly max: number };
+}
+
+/** A platform's own publishing quota for the account (Instagram's rolling 24 h limit); X and Facebook have none. */
+export interface PublishingQuota {
+  readonly used: number;
+  readonly limit: number;
+  /** The window is rolling: posts older than this no longer count. */
+  readonly windowSeconds: number;
+}
+
+/** The platform accepted the token for the account and answered a read about it. */
+export interface AccountCheck {
+  /** The account id as the platform reports it; differs from the one asked for when the token is another user's. */
+  readonly accountId: string;
+  /** Username or Page name as the platform shows it, when it says. */
+  readonly name: string | null;
+  readonly quota: PublishingQuota | null;
+}
+
+/**
  * The one interface every platform implements. Implementations throw only the errors in platform.errors.ts,
  * so callers decide retry / fail / reconcile without knowing which platform they talk to.
  */
 export interface PlatformClient {
   readonly platform: Platform;
+  /** Length, hashtag and mention limits of a post's text, for composing captions without platform branches. */
+  readonly captionRules: CaptionRules;
   publish(request: PublishRequest): Promise<PublishedPost>;
   fetchMetrics(request: MetricsRequest): Promise<PostMetrics>;
+  readonly mediaRules: MediaRules;
+  /**
+   * Reads the account with its token (a read: safe to repeat, changes nothing). Throws PlatformAuthError when the
+   * token is expired, revoked or lacks permission; other PlatformErrors when the platform could not answer.
+   */
+  checkAccount(credentials: PlatformCredentials): Promise<AccountCheck>;
 }
 
 export const PLATFORM_CLIENTS = Symbol('PLATFORM_CLIENTS');

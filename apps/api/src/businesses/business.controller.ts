@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { type Actor, BusinessReviewService, BusinessService } from '@app/domain';
+import { type Actor, BusinessReviewService, BusinessService, type QueueEntry, QueueService } from '@app/domain';
 import { CurrentActor, Public, Roles } from '../auth/auth.decorators.js';
 import { AuditEventDto, BusinessResponseDto, CreateBusinessDto, ListBusinessesQuery, ReasonDto, ReviewNoteDto, UpdateBusinessDto } from './business.dto.js';
 import { FeatureHistoryDto } from './feature-history.dto.js';
@@ -15,6 +15,7 @@ export class BusinessController {
   constructor(
     private readonly businesses: BusinessService,
     private readonly review: BusinessReviewService,
+    private readonly queues: QueueService,
   ) {}
 
   /** The consent text an owner accepts when submitting (Bahasa Indonesia) and its version. */
@@ -64,6 +65,13 @@ export class BusinessController {
   @Get(':id/features')
   async features(@CurrentActor() actor: Actor, @Param('id', uuid) id: string): Promise<FeatureHistoryDto[]> {
     return (await this.businesses.featureHistory(actor, id)).map((f) => FeatureHistoryDto.from(f));
+  }
+
+  /** Its place in each rubric's rotation queue and an estimated week (or the week it is scheduled). */
+  @Roles('owner', 'staff', 'manager')
+  @Get(':id/queue')
+  queue(@CurrentActor() actor: Actor, @Param('id', uuid) id: string): Promise<QueueEntry[]> {
+    return this.queues.forBusiness(actor, id);
   }
 
   /** Who did what to this business, with the before/after of each change. */

@@ -37,6 +37,45 @@ export function controlRouter(ctx: SandboxContext): Router {
     res.json({ account: { platform, id, username: account.username, followers: account.followers } });
   });
 
+  /**
+   * The account's token expires at `at` (ISO 8601; default now): Graph then answers 190/463, X a 401. Registering the
+   * account again (POST /accounts) gives it a fresh token.
+   */
+  router.post('/accounts/:platform/:id/expire-token', (req, res) => {
+    const platform = PLATFORMS.find((p) => p === req.params.platform);
+    const body: Record<string, unknown> = typeof req.body === 'object' && req.body !== null ? req.body : {};
+    const at = body.at === undefined ? ctx.now() : typeof body.at === 'string' ? Date.parse(body.at) : Number.NaN;
+    if (platform === undefined || Number.isNaN(at)) {
+      res.status(400).json({ problems: [`platform must be one of ${PLATFORMS.join(', ')}; at, when given, an ISO 8601 date-time`] });
+      return;
+    }
+    if (!ctx.state.expireToken(platform, String(req.params.id), at)) {
+      res.status(404).json({ problems: [`no ${platform} account ${String(req.params.id)}`] });
+      return;
+    }
+    res.json({ account: { platform, id: String(req.params.id), tokenExpiresAt: new Date(at).toISOString() } });
+  });
+
+  /**
+   * Sets how much of Instagram's 24 h content-publishing quota the account has used (`{ used }`), as if another app had
+   * published that many posts just now; they age out of the rolling window like real ones.
+   */
+  router.post('/accounts/instagram/:id/quota-usage', (req, res) => {
+    const id = String(req.params.id);
+    const body: Record<string, unknown> = typeof req.body === 'object' && req.body !== null ? req.body : {};
+    const used = Number(body.used);
+    if (!Number.isInteger(used) || used < 0) {
+      res.status(400).json({ problems: ['used must be a non-negative integer'] });
+      return;
+    }
+    if (ctx.state.account('instagram', id) === undefined) {
+      res.status(404).json({ problems: [`no instagram account ${id}`] });
+      return;
+    }
+    const usage = ctx.state.setInstagramQuotaUsage(id, used, ctx.now());
+    res.json({ quota: { used: usage, total: ctx.instagramQuotaTotal } });
+  });
+
   /** What was published: `?platform=&account=`, oldest first. */
   router.get('/posts', (req, res) => {
     const platform = PLATFORMS.find((p): p is Platform => p === req.query.platform);

@@ -26,6 +26,33 @@ export class GraphApiError extends Error {
 export const invalidToken = (): GraphApiError =>
   new GraphApiError(400, { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190 });
 
+/** Meta's wording for an expired session (platform-apis.md §1.2: code 190, subcode 463), times in Pacific time. */
+export const expiredToken = (expiredAt: number, now: number): GraphApiError =>
+  new GraphApiError(400, {
+    message: `Error validating access token: Session has expired on ${metaTime(expiredAt)}. The current time is ${metaTime(now)}.`,
+    type: 'OAuthException',
+    code: 190,
+    error_subcode: 463,
+  });
+
+/** `Thursday, 08-Oct-26 10:00:00 PDT`. */
+function metaTime(ms: number): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: 'America/Los_Angeles',
+    weekday: 'long',
+    day: '2-digit',
+    month: 'short',
+    year: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).formatToParts(new Date(ms));
+  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('weekday')}, ${part('day')}-${part('month')}-${part('year')} ${part('hour')}:${part('minute')}:${part('second')} ${part('timeZoneName')}`;
+}
+
 export const missingToken = (): GraphApiError =>
   new GraphApiError(400, { message: 'An active access token must be used to query information about the current user.', type: 'OAuthException', code: 2500 });
 

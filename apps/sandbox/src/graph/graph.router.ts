@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { SandboxContext } from '../sandbox.options.js';
-import { GraphApiError, invalidToken, missingToken, noPermission, nonexistingField, unknownObject, unknownPath } from './graph.errors.js';
+import { expiredToken, GraphApiError, invalidToken, missingToken, noPermission, nonexistingField, unknownObject, unknownPath } from './graph.errors.js';
 import { type GraphRoute, ownedBy, readParams, readToken, resolveNode } from './graph-request.js';
 import { instagramPublishingRoutes } from './instagram-publishing.routes.js';
 import { instagramMediaRoutes } from './instagram-media.routes.js';
@@ -35,8 +35,10 @@ export function graphRouter(ctx: SandboxContext): RequestHandler {
       const params = readParams(req);
       const token = readToken(req, params);
       if (token === null) throw missingToken();
-      const tokenOwners = ctx.state.accountsWithToken(token, ['instagram', 'facebook']);
-      if (tokenOwners.length === 0) throw invalidToken();
+      const holders = ctx.state.accountsWithToken(token, ['instagram', 'facebook']);
+      if (holders.length === 0) throw invalidToken();
+      const tokenOwners = holders.filter((a) => a.tokenExpiresAt === undefined || a.tokenExpiresAt > ctx.now());
+      if (tokenOwners.length === 0) throw expiredToken(Math.max(...holders.map((a) => a.tokenExpiresAt ?? 0)), ctx.now());
       const node = resolveNode(ctx.state, decodeURIComponent(objectId), tokenOwners);
       if (node === null) throw unknownObject(objectId, req.method);
       if (!ownedBy(node, tokenOwners)) throw noPermission(node.owner.platform === 'instagram' ? 10 : 200);

@@ -119,8 +119,7 @@ function containerStatus(ctx: SandboxContext, container: IgContainer, countsAsPo
 
 /** Posts published through the API in the rolling 24-hour window. */
 function quotaUsage(ctx: SandboxContext, accountId: string): number {
-  const since = ctx.now() - DAY_MS;
-  return ctx.state.listPosts({ platform: 'instagram', accountId }).filter((p) => p.createdAt > since).length;
+  return ctx.state.instagramQuotaUsage(accountId, ctx.now());
 }
 
 function checkCaption(caption: string): void {

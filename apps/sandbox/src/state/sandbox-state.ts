@@ -4,6 +4,9 @@ import { IdFactory } from './id-factory.js';
 /** Follower counts of the city's real accounts (DESIGN.md §1), used when an account is registered without one. */
 export const DEFAULT_FOLLOWERS: Readonly<Record<Platform, number>> = { instagram: 150_000, facebook: 17_000, x: 64_000 };
 
+/** Instagram's content-publishing quota is a rolling 24-hour window. */
+export const INSTAGRAM_QUOTA_WINDOW_MS = 86_400_000;
+
 export interface SandboxAccount {
   readonly platform: Platform;
   /** IG user id, Facebook Page id or X user id. */
@@ -11,6 +14,8 @@ export interface SandboxAccount {
   readonly token: string;
   readonly username: string;
   readonly followers: number;
+  /** Sandbox clock (ms) from which the platform refuses the token as expired; absent = it does not expire. */
+  readonly tokenExpiresAt?: number;
 }
 
 export interface IgContainer {
@@ -63,6 +68,11 @@ export class SandboxState {
   private readonly posts = new Map<string, SandboxPost>();
   readonly xMedia = new Map<string, XMediaUpload>();
   readonly rateWindows = new Map<string, RateWindow>();
+  /**
+   * Instagram publishes made outside this sandbox's API (another app on the same account), per IG user id: they count
+   * against the content-publishing quota like the sandbox's own posts, and age out of the rolling window the same way.
+   */
+  private readonly outsidePublishes = new Map<string, number[]>();
 
   constructor(now: () => number) {
     this.ids = new IdFactory(now);
@@ -75,6 +85,17 @@ export class SandboxState {
 
   account(platform: Platform, id: string): SandboxAccount | undefined {
     return this.accounts.get(accountKey(platform, id));
+  }
+
+  /**
+   * The account's token stops working from `at` (sandbox clock), for every object it grants (a Meta token may serve a
+   * Page and its Instagram account). Re-registering an account gives it a fresh token.
+   */
+  expireToken(platform: Platform, id: string, at: number): boolean {
+    const account = this.account(platform, id);
+    if (account === undefined) return false;
+    for (const holder of [...this.accounts.values()].filter((a) => a.token === account.token)) this.upsertAccount({ ...holder, tokenExpiresAt: at });
+    return true;
   }
 
   /** A Meta token may be valid for several objects (a Page and its linked Instagram account). */
@@ -97,12 +118,28 @@ export class SandboxState {
       .sort((a, b) => a.createdAt - b.createdAt);
   }
 
+  /** Content-publishing quota the IG account has used in the rolling 24 h window ending at `now` (platform-apis.md §2.5). */
+  instagramQuotaUsage(accountId: string, now: number): number {
+    const since = now - INSTAGRAM_QUOTA_WINDOW_MS;
+    const outside = (this.outsidePublishes.get(accountId) ?? []).filter((at) => at > since).length;
+    return outside + this.listPosts({ platform: 'instagram', accountId }).filter((p) => p.createdAt > since).length;
+  }
+
+  /** Brings the used quota to `used` with publishes by another app at `now`; never below the sandbox's own posts. */
+  setInstagramQuotaUsage(accountId: string, used: number, now: number): number {
+    this.outsidePublishes.delete(accountId);
+    const own = this.instagramQuotaUsage(accountId, now);
+    this.outsidePublishes.set(accountId, Array.from({ length: Math.max(0, used - own) }, () => now));
+    return this.instagramQuotaUsage(accountId, now);
+  }
+
   reset(): void {
     this.accounts.clear();
     this.containers.clear();
     this.posts.clear();
     this.xMedia.clear();
     this.rateWindows.clear();
+    this.outsidePublishes.clear();
   }
 }
 

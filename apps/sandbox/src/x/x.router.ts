@@ -23,7 +23,8 @@ export function xRouter(ctx: SandboxContext): Router {
     res.set({ 'x-rate-limit-limit': String(rate.limit), 'x-rate-limit-remaining': String(rate.remaining), 'x-rate-limit-reset': String(rate.reset) });
     if (!rate.allowed) return sendProblem(res, tooManyRequests());
     const account = token === undefined ? undefined : ctx.state.accountsWithToken(token, ['x'])[0];
-    if (account === undefined) return sendProblem(res, unauthorized());
+    // An expired OAuth 2.0 user token gets the same bare 401 as an unknown one.
+    if (account === undefined || (account.tokenExpiresAt !== undefined && account.tokenExpiresAt <= ctx.now())) return sendProblem(res, unauthorized());
     accounts.set(req, account);
     next();
   });

@@ -5,13 +5,6 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { BusinessEntity, type BusinessStatus } from '../entities/business.entity.js';
 
-export interface RotationCandidateRow {
-  businessId: string;
-  name: string;
-  approvedAt: Date;
-  lastFeaturedAt: Date | null;
-}
-
 export type NewBusiness = Omit<BusinessEntity, 'id' | 'status' | 'reviewNote' | 'primaryMediaId' | 'approvedAt' | 'registryRef' | 'pendingChanges' | 'pendingSince' | 'createdAt' | 'updatedAt'>;
 
 export interface BusinessFilter {
@@ -67,20 +60,6 @@ export class BusinessRepository {
     const repo = manager.getRepository(BusinessEntity);
     await repo.update({ id }, patch as QueryDeepPartialEntity<BusinessEntity>);
     return repo.findOneByOrFail({ id });
-  }
-
-  /** Approved businesses eligible for the rubric that have a photo, with when they were last featured in it. */
-  async rotationCandidates(rubric: RubricCode, excludeWeek: string): Promise<RotationCandidateRow[]> {
-    const rows: Array<{ id: string; name: string; approved_at: Date; last_featured_at: Date | null }> = await this.db.query(
-      `SELECT b.id, b.name, b.approved_at,
-              (SELECT max(f.week_start) FROM feature f
-                WHERE f.business_id = b.id AND f.rubric = $1 AND f.status <> 'cancelled') AS last_featured_at
-         FROM business b
-        WHERE b.status = 'approved' AND $1 = ANY (b.rubrics) AND b.primary_media_id IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM feature f WHERE f.business_id = b.id AND f.iso_week = $2 AND f.status <> 'cancelled')`,
-      [rubric, excludeWeek],
-    );
-    return rows.map((r) => ({ businessId: r.id, name: r.name, approvedAt: r.approved_at, lastFeaturedAt: r.last_featured_at }));
   }
 
   async list(filter: BusinessFilter, limit: number, offset: number): Promise<{ items: BusinessListRow[]; total: number }> {

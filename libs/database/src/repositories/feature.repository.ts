@@ -29,13 +29,13 @@ export class FeatureRepository {
     return rows.length > 0 ? this.findById(rows[0].id) : null;
   }
 
-  findById(id: string): Promise<FeatureEntity | null> {
-    return this.db.getRepository(FeatureEntity).findOneBy({ id });
+  findById(id: string, manager: EntityManager = this.db.manager): Promise<FeatureEntity | null> {
+    return manager.getRepository(FeatureEntity).findOneBy({ id });
   }
 
   /** The week's live feature; cancelled ones no longer hold the week. */
-  findByWeek(rubric: RubricCode, isoWeek: string): Promise<FeatureEntity | null> {
-    return this.db.getRepository(FeatureEntity).findOneBy({ rubric, isoWeek, status: Not('cancelled') });
+  findByWeek(rubric: RubricCode, isoWeek: string, manager: EntityManager = this.db.manager): Promise<FeatureEntity | null> {
+    return manager.getRepository(FeatureEntity).findOneBy({ rubric, isoWeek, status: Not('cancelled') });
   }
 
   /**
@@ -81,6 +81,27 @@ export class FeatureRepository {
       [confirmed.map((f) => f.id)],
     );
     return { features: [...(planned as Array<{ id: string }>), ...cancelled].map((f) => f.id), publications: Number(publications) };
+  }
+
+  /**
+   * Cancels one feature that has not started going out: its publications that are still waiting are cancelled with
+   * their version bumped (queued jobs turn stale). Returns false, changing nothing, if any publication has already
+   * started or gone out.
+   */
+  async cancelNotStarted(manager: EntityManager, featureId: string): Promise<boolean> {
+    // Row locks make a concurrent claim wait for this decision, and then find the publication cancelled.
+    const publications: Array<{ status: string }> = await manager.query(`SELECT status FROM publication WHERE feature_id = $1 FOR UPDATE`, [featureId]);
+    if (publications.some((p) => !['scheduled', 'dispatched', 'retry_wait', 'cancelled'].includes(p.status))) return false;
+    await manager.query(
+      `UPDATE publication SET status = 'cancelled', version = version + 1, updated_at = now()
+        WHERE feature_id = $1 AND status IN ('scheduled', 'dispatched', 'retry_wait')`,
+      [featureId],
+    );
+    const [, count] = await manager.query(
+      `UPDATE feature SET status = 'cancelled', updated_at = now() WHERE id = $1 AND status IN ('planned', 'confirmed')`,
+      [featureId],
+    );
+    return Number(count) > 0;
   }
 
   /** A business's features (newest first) with their publications, for its owner and staff. */

@@ -1,5 +1,7 @@
+export * from './alert.repository.js';
 export * from './audit.repository.js';
 export * from './business.repository.js';
+export * from './calendar.repository.js';
 export * from './feature.repository.js';
 export * from './media-asset.repository.js';
 export * from './metric-snapshot.repository.js';

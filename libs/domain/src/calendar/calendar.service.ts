@@ -1,25 +1,31 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock, PLATFORMS, type Platform, type RubricCode, type RubricDefinition } from '@app/config';
-import { BusinessRepository, type FeatureEntity, FeatureRepository, type NewPublication, PlatformAccountRepository } from '@app/database';
+import { BusinessRepository, CalendarRepository, type FeatureEntity, FeatureRepository, type NewPublication, PlatformAccountRepository } from '@app/database';
+import { CalendarPlannerService } from './calendar-planner.service.js';
 import { publishJob } from '@app/queue';
 import type { Actor } from '../actor.js';
-import { composeCaption } from '../captions/caption-composer.js';
+import { PlatformClientRegistry } from '@app/platforms';
+import { captionProfileOf, composeCaption } from '../captions/caption-composer.js';
 import { DomainError, invalidField, notFound } from '../domain.errors.js';
 import { toOutboxRow } from '../publishing/outbox-row.js';
-import { pickNext } from '../rotation/rotation-policy.js';
-import { addWeeks, isoWeekOf, isValidIsoWeek, slotInstant, weekStart } from '../time/iso-week.js';
+import { addWeeks, isoWeekOf, isValidIsoWeek, slotInstant } from '../time/iso-week.js';
 
-export const RUBRIC_DEFINITIONS = Symbol('RUBRIC_DEFINITIONS');
+import { RUBRIC_DEFINITIONS } from './rubric-definitions.js';
+
+export { RUBRIC_DEFINITIONS };
 
 /** Plans rubric x week features with the rotation and turns confirmed ones into scheduled publications. */
 @Injectable()
 export class CalendarService {
   constructor(
     private readonly features: FeatureRepository,
+    private readonly calendar: CalendarRepository,
+    private readonly planner: CalendarPlannerService,
     private readonly businesses: BusinessRepository,
     private readonly accounts: PlatformAccountRepository,
     private readonly clock: Clock,
+    private readonly platforms: PlatformClientRegistry,
     @Inject(RUBRIC_DEFINITIONS) private readonly rubrics: ReadonlyMap<RubricCode, RubricDefinition>,
   ) {}
 
@@ -29,21 +35,11 @@ export class CalendarService {
     if (!isValidIsoWeek(isoWeek)) throw invalidField('week', 'week must be an ISO week like 2026-W48');
     const existing = await this.features.findByWeek(rubric, isoWeek);
     if (existing) return existing;
-
-    const pick = pickNext(await this.businesses.rotationCandidates(rubric, isoWeek));
-    if (!pick) {
-      throw new DomainError('conflict', 'no_candidate', `No approved business with a photo is eligible for ${rubric} in ${isoWeek}`);
-    }
-    const created = await this.features.insertPlanned({
-      rubric,
-      isoWeek,
-      weekStart: weekStart(isoWeek),
-      businessId: pick.businessId,
-      chosenBy: 'rotation',
-      reason: pick.reason,
-    });
-    // A concurrent planner won the unique (rubric, week): theirs stands.
-    return created ?? (await this.features.findByWeek(rubric, isoWeek))!;
+    const run = await this.calendar.withPlannerLock((manager) => this.planner.fill(manager, [isoWeek], rubric));
+    const planned = await this.features.findByWeek(rubric, isoWeek);
+    if (planned) return planned;
+    const reason = run.empty[0]?.reason ?? 'The week is skipped';
+    throw new DomainError('conflict', 'no_candidate', `No business can be planned for ${rubric} in ${isoWeek}`, { reason });
   }
 
   async get(id: string): Promise<FeatureEntity> {
@@ -78,15 +74,7 @@ export class CalendarService {
       if (scheduledAt.getTime() <= now.getTime()) {
         throw new DomainError('conflict', 'slot_in_past', `The ${platform} slot of ${feature.isoWeek} has passed; pass publishAt to publish later`);
       }
-      const caption = composeCaption(rubric, platform, {
-        name: business.name,
-        description: business.description,
-        kecamatan: business.kecamatan,
-        kelurahan: business.kelurahan,
-        address: business.address,
-        phone: business.phone,
-        handles: { instagram: business.instagramHandle, x: business.xHandle, facebook: business.facebookHandle },
-      });
+      const caption = composeCaption(rubric, platform, this.platforms.get(platform).captionRules, captionProfileOf(business, platform));
       publications.push({
         id: randomUUID(),
         platform,

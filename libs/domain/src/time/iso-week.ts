@@ -31,6 +31,19 @@ export function addWeeks(week: string, count: number): string {
   return isoWeekOf(DateTime.fromJSDate(weekStart(week)).plus({ weeks: count }).toJSDate());
 }
 
+const WEEK_MS = 7 * 86_400_000;
+const weekStartMs = new Map<string, number>();
+
+/** Whole weeks from `from` to `to` (negative when `to` is earlier). Cached: the rotation compares many weeks. */
+export function weeksBetween(from: string, to: string): number {
+  const start = (week: string): number => {
+    let ms = weekStartMs.get(week);
+    if (ms === undefined) weekStartMs.set(week, (ms = weekStart(week).getTime()));
+    return ms;
+  };
+  return Math.round((start(to) - start(from)) / WEEK_MS);
+}
+
 /** The instant of a weekly slot (ISO weekday + HH:mm WIB) in the given week. */
 export function slotInstant(week: string, slot: WeeklySlot): Date {
   const [hour, minute] = slot.time.split(':').map(Number);

@@ -1,9 +1,20 @@
 import type { Settings } from '@app/config';
-import type { MetricsRequest, PlatformClient, PostMetrics, PublishedPost, PublishRequest } from '../platform-client.js';
+import type {
+  AccountCheck,
+  MediaRules,
+  MetricsRequest,
+  PlatformClient,
+  PlatformCredentials,
+  PostMetrics,
+  PublishedPost,
+  PublishRequest,
+} from '../platform-client.js';
 import { PlatformOutcomeUnknownError, PlatformRejectedError } from '../platform.errors.js';
 import { isRecord } from '../network-failure.mapper.js';
 import { GraphHttpClient, graphPath, readGraphId } from '../meta/graph-http.client.js';
 import { collectMetrics, readInsightValue } from '../meta/graph-insights.mapper.js';
+import { FACEBOOK_CAPTION_RULES } from './facebook-caption-rules.js';
+import { readGraphAccount } from '../meta/graph-account.mapper.js';
 
 /** Unique viewers ("reach"); the older name is still tried when Meta rejects the new one as an invalid metric. */
 export const FACEBOOK_REACH_METRIC = 'post_total_media_view_unique';
@@ -11,9 +22,17 @@ export const FACEBOOK_LEGACY_REACH_METRIC = 'post_impressions_unique';
 export const FACEBOOK_VIEWS_METRIC = 'post_media_view';
 const ENGAGEMENT_FIELDS = 'reactions.summary(true),comments.summary(true),shares';
 
+/** Meta documents no exact photo limits for Pages (platform-apis.md §5.1 [?]): 10 MB is the common figure, no ratio. */
+export const FACEBOOK_MEDIA_RULES: MediaRules = {
+  mimeTypes: ['image/jpeg', 'image/png', 'image/gif', 'image/bmp', 'image/tiff'],
+  maxBytes: 10 * 1024 * 1024,
+};
+
 /** Facebook Page publishing with a Page access token: one photo post per publication. */
 export class FacebookClient implements PlatformClient {
   readonly platform = 'facebook' as const;
+  readonly captionRules = FACEBOOK_CAPTION_RULES;
+  readonly mediaRules = FACEBOOK_MEDIA_RULES;
   private readonly graph: GraphHttpClient;
 
   constructor(settings: Settings['platforms']) {
@@ -28,6 +47,13 @@ export class FacebookClient implements PlatformClient {
     // The page post id (`{page-id}_{post-id}`) is what insights and the public URL use.
     const postId = isRecord(body) && typeof body.post_id === 'string' ? body.post_id : `${pageId}_${photoId}`;
     return { externalId: postId, url: `https://www.facebook.com/${postId}` };
+  }
+
+  /** The Page this Page token manages. Facebook has no publishing quota of its own. */
+  async checkAccount(credentials: PlatformCredentials): Promise<AccountCheck> {
+    const { accountExternalId: pageId, accessToken: token } = credentials;
+    const page = readGraphAccount('facebook', await this.graph.get(graphPath(pageId), { fields: 'id,name' }, token), 'name');
+    return { ...page, quota: null };
   }
 
   async fetchMetrics(request: MetricsRequest): Promise<PostMetrics> {

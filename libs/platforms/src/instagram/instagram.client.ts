@@ -1,5 +1,14 @@
 import type { Settings } from '@app/config';
-import type { MetricsRequest, PlatformClient, PostMetrics, PublishedPost, PublishRequest } from '../platform-client.js';
+import type {
+  AccountCheck,
+  MediaRules,
+  MetricsRequest,
+  PlatformClient,
+  PlatformCredentials,
+  PostMetrics,
+  PublishedPost,
+  PublishRequest,
+} from '../platform-client.js';
 import {
   PlatformError,
   PlatformOutcomeUnknownError,
@@ -13,15 +22,27 @@ import { GraphHttpClient, graphPath, readGraphId } from '../meta/graph-http.clie
 import { QUOTA_RETRY_MS } from '../meta/graph-error.mapper.js';
 import { collectMetrics, readInsightValue } from '../meta/graph-insights.mapper.js';
 import { normaliseInstagramMetrics } from './instagram-metrics.mapper.js';
+import { INSTAGRAM_CAPTION_RULES } from './instagram-caption-rules.js';
+import { readGraphAccount } from '../meta/graph-account.mapper.js';
+import { readPublishingQuota } from './instagram-quota.mapper.js';
 
 /** Feed-image metrics, each requested on its own (platform-apis.md §3.1); `impressions` is retired. */
 export const INSTAGRAM_METRICS = ['reach', 'views', 'likes', 'comments', 'saved', 'shares', 'total_interactions'] as const;
+
+/** JPEG only, under 8 MiB, aspect ratio 4:5 to 1.91:1 (platform-apis.md §2.7, errors 36000/36001/36003). */
+export const INSTAGRAM_MEDIA_RULES: MediaRules = {
+  mimeTypes: ['image/jpeg'],
+  maxBytes: 8 * 1024 * 1024,
+  aspectRatio: { min: 4 / 5, max: 1.91 },
+};
 
 type ContainerStatus = 'IN_PROGRESS' | 'FINISHED' | 'PUBLISHED' | 'ERROR' | 'EXPIRED' | 'UNKNOWN';
 
 /** Instagram API with Facebook Login: container → wait until FINISHED → quota check → media_publish. */
 export class InstagramClient implements PlatformClient {
   readonly platform = 'instagram' as const;
+  readonly captionRules = INSTAGRAM_CAPTION_RULES;
+  readonly mediaRules = INSTAGRAM_MEDIA_RULES;
   private readonly graph: GraphHttpClient;
 
   constructor(private readonly settings: Settings['platforms']) {
@@ -47,6 +68,14 @@ export class InstagramClient implements PlatformClient {
       return { value: readInsightValue(body, metric), raw: body };
     });
     return normaliseInstagramMetrics(collected, this.graph.apiVersion);
+  }
+
+  /** The IG user with this token, and the publishing quota the account has used in the rolling window. */
+  async checkAccount(credentials: PlatformCredentials): Promise<AccountCheck> {
+    const { accountExternalId: userId, accessToken: token } = credentials;
+    const user = readGraphAccount('instagram', await this.graph.get(graphPath(userId), { fields: 'id,username' }, token), 'username');
+    const limit = await this.graph.get(graphPath(userId, 'content_publishing_limit'), { fields: 'quota_usage,config' }, token);
+    return { ...user, quota: readPublishingQuota(limit) };
   }
 
   /** The checkpoint container when it can still be published, otherwise a new one (persisted before anything else). */

@@ -2,16 +2,34 @@ import type { Settings } from '@app/config';
 import http from 'node:http';
 import https from 'node:https';
 import { type IClientSettings, type ITwitterApiClientPlugin, TwitterApi, type TwitterApiv2 } from 'twitter-api-v2';
-import type { MetricsRequest, PlatformClient, PostMetrics, PublishedPost, PublishRequest } from '../platform-client.js';
-import { PlatformOutcomeUnknownError, PlatformRejectedError } from '../platform.errors.js';
+import type {
+  AccountCheck,
+  MediaRules,
+  MetricsRequest,
+  PlatformClient,
+  PlatformCredentials,
+  PostMetrics,
+  PublishedPost,
+  PublishRequest,
+} from '../platform-client.js';
+import { PlatformOutcomeUnknownError, PlatformRejectedError, PlatformTransientError } from '../platform.errors.js';
 import type { PlatformOperation } from '../network-failure.mapper.js';
 import { classifyXFailure } from './x.errors.js';
 import { redirectPlugin, timeoutPlugin } from './x-request.plugins.js';
 import { normaliseXMetrics } from './x-metrics.mapper.js';
+import { X_CAPTION_RULES } from './x-caption-rules.js';
+
+/** Photos up to 5 MB (platform-apis.md §7.2); X documents no aspect-ratio bound for them. GIFs are not posted. */
+export const X_MEDIA_RULES: MediaRules = {
+  mimeTypes: ['image/jpeg', 'image/png', 'image/webp'],
+  maxBytes: 5 * 1024 * 1024,
+};
 
 /** X API v2 through twitter-api-v2 with an OAuth 2.0 user access token (Bearer). */
 export class XClient implements PlatformClient {
   readonly platform = 'x' as const;
+  readonly captionRules = X_CAPTION_RULES;
+  readonly mediaRules = X_MEDIA_RULES;
   private readonly clientSettings: Partial<IClientSettings>;
 
   constructor(settings: Settings['platforms']) {
@@ -49,6 +67,15 @@ export class XClient implements PlatformClient {
       });
     }
     return normaliseXMetrics(tweet.public_metrics, result);
+  }
+
+  /** `GET /2/users/me`: the user this OAuth 2.0 token belongs to. X has no publishing quota to read. */
+  async checkAccount(credentials: PlatformCredentials): Promise<AccountCheck> {
+    const api = this.api(credentials.accessToken);
+    const me = await this.call('read', () => api.me());
+    const id = me.data?.id;
+    if (typeof id !== 'string' || id === '') throw new PlatformTransientError('x', 'users/me answered without an id');
+    return { accountId: id, name: me.data.username || null, quota: null };
   }
 
   private api(accessToken: string): TwitterApiv2 {

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Platform } from '@app/config';
+import type { DataSource, EntityManager } from 'typeorm';
+
+export interface NewAlert {
+  kind: string;
+  /** Identifies the situation; while an alert with this key is open, raising it again does nothing. */
+  dedupeKey: string;
+  featureId?: string | null;
+  publicationId?: string | null;
+  platform?: Platform | null;
+  /** What happened and what to do, in words staff read (Bahasa Indonesia). */
+  message: string;
+  action: string;
+}
+
+export interface AlertRow extends Required<NewAlert> {
+  id: string;
+  createdAt: Date;
+}
+
+/** Alerts staff must act on; one open alert per situation. */
+@Injectable()
+export class AlertRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async raise(alert: NewAlert, manager: EntityManager = this.db.manager): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO alert (kind, dedupe_key, feature_id, publication_id, platform, message, action) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (dedupe_key) WHERE resolved_at IS NULL DO NOTHING RETURNING id`,
+      [alert.kind, alert.dedupeKey, alert.featureId ?? null, alert.publicationId ?? null, alert.platform ?? null, alert.message, alert.action],
+    );
+    return rows.length > 0;
+  }
+
+  async resolve(dedupeKey: string, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.query(`UPDATE alert SET resolved_at = now() WHERE dedupe_key = $1 AND resolved_at IS NULL`, [dedupeKey]);
+  }
+
+  listOpen(): Promise<AlertRow[]> {
+    return this.db.query(
+      `SELECT id, kind, dedupe_key AS "dedupeKey", feature_id AS "featureId", publication_id AS "publicationId", platform, message, action, created_at AS "createdAt"
+         FROM alert WHERE resolved_at IS NULL ORDER BY created_at DESC, id`,
+    );
+  }
+}

@@ -1,0 +1,47 @@
+import type { RubricCode } from '@app/config';
+import { addWeeks, weeksBetween } from '../time/iso-week.js';
+import type { FeatureFact, RotationCandidate } from './rotation-policy.js';
+
+export interface QueueEstimate {
+  /** 1 = next in line among the businesses waiting for this rubric. */
+  readonly position: number;
+  readonly waiting: number;
+  /** The earliest week the rotation could feature the business, assuming one business per week from `firstFreeWeek`. */
+  readonly estimatedWeek: string;
+  /** Set when the cool-down, not the queue, decides the week. */
+  readonly cooldownUntil: string | null;
+}
+
+/**
+ * Where a business stands in a rubric's rotation order (never featured first by approval time, then least recently
+ * featured) and a rough week. An estimate: skips, pins, the spread rule and new approvals move it.
+ */
+export function estimateQueue(
+  businessId: string,
+  rubric: RubricCode,
+  candidates: readonly RotationCandidate[],
+  features: readonly FeatureFact[],
+  firstFreeWeek: string,
+  cooldownWeeks: number,
+): QueueEstimate | null {
+  const last = (id: string): string | null => features.filter((f) => f.businessId === id && f.rubric === rubric).map((f) => f.isoWeek).sort().at(-1) ?? null;
+  const ranked = candidates
+    .map((c) => ({ c, last: last(c.businessId) }))
+    .sort((a, b) => {
+      if ((a.last === null) !== (b.last === null)) return a.last === null ? -1 : 1;
+      if (a.last !== b.last) return (a.last ?? '') < (b.last ?? '') ? -1 : 1;
+      return a.c.approvedAt.getTime() - b.c.approvedAt.getTime() || (a.c.businessId < b.c.businessId ? -1 : 1);
+    });
+  const index = ranked.findIndex((r) => r.c.businessId === businessId);
+  if (index < 0) return null;
+  const byQueue = addWeeks(firstFreeWeek, index);
+  const latest = features.filter((f) => f.businessId === businessId).map((f) => f.isoWeek).sort().at(-1);
+  const cooldownUntil = latest ? addWeeks(latest, cooldownWeeks) : null;
+  const blockedByCooldown = cooldownUntil !== null && weeksBetween(byQueue, cooldownUntil) > 0;
+  return {
+    position: index + 1,
+    waiting: ranked.length,
+    estimatedWeek: blockedByCooldown ? cooldownUntil : byQueue,
+    cooldownUntil: blockedByCooldown ? cooldownUntil : null,
+  };
+}

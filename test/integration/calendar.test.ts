@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { PLATFORMS, type RubricCode } from '@app/config';
-import { addWeeks, CalendarPlannerService, isoWeekOf } from '@app/domain';
+import { addWeeks, CalendarPlannerService, isoWeekOf, PublishService } from '@app/domain';
 import { insertAccount, insertApprovedBusiness } from '@app/testing';
 import { createApi } from '../../apps/api/src/create-api.js';
 import { ApiClient } from '../support/api-client.js';
@@ -115,6 +115,20 @@ describe('calendar', () => {
     expect(publications).toHaveLength(3);
     expect(publications.every((p) => p.status === 'cancelled' && p.version === 2)).toBe(true);
     await staff.post(`/api/features/${feature.featureId}/replace`, {}).expect(409);
+  });
+
+  it('moves a confirmed feature: new version and jobs; a job of the old version claims nothing', async () => {
+    const feature = cell(await calendar(), horizon[0], 'umkm').feature!;
+    await staff.post(`/api/features/${feature.featureId}/confirm`, { publishAt: new Date(Date.now() + 86_400_000).toISOString() }).expect(200);
+    const later = new Date(Date.now() + 2 * 86_400_000);
+    await staff.patch(`/api/features/${feature.featureId}`, { publishAt: later.toISOString(), recompose: true }).expect(200);
+    const rows = (await t.db.query(`SELECT id, version, status, scheduled_at FROM publication WHERE feature_id = $1`, [feature.featureId])) as Array<{ id: string; version: number; status: string; scheduled_at: Date }>;
+    expect(rows.map((r) => [r.version, r.status, r.scheduled_at.getTime()])).toEqual(rows.map(() => [2, 'scheduled', later.getTime()]));
+    const jobs = (await t.db.query(`SELECT job_id FROM outbox WHERE payload->>'publicationId' = ANY ($1) ORDER BY job_id`, [rows.map((r) => r.id)])) as Array<{ job_id: string }>;
+    expect(jobs.filter((j) => j.job_id.includes('-v2-'))).toHaveLength(3);
+    for (const r of rows) await t.api.get(PublishService).publish({ v: 1, publicationId: r.id, publicationVersion: 1 });
+    expect(Number((await t.db.query(`SELECT count(*) AS n FROM publish_attempt WHERE publication_id = ANY ($1)`, [rows.map((r) => r.id)]))[0].n)).toBe(0);
+    await staff.patch(`/api/features/${feature.featureId}`, {}).expect(400);
   });
 
   it("tells an owner the business's week, or its place in the queue and an estimated week", async () => {

@@ -74,6 +74,7 @@ const ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/features/:id': ['staff', 'manager'],
   'POST /api/features/:id/confirm': ['staff'],
   'POST /api/features/:id/replace': ['staff'],
+  'PATCH /api/features/:id': ['staff'],
   'GET /api/features/:id/preview': ['staff', 'manager'],
   'GET /api/features/:id/readiness': ['staff', 'manager'],
 

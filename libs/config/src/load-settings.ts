@@ -69,6 +69,7 @@ export function loadSettings(env: Environment): Settings {
       horizonWeeks: read.int('PLAN_HORIZON_WEEKS', 4, 1),
       planIntervalSeconds: read.duration('PLAN_INTERVAL', '15m'),
       confirmLeadSeconds: read.duration('CONFIRM_LEAD', '48h'),
+      readinessLeadSeconds: read.duration('READINESS_LEAD', '72h'),
     },
     throttle: {
       loginPerMinute: read.int('THROTTLE_LOGIN_PER_MINUTE', 10, 1),

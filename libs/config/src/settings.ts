@@ -50,6 +50,8 @@ export interface Settings {
     readonly planIntervalSeconds: number;
     /** Planned features are confirmed automatically this long before their first slot, if they pass the readiness check. */
     readonly confirmLeadSeconds: number;
+    /** Features going out within this long are checked for readiness (tokens, quota, image, captions) by the worker. */
+    readonly readinessLeadSeconds: number;
   };
   /** Requests per minute per client address on the public auth routes. */
   readonly throttle: { readonly loginPerMinute: number; readonly registerPerMinute: number };

@@ -6,6 +6,7 @@ import { AuthService } from './auth/auth.service.js';
 import { CalendarEditorService } from './calendar/calendar-editor.service.js';
 import { CalendarPlannerService } from './calendar/calendar-planner.service.js';
 import { CalendarViewService } from './calendar/calendar-view.service.js';
+import { FeatureWatchService } from './calendar/feature-watch.service.js';
 import { QueueService } from './calendar/queue.service.js';
 import { CalendarService, RUBRIC_DEFINITIONS } from './calendar/calendar.service.js';
 import { FeaturePreviewService } from './captions/feature-preview.service.js';
@@ -33,6 +34,7 @@ const SERVICES = [
   CalendarService,
   DemoSeederService,
   FeaturePreviewService,
+  FeatureWatchService,
   MetricsService,
   OutboxRelayService,
   PlatformAccountService,

@@ -6,6 +6,7 @@ export * from './auth/auth.service.js';
 export * from './calendar/calendar-editor.service.js';
 export * from './calendar/calendar-planner.service.js';
 export * from './calendar/calendar-view.service.js';
+export * from './calendar/feature-watch.service.js';
 export * from './calendar/queue.service.js';
 export * from './calendar/calendar.service.js';
 export * from './rotation/horizon-planner.js';

@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Clock, RUBRICS, type RubricCode } from '@app/config';
 import { type Actor, CalendarEditorService, CalendarService, CalendarViewService, type CalendarWeek, invalidField, isoWeekOf, isValidIsoWeek } from '@app/domain';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
-import { CalendarQuery, ConfirmFeatureDto, FeatureResponseDto, PinDto, PlanWeekDto, ReplaceDto, SkipDto, SwapDto } from './calendar.dto.js';
+import { CalendarQuery, ConfirmFeatureDto, FeatureResponseDto, PinDto, PlanWeekDto, ReplaceDto, SkipDto, SwapDto, UpdateFeatureDto } from './calendar.dto.js';
 
 @ApiTags('calendar')
 @ApiBearerAuth()
@@ -73,6 +73,14 @@ export class CalendarController {
   @HttpCode(200)
   async confirm(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: ConfirmFeatureDto): Promise<FeatureResponseDto> {
     return FeatureResponseDto.from(await this.calendar.confirm(actor, id, body.publishAt ? new Date(body.publishAt) : undefined));
+  }
+
+  /** Moves a confirmed feature to a new time and/or renders its captions again; queued jobs of the old version do nothing. */
+  @Roles('staff')
+  @Patch('features/:id')
+  async update(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateFeatureDto): Promise<FeatureResponseDto> {
+    if (!body.publishAt && !body.recompose) throw invalidField('body', 'send publishAt and/or recompose: true');
+    return FeatureResponseDto.from(await this.calendar.update(actor, id, { publishAt: body.publishAt ? new Date(body.publishAt) : undefined, recompose: body.recompose }));
   }
 
   /** Cancels what has not gone out and puts the named business (or the rotation's next pick) in the week; `replacement` is null when nobody fits. */

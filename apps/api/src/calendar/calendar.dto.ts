@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { RUBRICS, type RubricCode } from '@app/config';
 import type { FeatureEntity } from '@app/database';
 import { IsIsoWeek } from '@app/domain';
@@ -66,6 +66,18 @@ export class SkipDto {
   @ApiProperty({ enum: RUBRICS }) @IsIn(RUBRICS, { message: `rubric must be one of ${RUBRICS.join(', ')}` }) rubric!: RubricCode;
   @ApiProperty({ example: '2027-W13' }) @IsIsoWeek() week!: string;
   @ApiProperty({ example: 'Libur Lebaran' }) @IsString() @Matches(/[\p{L}\p{N}]/u, { message: 'note must contain letters or digits' }) @MinLength(2) @MaxLength(300) note!: string;
+}
+
+export class UpdateFeatureDto {
+  @ApiPropertyOptional({ description: 'New time for every platform (ISO 8601 with offset)' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'publishAt must be an ISO 8601 date-time, e.g. 2026-11-24T10:00:00+07:00' })
+  publishAt?: string;
+
+  @ApiPropertyOptional({ description: 'Render the captions again from the current profile' })
+  @IsOptional()
+  @IsBoolean({ message: 'recompose must be true or false' })
+  recompose?: boolean;
 }
 
 export class ReplaceDto {

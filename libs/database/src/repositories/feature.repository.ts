@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RubricCode } from '@app/config';
-import { type DataSource, type EntityManager, In, Not } from 'typeorm';
+import { Between, type DataSource, type EntityManager, In, Not } from 'typeorm';
 import { FeatureEntity } from '../entities/feature.entity.js';
 import { PublicationEntity } from '../entities/publication.entity.js';
 import { AuditRepository, type AuditInput } from './audit.repository.js';
@@ -102,6 +102,43 @@ export class FeatureRepository {
       [featureId],
     );
     return Number(count) > 0;
+  }
+
+  /**
+   * Changes the time and/or caption of a confirmed feature's publications that have not started, bumping their
+   * version (jobs already queued turn stale) and queueing new jobs, with the audit event, all or nothing. Returns
+   * false, changing nothing, if any publication has started or gone out.
+   */
+  async reschedule(
+    featureId: string,
+    changes: ReadonlyMap<string, { scheduledAt: Date; caption: string }>,
+    jobsFor: (rows: Array<{ id: string; platform: PublicationEntity['platform']; version: number; scheduledAt: Date }>) => OutboxRow[],
+    audit: AuditInput,
+  ): Promise<boolean> {
+    return this.db.transaction(async (manager) => {
+      const publications: Array<{ id: string; status: string }> = await manager.query(`SELECT id, status FROM publication WHERE feature_id = $1 FOR UPDATE`, [featureId]);
+      const pending = publications.filter((p) => ['scheduled', 'dispatched', 'retry_wait'].includes(p.status));
+      if (pending.length === 0 || publications.some((p) => !['scheduled', 'dispatched', 'retry_wait', 'cancelled'].includes(p.status))) return false;
+      const updated: Array<{ id: string; platform: PublicationEntity['platform']; version: number; scheduledAt: Date }> = [];
+      for (const { id } of pending) {
+        const change = changes.get(id);
+        if (!change) continue;
+        const [[row]] = await manager.query(
+          `UPDATE publication SET scheduled_at = $2, caption = $3, status = 'scheduled', version = version + 1, next_attempt_at = NULL, updated_at = now()
+            WHERE id = $1 RETURNING id, platform, version, scheduled_at AS "scheduledAt"`,
+          [id, change.scheduledAt, change.caption],
+        );
+        updated.push(row);
+      }
+      await this.outbox.append(manager, jobsFor(updated));
+      await this.audit.record(audit, manager);
+      return true;
+    });
+  }
+
+  /** Features in a status whose week starts within [from, to). */
+  inWeeks(statuses: readonly FeatureEntity['status'][], from: Date, to: Date): Promise<FeatureEntity[]> {
+    return this.db.getRepository(FeatureEntity).find({ where: { status: In([...statuses]), weekStart: Between(from, new Date(to.getTime() - 1)) }, order: { weekStart: 'ASC', rubric: 'ASC' } });
   }
 
   /** A business's features (newest first) with their publications, for its owner and staff. */

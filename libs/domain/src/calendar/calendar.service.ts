@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock, PLATFORMS, type Platform, type RubricCode, type RubricDefinition } from '@app/config';
-import { BusinessRepository, CalendarRepository, type FeatureEntity, FeatureRepository, type NewPublication, PlatformAccountRepository } from '@app/database';
+import { BusinessRepository, CalendarRepository, PublicationRepository, type FeatureEntity, FeatureRepository, type NewPublication, PlatformAccountRepository } from '@app/database';
 import { CalendarPlannerService } from './calendar-planner.service.js';
 import { publishJob } from '@app/queue';
 import type { Actor } from '../actor.js';
@@ -26,6 +26,7 @@ export class CalendarService {
     private readonly accounts: PlatformAccountRepository,
     private readonly clock: Clock,
     private readonly platforms: PlatformClientRegistry,
+    private readonly publications: PublicationRepository,
     @Inject(RUBRIC_DEFINITIONS) private readonly rubrics: ReadonlyMap<RubricCode, RubricDefinition>,
   ) {}
 
@@ -99,5 +100,35 @@ export class CalendarService {
     });
     if (!confirmed) throw new DomainError('conflict', 'invalid_status', 'Feature was confirmed or cancelled by someone else');
     return this.get(feature.id);
+  }
+
+  /**
+   * Changes a confirmed feature before it goes out: a new time for every platform (`publishAt`), and/or captions
+   * rendered again from the current profile. Queued jobs of the old version do nothing; new jobs are queued.
+   */
+  async update(actor: Actor, featureId: string, change: { publishAt?: Date; recompose?: boolean }): Promise<FeatureEntity> {
+    const feature = await this.get(featureId);
+    if (feature.status !== 'confirmed') throw new DomainError('conflict', 'invalid_status', `Feature is ${feature.status}; only a confirmed feature that has not started can be changed`);
+    if (change.publishAt && change.publishAt.getTime() <= this.clock.now().getTime()) throw invalidField('publishAt', 'publishAt must be in the future');
+    const business = (await this.businesses.findById(feature.businessId))!;
+    const rubric = this.rubrics.get(feature.rubric)!;
+    const { items } = await this.publications.list({ featureId }, PLATFORMS.length, 0);
+    const changes = new Map(
+      items.map((p) => [
+        p.id,
+        {
+          scheduledAt: change.publishAt ?? p.scheduledAt,
+          caption: change.recompose ? composeCaption(rubric, p.platform, this.platforms.get(p.platform).captionRules, captionProfileOf(business, p.platform)).text : p.caption,
+        },
+      ]),
+    );
+    const done = await this.features.reschedule(
+      featureId,
+      changes,
+      (rows) => rows.map((r) => toOutboxRow(publishJob(r.platform, r.id, r.version, 1, r.scheduledAt))),
+      { actorUserId: actor.userId, action: 'feature.updated', entityType: 'feature', entityId: featureId, after: { publishAt: change.publishAt?.toISOString() ?? null, recompose: change.recompose ?? false } },
+    );
+    if (!done) throw new DomainError('conflict', 'feature_started', 'The feature has started going out (or has nothing left to publish) and can no longer be changed');
+    return this.get(featureId);
   }
 }

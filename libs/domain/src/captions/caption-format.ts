@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { parsePhone } from '../phone.js';
 
 /** A product and its price range in rupiah; either bound may be missing. */
 export interface CaptionProduct {
@@ -44,7 +44,7 @@ export function productsInline(products: readonly CaptionProduct[], max: number)
  * Anything that does not parse is shown as stored rather than dropped: the owner gave it as their contact.
  */
 export function formatPhone(e164: string): string {
-  const parsed = parsePhoneNumberFromString(e164, 'ID');
+  const parsed = parsePhone(e164, 'ID');
   return parsed?.isValid() ? parsed.formatNational() : e164.trim();
 }
 

@@ -1,12 +1,8 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
-import { parsePhoneNumberFromString as parseWith } from 'libphonenumber-js/core';
-// The metadata as a JS module: the package's default entry imports JSON, which Jest warns about.
-import metadata from 'libphonenumber-js/max/metadata';
+import { parsePhone } from '../phone.js';
 import { isKelurahanOf, KECAMATAN_NAMES } from './reference-data.js';
 
 /** Any common way of writing an Indonesian number (0812-…, 62812…, +62 812 …) becomes +62…; anything else is left for the validator to refuse. */
-const parsePhone = (value: string, country?: 'ID') => parseWith(value, country ? { defaultCountry: country } : {}, metadata);
-
 export function normalisePhone(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   // "62812345678" is the country code without its "+", not a local number starting with 62.

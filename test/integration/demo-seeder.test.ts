@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { PlatformAccountRepository } from '@app/database';
@@ -49,5 +50,27 @@ describe('demo seeder', () => {
     const limit = (url: string, token: string) => fetch(`${url}/v25.0/${instagram.account.externalId}/content_publishing_limit`, { headers: { authorization: `Bearer ${token}` } });
     expect((await limit(sandbox.url, instagram.accessToken)).status).toBe(200);
     expect((await limit(sandbox.url, 'not-the-demo-token')).status).toBe(400);
+  });
+
+  it('starts on a database whose tokens were encrypted under another key: demo accounts are connected again', async () => {
+    // What a fresh checkout with a new config/.env sees on an existing database.
+    await db.query(`UPDATE platform_account SET token_ciphertext = $1`, [randomBytes(60)]);
+    await api.get(DemoSeederService).run();
+    const accounts = api.get(PlatformAccountRepository);
+    for (const listed of await accounts.list()) {
+      const { account, accessToken } = (await accounts.findWithToken(listed.id))!;
+      expect(account.status).toBe('active');
+      expect(accessToken).toMatch(/^demo-/);
+    }
+    expect(await count(`SELECT count(*)::int AS n FROM business`)).toBe(5);
+  });
+
+  it('marks a non-demo account whose token cannot be decrypted for reconnection instead of failing', async () => {
+    const accounts = api.get(PlatformAccountRepository);
+    const other = await accounts.upsert({ platform: 'x', externalId: '42', displayName: 'lain', accessToken: 'secret', tokenExpiresAt: null });
+    await db.query(`UPDATE platform_account SET token_ciphertext = $1 WHERE id = $2`, [randomBytes(60), other.id]);
+    const { account, accessToken } = (await accounts.findWithToken(other.id))!;
+    expect([account.status, accessToken]).toEqual(['needs_reconnect', '']);
+    expect((await accounts.findById(other.id))!.statusReason).toContain('TOKEN_ENCRYPTION_KEY');
   });
 });

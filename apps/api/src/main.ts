@@ -11,6 +11,12 @@ await startOrExit('api', async () => {
   await ensureDatabase(settings.database.url);
   await assertRedisReachable(settings.redis.url);
   const app = await createApi(settings);
+  if (process.argv.includes('--reset-admin-password')) {
+    const reset = await app.get(AuthService).resetBootstrapAdmin();
+    process.stdout.write(`\n  Admin account ${reset.email}: new one-time password ${reset.password}\n\n`);
+    await app.close();
+    return;
+  }
 
   const admin = await app.get(AuthService).ensureAdmin();
   if (admin) {

@@ -22,9 +22,10 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
  */
 export function structuralProblems(body: unknown): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: body, path: '', depth: 0 }];
+  // Under a key with no name, problems are reported at the nearest named field (or `body`): "0.0.0" names nothing.
+  const stack: Array<{ value: unknown; path: string; depth: number; anonymous: boolean }> = [{ value: body, path: '', depth: 0, anonymous: false }];
   while (stack.length > 0) {
-    const { value, path, depth } = stack.pop()!;
+    const { value, path, depth, anonymous } = stack.pop()!;
     if (typeof value === 'string') {
       if (UNSTORABLE.test(value)) problems.push({ field: path || 'body', messages: [`${path || 'body'} contains a NUL character or broken Unicode`] });
     } else if (value !== null && typeof value === 'object') {
@@ -33,9 +34,10 @@ export function structuralProblems(body: unknown): FieldProblem[] {
         continue;
       }
       for (const [key, child] of Object.entries(value)) {
-        const childPath = [path, key].filter(Boolean).join('.');
+        const unnamed = anonymous || key === '';
+        const childPath = unnamed ? path : [path, key].filter(Boolean).join('.');
         if (UNSTORABLE.test(key)) problems.push({ field: path || 'body', messages: ['a field name contains a NUL character or broken Unicode'] });
-        stack.push({ value: child, path: childPath, depth: depth + 1 });
+        stack.push({ value: child, path: childPath, depth: depth + 1, anonymous: unnamed });
       }
     }
   }

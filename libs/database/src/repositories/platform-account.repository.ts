@@ -42,7 +42,11 @@ export class PlatformAccountRepository {
     return this.db.getRepository(PlatformAccountEntity).findOne({ where: { platform, status: 'active' }, order: { createdAt: 'ASC' } });
   }
 
-  /** The account with its decrypted token, in one query. Never log the result. */
+  /**
+   * The account with its decrypted token, in one query. Never log the result. A token encrypted under another
+   * TOKEN_ENCRYPTION_KEY (the key was changed) cannot be used: the account is marked for reconnection and comes back
+   * with that status and an empty token, instead of failing every caller.
+   */
   async findWithToken(id: string): Promise<{ account: PlatformAccountEntity; accessToken: string } | null> {
     const account = await this.db
       .getRepository(PlatformAccountEntity)
@@ -51,7 +55,14 @@ export class PlatformAccountRepository {
       .where('a.id = :id', { id })
       .getOne();
     if (!account) return null;
-    const accessToken = this.cipher.decrypt(account.tokenCiphertext);
+    let accessToken = '';
+    try {
+      accessToken = this.cipher.decrypt(account.tokenCiphertext);
+    } catch {
+      const reason = 'Token tidak dapat dibuka (kunci enkripsi TOKEN_ENCRYPTION_KEY berubah); hubungkan ulang akun ini.';
+      await this.markNeedsReconnect(id, reason);
+      Object.assign(account, { status: 'needs_reconnect', statusReason: reason });
+    }
     account.tokenCiphertext = Buffer.alloc(0);
     return { account, accessToken };
   }

@@ -26,10 +26,10 @@ export class UserRepository {
     return rows.length > 0 ? this.findById(rows[0].id) : null;
   }
 
-  async setPassword(id: string, passwordHash: string): Promise<void> {
+  async setPassword(id: string, passwordHash: string, mustChange = false): Promise<void> {
     await this.db.query(
-      `UPDATE app_user SET password_hash = $2, password_version = password_version + 1, must_change_password = false, updated_at = now() WHERE id = $1`,
-      [id, passwordHash],
+      `UPDATE app_user SET password_hash = $2, password_version = password_version + 1, must_change_password = $3, active = true, updated_at = now() WHERE id = $1`,
+      [id, passwordHash, mustChange],
     );
   }
 

@@ -53,6 +53,18 @@ export class AuthService {
     return user?.active && user.passwordVersion === passwordVersion ? user : null;
   }
 
+  /**
+   * For an operator who lost the admin password (`npm run admin:reset-password`): a new one-time password for the
+   * bootstrap admin, created if missing; every older login of that account ends.
+   */
+  async resetBootstrapAdmin(): Promise<{ email: string; password: string }> {
+    const password = randomBytes(18).toString('base64url');
+    const existing = await this.users.findByEmail(BOOTSTRAP_ADMIN_EMAIL);
+    if (existing) await this.users.setPassword(existing.id, await argon2.hash(password), true);
+    else await this.users.create({ email: BOOTSTRAP_ADMIN_EMAIL, passwordHash: await argon2.hash(password), role: 'admin', mustChangePassword: true });
+    return { email: BOOTSTRAP_ADMIN_EMAIL, password };
+  }
+
   findUser(id: string): Promise<UserEntity | null> {
     return this.users.findById(id);
   }

@@ -77,7 +77,12 @@ export class DemoSeederService {
     const demoIds = new Set(Object.values(DEMO_ACCOUNTS).map((a) => a.externalId));
     for (const listed of await this.accounts.list()) {
       if (!demoIds.has(listed.externalId)) continue;
-      const { account, accessToken } = (await this.accounts.findWithToken(listed.id))!;
+      let { account, accessToken } = (await this.accounts.findWithToken(listed.id))!;
+      if (account.status !== 'active') {
+        // A demo account we can no longer use (e.g. config/.env was made anew): connect it again with a fresh token.
+        accessToken = `demo-${account.platform}-${randomBytes(24).toString('hex')}`;
+        account = await this.accountService.connect(null, { platform: account.platform, externalId: account.externalId, displayName: account.displayName, accessToken });
+      }
       const body = { platform: account.platform, id: account.externalId, token: accessToken, username: account.displayName };
       await withRetry(() => axios.post(`${this.settings.demo.sandboxControlUrl}/__sandbox/accounts`, body, { timeout: 5_000 }));
     }

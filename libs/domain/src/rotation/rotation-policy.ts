@@ -1,5 +1,5 @@
 import type { RubricCode } from '@app/config';
-import { formatLocal, weeksBetween } from '../time/iso-week.js';
+import { formatLocal, weekIndex, weeksBetween } from '../time/iso-week.js';
 
 /** An approved business with a photo that applied for the rubric being planned. */
 export interface RotationCandidate {
@@ -42,35 +42,94 @@ export type RotationOutcome =
  * When nobody fits, the week stays empty and the reason says why (in Bahasa Indonesia, for staff).
  */
 export function pickForWeek(week: WeekToPlan, candidates: readonly RotationCandidate[], features: readonly FeatureFact[], rules: RotationRules): RotationOutcome {
-  const byBusiness = groupBy(features, (f) => f.businessId);
-  const lastInRubric = (id: string): string | null =>
-    (byBusiness.get(id) ?? []).filter((f) => f.rubric === week.rubric && weeksBetween(f.isoWeek, week.isoWeek) > 0).map((f) => f.isoWeek).sort().at(-1) ?? null;
-
-  const blocked = { sameWeek: 0, cooldown: 0, excluded: 0 };
-  const fitting: Array<RotationCandidate & { last: string | null }> = [];
-  for (const candidate of candidates) {
-    const own = byBusiness.get(candidate.businessId) ?? [];
-    if (week.excluded?.has(candidate.businessId)) blocked.excluded++;
-    else if (own.some((f) => f.isoWeek === week.isoWeek)) blocked.sameWeek++;
-    else if (own.some((f) => Math.abs(weeksBetween(f.isoWeek, week.isoWeek)) < rules.cooldownWeeks)) blocked.cooldown++;
-    else fitting.push({ ...candidate, last: lastInRubric(candidate.businessId) });
+  // Runs with ~29,000 candidates per week planned, so it never walks them all: only businesses with history can be
+  // blocked or re-featured, and the never-featured tier is read in approval order until the first that fits.
+  const target = weekIndex(week.isoWeek);
+  const weeksOf = new Map<string, number[]>();
+  const lastInRubric = new Map<string, string>();
+  const neighbourKecamatan = new Set<string>();
+  for (const f of features) {
+    const index = weekIndex(f.isoWeek);
+    const own = weeksOf.get(f.businessId);
+    if (own) own.push(index);
+    else weeksOf.set(f.businessId, [index]);
+    if (f.rubric !== week.rubric) continue;
+    if (index < target && (lastInRubric.get(f.businessId) ?? '') < f.isoWeek) lastInRubric.set(f.businessId, f.isoWeek);
+    if (Math.abs(index - target) === 1) neighbourKecamatan.add(f.kecamatan);
   }
-  if (fitting.length === 0) return { businessId: null, reason: emptyReason(candidates.length, blocked, rules) };
+  const excluded = week.excluded ?? new Set<string>();
+  const blockedBy = (id: string): keyof Blocked | null => {
+    if (excluded.has(id)) return 'excluded';
+    const own = weeksOf.get(id);
+    if (!own) return null;
+    if (own.includes(target)) return 'sameWeek';
+    return own.some((index) => Math.abs(index - target) < rules.cooldownWeeks) ? 'cooldown' : null;
+  };
 
-  fitting.sort((a, b) => {
-    if ((a.last === null) !== (b.last === null)) return a.last === null ? -1 : 1;
-    if (a.last !== b.last) return (a.last ?? '') < (b.last ?? '') ? -1 : 1;
-    const byApproval = a.approvedAt.getTime() - b.approvedAt.getTime();
-    return byApproval !== 0 ? byApproval : a.businessId < b.businessId ? -1 : a.businessId > b.businessId ? 1 : 0;
-  });
-  const neighbours = features.filter((f) => f.rubric === week.rubric && Math.abs(weeksBetween(f.isoWeek, week.isoWeek)) === 1);
-  const clashes = (c: RotationCandidate): boolean => neighbours.some((n) => n.kecamatan === c.kecamatan);
-  // Spread reorders within a tier only: a never-featured business always goes before a re-featured one.
-  const tier = fitting[0].last === null ? fitting.filter((c) => c.last === null) : fitting;
-  const spread = tier.find((c) => !clashes(c));
-  const pick = spread ?? tier[0];
-  const passedOver = spread ? tier.indexOf(spread) : 0;
-  return { businessId: pick.businessId, reason: pickReason(week, pick, passedOver, fitting.length, features, spread === undefined && clashes(pick)) };
+  const { byApproval, byId } = indexed(candidates);
+  const blocked: Blocked = { sameWeek: 0, cooldown: 0, excluded: 0 };
+  for (const id of new Set([...weeksOf.keys(), ...excluded])) {
+    const why = byId.has(id) ? blockedBy(id) : null;
+    if (why) blocked[why]++;
+  }
+  const fitting = candidates.length - blocked.sameWeek - blocked.cooldown - blocked.excluded;
+  if (fitting <= 0) return { businessId: null, reason: emptyReason(candidates.length, blocked, rules) };
+
+  // Never featured in this rubric first, longest approved first; spread picks the first of them whose kecamatan
+  // differs from the neighbouring weeks. A never-featured business always goes before a re-featured one.
+  let first: Ranked | undefined;
+  let passedOver = 0;
+  for (const candidate of byApproval) {
+    if (lastInRubric.has(candidate.businessId) || blockedBy(candidate.businessId)) continue;
+    first ??= { candidate, last: null };
+    if (!neighbourKecamatan.has(candidate.kecamatan)) {
+      return done(week, { candidate, last: null }, passedOver, fitting, features, false);
+    }
+    passedOver++;
+  }
+  if (first) return done(week, first, 0, fitting, features, true);
+
+  // Everyone who fits was featured here before: the least recently featured, with the same spread rule.
+  const again: Ranked[] = [];
+  for (const [id, last] of lastInRubric) {
+    const candidate = byId.get(id);
+    if (candidate && !blockedBy(id)) again.push({ candidate, last });
+  }
+  again.sort((a, b) => (before(a.candidate, a.last, b) ? -1 : 1));
+  const spread = again.findIndex((r) => !neighbourKecamatan.has(r.candidate.kecamatan));
+  return spread >= 0 ? done(week, again[spread], spread, fitting, features, false) : done(week, again[0], 0, fitting, features, true);
+}
+
+type Blocked = { sameWeek: number; cooldown: number; excluded: number };
+
+interface Ranked {
+  readonly candidate: RotationCandidate;
+  /** Last week featured in this rubric before the week planned; null if never. */
+  readonly last: string | null;
+}
+
+function done(week: WeekToPlan, pick: Ranked, passedOver: number, fitting: number, features: readonly FeatureFact[], spreadBroken: boolean): RotationOutcome {
+  return { businessId: pick.candidate.businessId, reason: pickReason(week, { ...pick.candidate, last: pick.last }, passedOver, fitting, features, spreadBroken) };
+}
+
+/** Candidates sorted by approval (then id) and by id, computed once per candidate list (a plan reuses one list). */
+const indexes = new WeakMap<readonly RotationCandidate[], { byApproval: RotationCandidate[]; byId: Map<string, RotationCandidate> }>();
+function indexed(candidates: readonly RotationCandidate[]): { byApproval: RotationCandidate[]; byId: Map<string, RotationCandidate> } {
+  let index = indexes.get(candidates);
+  if (!index) {
+    const byApproval = [...candidates].sort((a, b) => a.approvedAt.getTime() - b.approvedAt.getTime() || (a.businessId < b.businessId ? -1 : a.businessId > b.businessId ? 1 : 0));
+    index = { byApproval, byId: new Map(candidates.map((c) => [c.businessId, c])) };
+    indexes.set(candidates, index);
+  }
+  return index;
+}
+
+/** Rotation order: never featured first, then least recently featured; then longest approved; then id. */
+function before(candidate: RotationCandidate, last: string | null, other: Ranked): boolean {
+  if ((last === null) !== (other.last === null)) return last === null;
+  if (last !== other.last) return (last ?? '') < (other.last ?? '');
+  const byApproval = candidate.approvedAt.getTime() - other.candidate.approvedAt.getTime();
+  return byApproval !== 0 ? byApproval < 0 : candidate.businessId < other.candidate.businessId;
 }
 
 function pickReason(week: WeekToPlan, pick: RotationCandidate & { last: string | null }, passedOver: number, fitting: number, features: readonly FeatureFact[], spreadBroken: boolean): string {
@@ -98,14 +157,4 @@ function emptyReason(total: number, blocked: { sameWeek: number; cooldown: numbe
     blocked.excluded > 0 ? `${blocked.excluded} diganti staf untuk minggu ini` : '',
   ].filter(Boolean);
   return `Minggu ini kosong: dari ${total} usaha yang memenuhi syarat rubrik, ${why.join(', ')}. Pilih usaha secara manual atau biarkan kosong.`;
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    if (!groups.has(k)) groups.set(k, []);
-    groups.get(k)!.push(item);
-  }
-  return groups;
 }

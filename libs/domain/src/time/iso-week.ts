@@ -34,14 +34,16 @@ export function addWeeks(week: string, count: number): string {
 const WEEK_MS = 7 * 86_400_000;
 const weekStartMs = new Map<string, number>();
 
-/** Whole weeks from `from` to `to` (negative when `to` is earlier). Cached: the rotation compares many weeks. */
+/** A week as a whole number (weeks since 1970), so weeks compare and subtract as integers. Cached. */
+export function weekIndex(week: string): number {
+  let index = weekStartMs.get(week);
+  if (index === undefined) weekStartMs.set(week, (index = Math.round(weekStart(week).getTime() / WEEK_MS)));
+  return index;
+}
+
+/** Whole weeks from `from` to `to` (negative when `to` is earlier). */
 export function weeksBetween(from: string, to: string): number {
-  const start = (week: string): number => {
-    let ms = weekStartMs.get(week);
-    if (ms === undefined) weekStartMs.set(week, (ms = weekStart(week).getTime()));
-    return ms;
-  };
-  return Math.round((start(to) - start(from)) / WEEK_MS);
+  return weekIndex(to) - weekIndex(from);
 }
 
 /** The instant of a weekly slot (ISO weekday + HH:mm WIB) in the given week. */

@@ -2,6 +2,10 @@
 // two cannot drift apart.
 import { readFileSync } from 'node:fs';
 
+// Tests run in a time zone with daylight saving, far from WIB: code that leans on the process time zone instead of
+// Asia/Jakarta fails here rather than in production. Workers inherit it.
+process.env.TZ = 'America/New_York';
+
 const tsconfig = JSON.parse(readFileSync(new URL('./tsconfig.json', import.meta.url), 'utf8'));
 const aliases = Object.fromEntries(
   Object.entries(tsconfig.compilerOptions.paths).map(([alias, [target]]) => [

@@ -37,7 +37,14 @@ describe('one weekly feature from registration to reach report', () => {
   });
 
   it('publishes once per platform and reports its reach', async () => {
-    const admin = client.as(await client.login('admin@umkm.local', adminPassword));
+    // The bootstrap admin's password is one-time: nothing but /auth/me and /auth/password until it is replaced.
+    const oneTime = client.as(await client.login('admin@umkm.local', adminPassword));
+    expect(((await oneTime.get('/api/accounts').expect(403)).body as { code: string }).code).toBe('password_change_required');
+    await oneTime.get('/api/auth/me').expect(200);
+    const changed = await oneTime.post('/api/auth/password', { currentPassword: adminPassword, newPassword: 'admin-rahasia-baru-1' }).expect(200);
+    adminPassword = 'admin-rahasia-baru-1';
+    const admin = client.as((changed.body as { accessToken: string }).accessToken);
+    await oneTime.get('/api/auth/me').expect(401);
     await admin.post('/api/users', { email: 'staf@malangkota.go.id', role: 'staff', password: 'staf-rahasia-123' }).expect(201);
     const staff = client.as(await client.login('staf@malangkota.go.id', 'staf-rahasia-123'));
     await admin.post('/api/users', { email: 'manajer@malangkota.go.id', role: 'manager', password: 'manajer-rahasia-1' }).expect(201);

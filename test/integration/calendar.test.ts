@@ -144,7 +144,47 @@ describe('calendar', () => {
     expect(waiting).toEqual([expect.objectContaining({ state: 'waiting', position: unplanned, waiting: umkm.length + 1, isoWeek: addWeeks(horizon[3], unplanned) })]);
   });
 
+  it('a replace racing a confirmation still cancels every publication the confirmation made', async () => {
+    const feature = cell(await calendar(), horizon[3], 'umkm').feature!;
+    // A confirmation caught mid-transaction: feature confirmed and a publication written, not yet committed.
+    const confirming = t.db.createQueryRunner();
+    await confirming.connect();
+    await confirming.startTransaction();
+    await confirming.query(`UPDATE feature SET status = 'confirmed' WHERE id = $1`, [feature.featureId]);
+    const [{ id: accountId }] = (await confirming.query(`SELECT id FROM platform_account WHERE platform = 'instagram'`)) as Array<{ id: string }>;
+    const [{ primary_media_id: mediaId }] = (await confirming.query(`SELECT primary_media_id FROM business WHERE id = $1`, [feature.businessId])) as Array<{ primary_media_id: string }>;
+    await confirming.query(
+      `INSERT INTO publication (feature_id, platform, platform_account_id, media_asset_id, caption, scheduled_at, status, idempotency_key)
+       VALUES ($1, 'instagram', $2, $3, 'x', now() + interval '1 day', 'scheduled', $4)`,
+      [feature.featureId, accountId, mediaId, `${feature.featureId}:instagram`],
+    );
+    const replacing = staff.post(`/api/features/${feature.featureId}/replace`, {}).then((r) => r.status);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await confirming.commitTransaction();
+    await confirming.release();
+    expect(await replacing).toBe(200);
+    const rows = (await t.db.query(`SELECT status FROM publication WHERE feature_id = $1`, [feature.featureId])) as Array<{ status: string }>;
+    expect(rows).toEqual([{ status: 'cancelled' }]);
+  });
+
+  it('closes alerts whose situation is over, and lets staff close one', async () => {
+    const open = async (): Promise<Array<{ id: string; kind: string; message: string }>> => ((await staff.get('/api/alerts').expect(200)).body as Array<{ id: string; kind: string; message: string }>).filter((a) => a.kind === 'week_empty');
+    const before = await open();
+    await staff.post('/api/calendar/skips', { rubric: 'ekraf', week: horizon[0], note: 'Tidak ada usaha ekraf' }).expect(204);
+    await t.api.get(CalendarPlannerService).planHorizon();
+    const after = await open();
+    expect(after).toHaveLength(before.length - 1);
+    expect(after.some((a) => a.message.includes(`Ekraf of The Week ${horizon[0]}`))).toBe(false);
+    await staff.post(`/api/alerts/${after[0].id}/resolve`).expect(204);
+    await staff.post(`/api/alerts/${after[0].id}/resolve`).expect(404);
+    expect(await open()).toHaveLength(before.length - 2);
+  });
+
   it('refuses bad weeks and unknown businesses with clear errors', async () => {
+    await staff.post('/api/calendar/plan', { rubric: 'umkm', week: '2024-W01' }).expect(400);
+    await staff.post('/api/calendar/pin', { rubric: 'umkm', week: '2024-W01', businessId: umkm[0] }).expect(400);
+    await staff.get('/api/calendar?from=2999-W50&weeks=53').expect(200);
+    await staff.get('/api/calendar?from=9999-W50').expect(400);
     const bad = await staff.post('/api/calendar/pin', { rubric: 'umkm', week: '2026-W60', businessId: 'x' }).expect(400);
     expect((bad.body as { details: Array<{ field: string }> }).details.map((d) => d.field).sort()).toEqual(['businessId', 'week']);
     await staff.post('/api/calendar/pin', { rubric: 'umkm', week: addWeeks(next, 10), businessId: '00000000-0000-4000-8000-000000000000' }).expect(404);

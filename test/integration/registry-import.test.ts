@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
-import { AuthService } from '@app/domain';
+import { clientAs } from '../support/users.js';
 import { ApiClient } from '../support/api-client.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 
@@ -46,10 +46,8 @@ describe('CSV import of the registry and past features', () => {
     t = await startTestApi();
     db = t.db;
     const client = new ApiClient(t.api.getHttpServer());
-    const adminPassword = (await t.api.get(AuthService).ensureAdmin())!.password;
-    admin = client.as(await client.login('admin@umkm.local', adminPassword));
-    await admin.post('/api/users', { email: 'staf.impor@malangkota.go.id', role: 'staff', password: 'staf-rahasia-123' }).expect(201);
-    staff = client.as(await client.login('staf.impor@malangkota.go.id', 'staf-rahasia-123'));
+    ({ client: admin } = await clientAs(t, client, 'admin'));
+    ({ client: staff } = await clientAs(t, client, 'staff'));
     const registered = await client.post('/api/auth/register', { email: 'pemilik@contoh.id', password: 'pemilik-rahasia-1' }).expect(201);
     owner = client.as((registered.body as { accessToken: string }).accessToken);
   });

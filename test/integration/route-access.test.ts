@@ -81,6 +81,7 @@ const ACCESS: Readonly<Record<string, Access>> = {
   // Publishing and reach.
   'GET /api/publications': ['staff'],
   'GET /api/alerts': ['staff'],
+  'POST /api/alerts/:id/resolve': ['staff'],
   'GET /api/reports/summary': ['staff', 'manager'],
 
   // Infrastructure: probes, and the renditions Instagram and Facebook fetch without credentials.

@@ -26,7 +26,8 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrationsRun: false,
     synchronize: false,
     // Postgres returns timestamptz; never depend on the process time zone.
-    extra: { max: 10, options: '-c timezone=UTC' },
+    // A request that cannot get a connection within 10 s fails instead of waiting forever.
+    extra: { max: 10, connectionTimeoutMillis: 10_000, options: '-c timezone=UTC' },
   };
 }
 

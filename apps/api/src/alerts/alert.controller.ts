@@ -1,6 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { type AlertRow, AlertRepository } from '@app/database';
+import { notFound } from '@app/domain';
 import { Roles } from '../auth/auth.decorators.js';
 
 /** Open alerts for staff: what happened, where, and what to do. A thin read, so straight to the repository. */
@@ -14,5 +15,13 @@ export class AlertController {
   @Get()
   list(): Promise<AlertRow[]> {
     return this.alerts.listOpen();
+  }
+
+  /** Marks an alert handled. Alerts whose situation is over (week planned, feature cancelled) close by themselves. */
+  @Roles('staff')
+  @Post(':id/resolve')
+  @HttpCode(204)
+  async resolve(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    if (!(await this.alerts.resolveById(id))) throw notFound('alert', id);
   }
 }

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { InjectSettings, ROLES, type Settings } from '@app/config';
 import { type Actor, AuthService, notFound } from '@app/domain';
 import type { UserEntity } from '@app/database';
-import { CurrentActor, Public, Roles } from './auth.decorators.js';
+import { AllowedBeforePasswordChange, CurrentActor, Public, Roles } from './auth.decorators.js';
 import { ChangePasswordDto, LoginDto, RegisterDto, TokenResponseDto } from './auth.dto.js';
 import { RateLimit } from '../common/rate-limit.guard.js';
 
@@ -35,6 +35,7 @@ export class AuthController {
 
   @ApiBearerAuth()
   @Roles(...ROLES)
+  @AllowedBeforePasswordChange()
   @Get('me')
   async me(@CurrentActor() actor: Actor): Promise<{ id: string; email: string; role: string; mustChangePassword: boolean }> {
     const user = await this.auth.findUser(actor.userId);
@@ -45,6 +46,7 @@ export class AuthController {
   /** Any signed-in user; returns a fresh token because the old ones stop working. */
   @ApiBearerAuth()
   @Roles(...ROLES)
+  @AllowedBeforePasswordChange()
   @Post('password')
   @HttpCode(200)
   async changePassword(@CurrentActor() actor: Actor, @Body() body: ChangePasswordDto): Promise<TokenResponseDto> {

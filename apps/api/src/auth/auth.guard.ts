@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { Role } from '@app/config';
 import { type Actor, AuthService } from '@app/domain';
-import { IS_PUBLIC, ROLES } from './auth.decorators.js';
+import { BEFORE_PASSWORD_CHANGE, IS_PUBLIC, ROLES } from './auth.decorators.js';
 
 interface TokenClaims {
   sub: string;
@@ -40,6 +40,9 @@ export class AuthGuard implements CanActivate {
     if (!user) throw new UnauthorizedException({ code: 'invalid_token', message: 'Token is no longer valid (password changed or account disabled); log in again' });
     request.actor = { userId: user.id, role: user.role };
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
+    if (user.mustChangePassword && !this.reflector.get<boolean>(BEFORE_PASSWORD_CHANGE, context.getHandler())) {
+      throw new ForbiddenException({ code: 'password_change_required', message: 'Replace your one-time password first: POST /api/auth/password' });
+    }
     if (!allowed?.includes(user.role)) throw new ForbiddenException({ code: 'forbidden', message: 'Your role may not do this' });
     return true;
   }

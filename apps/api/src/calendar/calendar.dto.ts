@@ -20,6 +20,8 @@ export class ConfirmFeatureDto {
   @ApiPropertyOptional({ description: "Publish every platform at this instant instead of the rubric's slots (ISO 8601 with offset)" })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'publishAt must be an ISO 8601 date-time, e.g. 2026-11-24T10:00:00+07:00' })
+  // Without an offset the instant would depend on the server's time zone.
+  @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'publishAt must end with a time zone offset, e.g. +07:00 for WIB' })
   publishAt?: string;
 }
 
@@ -72,6 +74,8 @@ export class UpdateFeatureDto {
   @ApiPropertyOptional({ description: 'New time for every platform (ISO 8601 with offset)' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'publishAt must be an ISO 8601 date-time, e.g. 2026-11-24T10:00:00+07:00' })
+  // Without an offset the instant would depend on the server's time zone.
+  @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'publishAt must end with a time zone offset, e.g. +07:00 for WIB' })
   publishAt?: string;
 
   @ApiPropertyOptional({ description: 'Render the captions again from the current profile' })

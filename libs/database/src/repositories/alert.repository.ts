@@ -38,6 +38,25 @@ export class AlertRepository {
     await manager.query(`UPDATE alert SET resolved_at = now() WHERE dedupe_key = $1 AND resolved_at IS NULL`, [dedupeKey]);
   }
 
+  /** Closes alerts whose situation is over: an empty week now planned or skipped, a feature since cancelled. */
+  async resolveSettled(): Promise<number> {
+    const [, count] = await this.db.query(
+      `UPDATE alert a SET resolved_at = now()
+        WHERE a.resolved_at IS NULL AND (
+          (a.kind = 'week_empty' AND (
+             EXISTS (SELECT 1 FROM feature f WHERE a.dedupe_key = 'week_empty:' || f.rubric || ':' || f.iso_week AND f.status <> 'cancelled')
+             OR EXISTS (SELECT 1 FROM calendar_skip s WHERE a.dedupe_key = 'week_empty:' || s.rubric || ':' || s.iso_week)))
+          OR EXISTS (SELECT 1 FROM feature f WHERE f.id = a.feature_id AND f.status = 'cancelled'))`,
+    );
+    return Number(count);
+  }
+
+  /** Staff mark an alert handled. */
+  async resolveById(id: string): Promise<boolean> {
+    const [, count] = await this.db.query(`UPDATE alert SET resolved_at = now() WHERE id = $1 AND resolved_at IS NULL`, [id]);
+    return Number(count) > 0;
+  }
+
   listOpen(): Promise<AlertRow[]> {
     return this.db.query(
       `SELECT id, kind, dedupe_key AS "dedupeKey", feature_id AS "featureId", publication_id AS "publicationId", platform, message, action, created_at AS "createdAt"

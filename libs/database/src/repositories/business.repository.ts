@@ -37,8 +37,8 @@ export class BusinessRepository {
     return repo.save(repo.create({ ...input, status: 'submitted' }));
   }
 
-  findById(id: string): Promise<BusinessEntity | null> {
-    return this.db.getRepository(BusinessEntity).findOneBy({ id });
+  findById(id: string, manager: EntityManager = this.db.manager, lock?: 'pessimistic_read'): Promise<BusinessEntity | null> {
+    return manager.getRepository(BusinessEntity).findOne({ where: { id }, ...(lock ? { lock: { mode: lock } } : {}) });
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

@@ -81,8 +81,8 @@ export class CalendarRepository {
   }
 
   /** The live features of the weeks with their business and publications, for the staff calendar. */
-  async cells(weeks: readonly string[]): Promise<CalendarCellRow[]> {
-    return this.db.query(
+  async cells(manager: EntityManager, weeks: readonly string[]): Promise<CalendarCellRow[]> {
+    return manager.query(
       `SELECT f.id AS "featureId", f.rubric, f.iso_week AS "isoWeek", f.status, f.chosen_by AS "chosenBy", f.reason,
               b.id AS "businessId", b.name AS "businessName", b.kecamatan,
               coalesce((SELECT json_agg(json_build_object('platform', p.platform, 'status', p.status, 'scheduledAt', p.scheduled_at, 'externalUrl', p.external_url) ORDER BY p.scheduled_at, p.platform)
@@ -108,6 +108,20 @@ export class CalendarRepository {
       `SELECT DISTINCT rubric, iso_week AS "isoWeek", business_id AS "businessId" FROM feature WHERE status = 'cancelled' AND iso_week = ANY ($1)`,
       [weeks],
     );
+  }
+
+  /**
+   * Planned features whose business left the rotation (withdrawn, suspended) or the rubric since they were planned
+   * (a race with planning, or an edit): cancelled, so the week is free again. Confirmation refuses them anyway.
+   */
+  async cancelStalePlanned(manager: EntityManager, weeks: readonly string[]): Promise<number> {
+    const [, count] = await manager.query(
+      `UPDATE feature f SET status = 'cancelled', updated_at = now() FROM business b
+        WHERE b.id = f.business_id AND f.status = 'planned' AND f.iso_week = ANY ($1)
+          AND (b.status <> 'approved' OR NOT f.rubric = ANY (b.rubrics))`,
+      [weeks],
+    );
+    return Number(count);
   }
 
   /**

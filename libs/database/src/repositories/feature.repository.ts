@@ -40,10 +40,18 @@ export class FeatureRepository {
 
   /**
    * planned -> confirmed, its publications and their outbox jobs, and the audit event: all or nothing.
-   * Returns false when the feature was no longer `planned` (someone else confirmed or cancelled it).
+   * Returns false when the feature was no longer `planned` (someone else confirmed or cancelled it) or its business
+   * is no longer approved for the rubric. The business row is share-locked, so a withdrawal or suspension running
+   * at the same time either waits for this and then cancels what it made, or wins and this confirms nothing.
    */
   async confirm(featureId: string, publications: readonly NewPublication[], jobs: readonly OutboxRow[], audit: AuditInput): Promise<boolean> {
     return this.db.transaction(async (manager) => {
+      const eligible: unknown[] = await manager.query(
+        `SELECT 1 FROM business b JOIN feature f ON f.business_id = b.id
+          WHERE f.id = $1 AND b.status = 'approved' AND f.rubric = ANY (b.rubrics) FOR SHARE OF b`,
+        [featureId],
+      );
+      if (eligible.length === 0) return false;
       const result = await manager.query(
         `UPDATE feature SET status = 'confirmed', confirmed_at = now(), updated_at = now() WHERE id = $1 AND status = 'planned'`,
         [featureId],
@@ -89,7 +97,9 @@ export class FeatureRepository {
    * started or gone out.
    */
   async cancelNotStarted(manager: EntityManager, featureId: string): Promise<boolean> {
-    // Row locks make a concurrent claim wait for this decision, and then find the publication cancelled.
+    // The feature row first: a confirmation in flight either commits before (and its publications are seen below)
+    // or waits and then finds the feature cancelled. Then the publications, so a concurrent claim waits for this.
+    await manager.query(`SELECT 1 FROM feature WHERE id = $1 FOR UPDATE`, [featureId]);
     const publications: Array<{ status: string }> = await manager.query(`SELECT status FROM publication WHERE feature_id = $1 FOR UPDATE`, [featureId]);
     if (publications.some((p) => !['scheduled', 'dispatched', 'retry_wait', 'cancelled'].includes(p.status))) return false;
     await manager.query(

@@ -63,6 +63,8 @@ export class PublicationRepository {
         `UPDATE publication SET status = 'publishing', attempts = attempts + 1, lease_expires_at = $3::timestamptz + make_interval(secs => $4),
                 next_attempt_at = NULL, updated_at = now()
           WHERE id = $1 AND version = $2 AND status = ANY ($5::text[])
+            -- Second guard: nothing of a cancelled feature goes out, whatever its publication says.
+            AND NOT EXISTS (SELECT 1 FROM feature f WHERE f.id = publication.feature_id AND f.status = 'cancelled')
           RETURNING id, attempts`,
         [id, version, now, leaseSeconds, CLAIMABLE],
       )) as [Array<{ id: string; attempts: number }>, number];

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectSettings, type RubricCode, type RubricDefinition, type Settings } from '@app/config';
+import { Clock, InjectSettings, type RubricCode, type RubricDefinition, type Settings } from '@app/config';
 import { AuditRepository, BusinessRepository, CalendarRepository, type FeatureEntity, FeatureRepository } from '@app/database';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../actor.js';
 import { DomainError, invalidField, notFound } from '../domain.errors.js';
-import { isValidIsoWeek, weeksBetween, weekStart } from '../time/iso-week.js';
+import { isoWeekOf, isValidIsoWeek, weeksBetween, weekStart } from '../time/iso-week.js';
 import { CalendarPlannerService } from './calendar-planner.service.js';
 import { RUBRIC_DEFINITIONS } from './rubric-definitions.js';
 
@@ -20,13 +20,14 @@ export class CalendarEditorService {
     private readonly businesses: BusinessRepository,
     private readonly audit: AuditRepository,
     private readonly planner: CalendarPlannerService,
+    private readonly clock: Clock,
     @InjectSettings() private readonly settings: Settings,
     @Inject(RUBRIC_DEFINITIONS) private readonly rubrics: ReadonlyMap<RubricCode, RubricDefinition>,
   ) {}
 
   /** Puts a business in a rubric's week. A rotation proposal there gives way; anything staff chose must be replaced explicitly. */
   pin(actor: Actor, rubric: RubricCode, isoWeek: string, businessId: string): Promise<FeatureEntity> {
-    assertWeek(isoWeek);
+    assertWeek(isoWeek, this.clock.now());
     return this.calendar.withPlannerLock(async (manager) => {
       if ((await this.calendar.skips(manager, [isoWeek])).some((s) => s.rubric === rubric)) {
         throw new DomainError('conflict', 'week_skipped', `${rubric} ${isoWeek} is skipped; remove the skip first`);
@@ -44,8 +45,8 @@ export class CalendarEditorService {
 
   /** Exchanges the businesses of two planned weeks of a rubric; both become staff choices. */
   swap(actor: Actor, rubric: RubricCode, weekA: string, weekB: string): Promise<[FeatureEntity, FeatureEntity]> {
-    assertWeek(weekA, 'weekA');
-    assertWeek(weekB, 'weekB');
+    assertWeek(weekA, this.clock.now(), 'weekA');
+    assertWeek(weekB, this.clock.now(), 'weekB');
     if (weekA === weekB) throw invalidField('weekB', 'weekB must differ from weekA');
     return this.calendar.withPlannerLock(async (manager) => {
       const [a, b] = [await this.features.findByWeek(rubric, weekA, manager), await this.features.findByWeek(rubric, weekB, manager)];
@@ -63,7 +64,7 @@ export class CalendarEditorService {
 
   /** Leaves a rubric's week empty (e.g. Lebaran); a feature there that has not started going out is cancelled. */
   skip(actor: Actor, rubric: RubricCode, isoWeek: string, note: string): Promise<void> {
-    assertWeek(isoWeek);
+    assertWeek(isoWeek, this.clock.now());
     return this.calendar.withPlannerLock(async (manager) => {
       const current = await this.features.findByWeek(rubric, isoWeek, manager);
       if (current) await this.cancel(manager, current);
@@ -76,7 +77,7 @@ export class CalendarEditorService {
   }
 
   unskip(actor: Actor, rubric: RubricCode, isoWeek: string): Promise<void> {
-    assertWeek(isoWeek);
+    assertWeek(isoWeek, this.clock.now());
     return this.calendar.withPlannerLock(async (manager) => {
       if (!(await this.calendar.deleteSkip(manager, rubric, isoWeek))) throw new DomainError('not_found', 'skip_not_found', `${rubric} ${isoWeek} is not skipped`);
       await this.audit.record({ actorUserId: actor.userId, action: 'calendar.week_unskipped', entityType: 'calendar', entityId: `${rubric}:${isoWeek}` }, manager);
@@ -109,7 +110,8 @@ export class CalendarEditorService {
 
   /** Staff may override the cool-down (the reason says so); a business in two rubrics of one week is refused. */
   private async placeStaffChoice(manager: EntityManager, actor: Actor, rubric: RubricCode, isoWeek: string, businessId: string, why?: string): Promise<FeatureEntity> {
-    const business = await this.businesses.findById(businessId);
+    // Inside the transaction, share-locked: a withdrawal cannot slip in between this check and the insert.
+    const business = await this.businesses.findById(businessId, manager, 'pessimistic_read');
     if (!business) throw notFound('business', businessId);
     if (business.status !== 'approved' || !business.primaryMediaId || !business.rubrics.includes(rubric)) {
       throw new DomainError('conflict', 'business_not_eligible', `${business.name} must be approved, have a photo and have applied for ${rubric}`);
@@ -129,6 +131,7 @@ export class CalendarEditorService {
   }
 }
 
-function assertWeek(week: string, field = 'week'): void {
+function assertWeek(week: string, now: Date, field = 'week'): void {
   if (!isValidIsoWeek(week)) throw invalidField(field, `${field} must be an ISO week like 2026-W49`);
+  if (weeksBetween(isoWeekOf(now), week) < 0) throw invalidField(field, `${field} ${week} has passed`);
 }

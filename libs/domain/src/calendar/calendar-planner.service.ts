@@ -39,6 +39,7 @@ export class CalendarPlannerService {
   /** Fills the free weeks of the horizon; empty weeks raise one alert each. */
   async planHorizon(): Promise<PlanRun> {
     const run = await this.calendar.withPlannerLock((manager) => this.fill(manager, this.horizon()));
+    await this.alerts.resolveSettled();
     for (const empty of run.empty) {
       await this.alerts.raise({
         kind: 'week_empty',
@@ -63,6 +64,7 @@ export class CalendarPlannerService {
 
   /** Plans the given weeks (only `rubric`, if given) and writes the picks. */
   async fill(manager: EntityManager, weeks: readonly string[], rubric?: RubricCode): Promise<PlanRun> {
+    await this.calendar.cancelStalePlanned(manager, weeks);
     const plan = await this.preview(manager, weeks, rubric);
     const picks = plan.flatMap((p) => (p.outcome.businessId === null ? [] : [{ ...p, businessId: p.outcome.businessId, reason: p.outcome.reason }]));
     const planned = await this.calendar.insertPlanned(

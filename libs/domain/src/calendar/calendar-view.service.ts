@@ -32,7 +32,7 @@ export class CalendarViewService {
   async weeks(from: string, count: number): Promise<CalendarWeek[]> {
     const weeks = Array.from({ length: count }, (_, i) => addWeeks(from, i));
     const [cells, skips, preview] = await this.calendar.readOnly(async (manager) => [
-      await this.calendar.cells(weeks),
+      await this.calendar.cells(manager, weeks),
       await this.calendar.skips(manager, weeks),
       await this.planner.preview(manager, weeks),
     ] as const);

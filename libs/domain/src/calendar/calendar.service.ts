@@ -34,6 +34,8 @@ export class CalendarService {
   async planWeek(rubric: RubricCode, week?: string): Promise<FeatureEntity> {
     const isoWeek = week ?? addWeeks(isoWeekOf(this.clock.now()), 1);
     if (!isValidIsoWeek(isoWeek)) throw invalidField('week', 'week must be an ISO week like 2026-W48');
+    // A past week would only count as history for a business that was never featured.
+    if (isoWeek < isoWeekOf(this.clock.now())) throw invalidField('week', `week ${isoWeek} has passed`);
     const existing = await this.features.findByWeek(rubric, isoWeek);
     if (existing) return existing;
     const run = await this.calendar.withPlannerLock((manager) => this.planner.fill(manager, [isoWeek], rubric));
@@ -58,6 +60,7 @@ export class CalendarService {
     if (feature.status !== 'planned') throw new DomainError('conflict', 'invalid_status', `Feature is ${feature.status}; only planned features can be confirmed`);
     const business = await this.businesses.findById(feature.businessId);
     if (business?.status !== 'approved') throw new DomainError('conflict', 'business_not_approved', `The featured business is ${business?.status ?? 'gone'}; plan another business for this week`);
+    if (!business.rubrics.includes(feature.rubric)) throw new DomainError('conflict', 'business_not_eligible', `The featured business no longer applies for ${feature.rubric}; replace it`);
     if (!business.primaryMediaId) throw new DomainError('conflict', 'photo_required', 'The featured business has no photo');
     const rubric = this.rubrics.get(feature.rubric)!;
     const now = this.clock.now();
@@ -98,7 +101,7 @@ export class CalendarService {
       before: { status: 'planned' },
       after: { status: 'confirmed', scheduledAt: Object.fromEntries(publications.map((p) => [p.platform, p.scheduledAt.toISOString()])) },
     });
-    if (!confirmed) throw new DomainError('conflict', 'invalid_status', 'Feature was confirmed or cancelled by someone else');
+    if (!confirmed) throw new DomainError('conflict', 'invalid_status', 'Feature changed meanwhile: confirmed or cancelled by someone else, or its business left the rotation');
     return this.get(feature.id);
   }
 

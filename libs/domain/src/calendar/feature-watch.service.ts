@@ -43,7 +43,12 @@ export class FeatureWatchService {
       .filter(({ firstSlot }) => firstSlot.getTime() > now.getTime() && firstSlot.getTime() <= until);
     const run: WatchRun = { confirmed: [], notReady: [] };
     for (const { feature, firstSlot } of soon) {
-      const report = await this.readiness.check(feature.id);
+      // One feature's failure (e.g. replaced meanwhile) must not stop the others being checked.
+      const report = await this.readiness.check(feature.id).catch((error: Error) => {
+        this.logger.warn({ featureId: feature.id, err: error.message }, 'readiness check failed; next run retries');
+        return null;
+      });
+      if (!report) continue;
       const key = `feature_not_ready:${feature.id}`;
       if (!report.ready) {
         run.notReady.push(feature.id);

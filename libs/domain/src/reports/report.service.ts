@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PLATFORMS, type Platform } from '@app/config';
 import { type PlatformMetricRow, ReportRepository } from '@app/database';
 import { DomainError } from '../domain.errors.js';
-import { startOfLocalDate } from '../time/iso-week.js';
+import { startOfLocalDate, ZONE } from '../time/iso-week.js';
 import { DateTime } from 'luxon';
 
 export interface PlatformReach extends Omit<PlatformMetricRow, 'reach'> {
@@ -41,7 +41,7 @@ export class ReportService {
   /** `from` and `to` are calendar dates in WIB, both inclusive; numbers use each publication's latest snapshot. */
   async summary(from: string, to: string): Promise<ReportSummary> {
     const start = startOfLocalDate(from);
-    const endExclusive = DateTime.fromJSDate(startOfLocalDate(to)).plus({ days: 1 }).toJSDate();
+    const endExclusive = DateTime.fromJSDate(startOfLocalDate(to), { zone: ZONE }).plus({ days: 1 }).toJSDate();
     if (endExclusive <= start) {
       throw new DomainError('invalid', 'validation_failed', 'Request has invalid fields', [{ field: 'to', messages: ['to must not be before from'] }]);
     }

@@ -23,4 +23,9 @@ describe('ISO weeks in Asia/Jakarta', () => {
   it('places a Tuesday 10:00 WIB slot at 03:00 UTC', () => {
     expect(slotInstant('2026-W48', { day: 2, time: '10:00' }).toISOString()).toBe('2026-11-24T03:00:00.000Z');
   });
+
+  it('adds weeks in WIB even across a daylight-saving change of the process zone (jest runs in America/New_York)', () => {
+    expect(Intl.DateTimeFormat().resolvedOptions().timeZone).toBe('America/New_York');
+    expect([1, 2, 3, 4].map((n) => addWeeks('2026-W09', n))).toEqual(['2026-W10', '2026-W11', '2026-W12', '2026-W13']);
+  });
 });

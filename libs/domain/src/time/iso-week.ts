@@ -13,7 +13,8 @@ export function isoWeekOf(instant: Date): string {
 
 export function isValidIsoWeek(week: string): boolean {
   const match = ISO_WEEK.exec(week);
-  if (!match) return false;
+  // Years this product can plan in; also keeps week arithmetic away from year 10000.
+  if (!match || Number(match[1]) < 2000 || Number(match[1]) > 2999) return false;
   return DateTime.fromObject({ weekYear: Number(match[1]), weekNumber: Number(match[2]), weekday: 1 }, { zone: ZONE }).isValid
     && isoWeekOf(weekStart(week)) === week;
 }
@@ -28,7 +29,8 @@ export function weekStart(week: string): Date {
 }
 
 export function addWeeks(week: string, count: number): string {
-  return isoWeekOf(DateTime.fromJSDate(weekStart(week)).plus({ weeks: count }).toJSDate());
+  // In WIB, whatever the process time zone is: a zone with daylight saving would shift a week start by an hour.
+  return isoWeekOf(DateTime.fromJSDate(weekStart(week), { zone: ZONE }).plus({ weeks: count }).toJSDate());
 }
 
 const WEEK_MS = 7 * 86_400_000;

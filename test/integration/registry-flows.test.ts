@@ -187,6 +187,20 @@ describe('business registry flows', () => {
       expect((await business()).pendingChanges).toBeNull();
     });
 
+    it("holds an owner's new primary photo for review: the approved photo keeps going out until staff approve", async () => {
+      const live = (await business()).primaryMediaId!;
+      const added = (await owner.post(`/api/businesses/${businessId}/photos`).attach('photo', await png('#16a085'), 'baru.png').expect(201)).body as { id: string; primary: boolean };
+      expect(added.primary).toBe(false);
+      await owner.post(`/api/businesses/${businessId}/photos/${added.id}/primary`).expect(200);
+      expect(await business()).toMatchObject({ primaryMediaId: live, pendingChanges: { primaryMediaId: added.id } });
+      const photos = (await owner.get(`/api/businesses/${businessId}/photos`).expect(200)).body as Array<{ id: string; primary: boolean; pendingPrimary: boolean }>;
+      expect(photos.find((p) => p.id === added.id)).toMatchObject({ primary: false, pendingPrimary: true });
+      const refused = await owner.delete(`/api/businesses/${businessId}/photos/${live}`).expect(409);
+      expect((refused.body as { code: string }).code).toBe('photo_in_use');
+      await staff.post(`/api/businesses/${businessId}/approve`).expect(200);
+      expect(await business()).toMatchObject({ primaryMediaId: added.id, pendingChanges: null });
+    });
+
     it('suspends (cancelling what has not gone out) and reinstates; a rejected submission can no longer be edited', async () => {
       await staff.post(`/api/businesses/${businessId}/suspend`, { reason: 'Sedang ditinjau ulang.' }).expect(200);
       expect((await business()).status).toBe('suspended');

@@ -32,3 +32,17 @@ function canonical(value: unknown): string {
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
   );
 }
+
+/**
+ * An approved business's pending changes: profile fields, plus `primaryMediaId` when the owner chose another
+ * primary photo (the photo that goes out is reviewed like the text).
+ */
+export function splitPending(pending: Readonly<Record<string, unknown>> | null): { profile: Record<string, unknown>; primaryMediaId: string | null } {
+  const { primaryMediaId, ...profile } = pending ?? {};
+  return { profile, primaryMediaId: typeof primaryMediaId === 'string' ? primaryMediaId : null };
+}
+
+export function joinPending(profile: Readonly<Record<string, unknown>>, primaryMediaId: string | null): Record<string, unknown> | null {
+  const joined = { ...profile, ...(primaryMediaId ? { primaryMediaId } : {}) };
+  return Object.keys(joined).length > 0 ? joined : null;
+}

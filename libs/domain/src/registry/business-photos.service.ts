@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../actor.js';
 import { DomainError, notFound } from '../domain.errors.js';
 import { mediaUrl } from '../media-url.js';
-import { assertVisible } from './business-access.js';
+import { assertVisible, joinPending, splitPending } from './business-access.js';
 import { processPhoto } from './photo-processor.js';
 
 export interface PhotoView {
@@ -15,6 +15,8 @@ export interface PhotoView {
   height: number;
   bytes: number;
   primary: boolean;
+  /** Chosen by the owner as the new primary photo, waiting for staff review. */
+  pendingPrimary: boolean;
   createdAt: Date;
 }
 
@@ -84,6 +86,14 @@ export class BusinessPhotosService {
       assertOpen(business);
       const photo = (await this.media.listActive(id, manager)).find((m) => m.id === mediaId);
       if (!photo) throw notFound('photo', mediaId);
+      if (holdsForReview(actor, business)) {
+        // The photo that goes out on the city's accounts is reviewed like the text: held until staff approve.
+        const pending = splitPending(business.pendingChanges);
+        const chosen = mediaId === business.primaryMediaId ? null : mediaId;
+        await this.businesses.update(manager, id, { pendingChanges: joinPending(pending.profile, chosen), pendingSince: chosen ? this.clock.now() : business.pendingSince });
+        await this.record(manager, actor, id, chosen ? 'business.changes_submitted' : 'business.changes_withdrawn', { primaryMediaId: business.primaryMediaId }, { primaryMediaId: chosen });
+        return this.view(photo, business);
+      }
       await this.media.setPrimary(manager, id, mediaId);
       await this.record(manager, actor, id, 'business.primary_photo_set', { photoId: business.primaryMediaId }, { photoId: mediaId });
       return this.view(photo, { ...business, primaryMediaId: mediaId });
@@ -101,6 +111,11 @@ export class BusinessPhotosService {
       if (rest.length === 0 && business.status === 'approved') {
         throw new DomainError('conflict', 'photo_required', 'An approved business keeps at least one photo; upload another one first');
       }
+      if (holdsForReview(actor, business) && business.primaryMediaId === mediaId) {
+        throw new DomainError('conflict', 'photo_in_use', 'This is the approved photo that goes out; choose another primary photo and wait for review before removing it');
+      }
+      const pending = splitPending(business.pendingChanges);
+      if (pending.primaryMediaId === mediaId) await this.businesses.update(manager, id, { pendingChanges: joinPending(pending.profile, null) });
       await this.media.markRemoved(manager, mediaId, this.clock.now());
       if (business.primaryMediaId === mediaId) await this.media.setPrimary(manager, id, rest[0]?.id ?? null);
       await this.record(manager, actor, id, 'business.photo_removed', { photoId: mediaId }, null);
@@ -111,14 +126,19 @@ export class BusinessPhotosService {
     return new DomainError('conflict', 'photo_limit', `A business has at most ${this.settings.registry.maxPhotos} photos; remove one first`);
   }
 
-  private view(media: MediaAssetEntity, business: Pick<BusinessEntity, 'primaryMediaId'>): PhotoView {
+  private view(media: MediaAssetEntity, business: Pick<BusinessEntity, 'primaryMediaId' | 'pendingChanges'>): PhotoView {
     const feed = media.renditions[0];
-    return { id: media.id, url: mediaUrl(this.settings, feed.storageKey), width: feed.width, height: feed.height, bytes: feed.bytes, primary: business.primaryMediaId === media.id, createdAt: media.createdAt };
+    return { id: media.id, url: mediaUrl(this.settings, feed.storageKey), width: feed.width, height: feed.height, bytes: feed.bytes, primary: business.primaryMediaId === media.id, pendingPrimary: splitPending(business.pendingChanges).primaryMediaId === media.id, createdAt: media.createdAt };
   }
 
   private record(manager: EntityManager, actor: Actor, id: string, action: string, before: Record<string, unknown> | null, after: Record<string, unknown> | null): Promise<void> {
     return this.audit.record({ actorUserId: actor.userId, action, entityType: 'business', entityId: id, before, after }, manager);
   }
+}
+
+/** An owner's change to an approved business waits for staff; staff changes and changes before approval do not. */
+function holdsForReview(actor: Actor, business: BusinessEntity): boolean {
+  return actor.role === 'owner' && business.status === 'approved';
 }
 
 function assertOpen(business: BusinessEntity): void {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { AuditRepository, type BusinessEntity, type BusinessStatus, BusinessRepository, FeatureRepository } from '@app/database';
+import { AuditRepository, type BusinessEntity, type BusinessStatus, BusinessRepository, FeatureRepository, MediaAssetRepository } from '@app/database';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../actor.js';
 import { DomainError, validationFailed } from '../domain.errors.js';
-import { assertVisible, changedFields, profileOf } from './business-access.js';
+import { assertVisible, changedFields, profileOf, splitPending } from './business-access.js';
 import { BusinessService } from './business.service.js';
 import { checkProfile } from './profile-check.js';
 
@@ -20,23 +20,26 @@ export class BusinessReviewService {
     private readonly businesses: BusinessRepository,
     private readonly features: FeatureRepository,
     private readonly audit: AuditRepository,
+    private readonly media: MediaAssetRepository,
     private readonly registry: BusinessService,
     private readonly clock: Clock,
   ) {}
 
   /** Approves a submission, or applies an approved business's pending edit. */
   approve(actor: Actor, id: string): Promise<BusinessEntity> {
-    return this.decide(actor, id, async (b) => {
+    return this.decide(actor, id, async (b, manager) => {
       if (isAwaitingFirstReview(b)) {
         if (!b.primaryMediaId) throw new DomainError('conflict', 'photo_required', 'A business needs a photo before it can be approved');
         if (!b.consentAt) throw new DomainError('conflict', 'consent_required', 'The owner has not given consent to publication');
         return { action: 'business.approved', patch: { status: 'approved', approvedAt: b.approvedAt ?? this.clock.now(), reviewNote: null } };
       }
       if (b.status === 'approved' && b.pendingChanges) {
+        const pending = splitPending(b.pendingChanges);
         // Rules may have changed since the owner sent the edit: check the result again.
-        const checked = await checkProfile({ ...profileOf(b), ...b.pendingChanges }, this.registry.rules());
+        const checked = await checkProfile({ ...profileOf(b), ...pending.profile }, this.registry.rules());
         if (!checked.ok) throw validationFailed(checked.problems);
-        return { action: 'business.changes_approved', patch: { ...checked.profile, pendingChanges: null, pendingSince: null, reviewNote: null } };
+        const photo = pending.primaryMediaId && (await this.media.listActive(id, manager)).some((m) => m.id === pending.primaryMediaId) ? { primaryMediaId: pending.primaryMediaId } : {};
+        return { action: 'business.changes_approved', patch: { ...checked.profile, ...photo, pendingChanges: null, pendingSince: null, reviewNote: null } };
       }
       throw nothingToDecide(b, 'approve');
     });

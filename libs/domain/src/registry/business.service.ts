@@ -13,7 +13,7 @@ import {
 } from '@app/database';
 import type { Actor } from '../actor.js';
 import { DomainError, invalidField, validationFailed } from '../domain.errors.js';
-import { assertVisible, changedFields, profileOf, sentFields } from './business-access.js';
+import { assertVisible, changedFields, joinPending, profileOf, sentFields, splitPending } from './business-access.js';
 import type { BusinessProfile } from './business-profile.js';
 import { checkProfile, type ProfileRules } from './profile-check.js';
 
@@ -86,14 +86,15 @@ export class BusinessService {
       if (!EDITABLE.has(business.status)) throw new DomainError('conflict', 'invalid_status', `Business is ${business.status}; its profile can no longer be edited`);
       const live = profileOf(business);
       const holdForReview = actor.role === 'owner' && business.status === 'approved';
-      const base = holdForReview ? { ...live, ...(business.pendingChanges ?? {}) } : live;
+      const pendingNow = splitPending(business.pendingChanges);
+      const base = holdForReview ? { ...live, ...pendingNow.profile } : live;
       const checked = await checkProfile({ ...base, ...sent }, this.rules());
       if (!checked.ok) throw validationFailed(checked.problems);
       const changes = changedFields(live, checked.profile);
       const now = this.clock.now();
 
       if (holdForReview) {
-        const pending = Object.keys(changes.after).length > 0 ? changes.after : null;
+        const pending = joinPending(changes.after, pendingNow.primaryMediaId);
         const updated = await this.businesses.update(manager, id, { pendingChanges: pending, pendingSince: pending ? now : null, reviewNote: null });
         await this.audit.record({ actorUserId: actor.userId, action: pending ? 'business.changes_submitted' : 'business.changes_withdrawn', entityType: 'business', entityId: id, before: changes.before, after: changes.after }, manager);
         return updated;

@@ -9,6 +9,7 @@ import { CalendarPlannerTask } from './calendar-planner.task.js';
 import { CollectMetricsProcessor } from './collect-metrics.processor.js';
 import { OutboxRelayTask } from './outbox-relay.task.js';
 import { FacebookPublishProcessor, InstagramPublishProcessor, XPublishProcessor } from './publish.processor.js';
+import { ReconcilerTask } from './reconciler.task.js';
 
 @Module({})
 export class WorkerModule {
@@ -23,7 +24,7 @@ export class WorkerModule {
         DomainModule,
         ScheduleModule.forRoot(),
       ],
-      providers: [InstagramPublishProcessor, FacebookPublishProcessor, XPublishProcessor, CollectMetricsProcessor, OutboxRelayTask, CalendarPlannerTask],
+      providers: [InstagramPublishProcessor, FacebookPublishProcessor, XPublishProcessor, CollectMetricsProcessor, OutboxRelayTask, CalendarPlannerTask, ReconcilerTask],
     };
   }
 }

@@ -58,6 +58,9 @@ export function loadSettings(env: Environment): Settings {
       retryBaseDelayMs: read.int('PUBLISH_RETRY_BASE_DELAY_MS', 30_000, 1),
       metricWindows: read.windows('METRIC_WINDOWS', '1h,24h,7d,28d'),
       outboxPollMs: read.int('OUTBOX_POLL_MS', 1_000, 10),
+      reconcileIntervalSeconds: read.duration('RECONCILE_INTERVAL', '1m'),
+      requeueAfterSeconds: read.duration('REQUEUE_AFTER', '2m'),
+      lateAfterSeconds: read.duration('LATE_AFTER', '30m'),
       workerConcurrency: read.int('WORKER_CONCURRENCY', 4, 1),
     },
     registry: {

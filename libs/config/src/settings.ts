@@ -35,6 +35,12 @@ export interface Settings {
     /** Ages after publication at which metrics are collected, in seconds, with their window labels. */
     readonly metricWindows: readonly MetricWindow[];
     readonly outboxPollMs: number;
+    /** How often the reconciler looks for lost jobs, expired leases and late publications. */
+    readonly reconcileIntervalSeconds: number;
+    /** A due publication with no live job this long after its time is queued again. */
+    readonly requeueAfterSeconds: number;
+    /** A publication still not out this long after its slot raises an alert. */
+    readonly lateAfterSeconds: number;
     readonly workerConcurrency: number;
   };
   readonly registry: {

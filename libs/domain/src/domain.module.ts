@@ -14,6 +14,7 @@ import { DemoSeederService } from './demo/demo-seeder.service.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { OutboxRelayService } from './publishing/outbox-relay.service.js';
 import { PublishService } from './publishing/publish.service.js';
+import { ReconcilerService } from './publishing/reconciler.service.js';
 import { BusinessPhotosService } from './registry/business-photos.service.js';
 import { BusinessReviewService } from './registry/business-review.service.js';
 import { BusinessService } from './registry/business.service.js';
@@ -40,6 +41,7 @@ const SERVICES = [
   PlatformAccountService,
   PublishService,
   QueueService,
+  ReconcilerService,
   RegistryImportService,
   ReadinessService,
   ReportService,

@@ -16,6 +16,7 @@ export * from './demo/demo-seeder.service.js';
 export * from './metrics/metrics.service.js';
 export * from './publishing/outbox-relay.service.js';
 export * from './publishing/publish.service.js';
+export * from './publishing/reconciler.service.js';
 export * from './field-problems.js';
 export * from './registry/business-access.js';
 export * from './registry/business-photos.service.js';

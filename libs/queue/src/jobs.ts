@@ -41,11 +41,15 @@ export interface QueuedJob<N extends JobName = JobName> {
   readonly runAt: Date;
 }
 
-export function publishJob(platform: Platform, publicationId: string, publicationVersion: number, attempt: number, runAt: Date): QueuedJob<'publish'> {
+/**
+ * `requeue` marks a job the reconciler adds again because the original vanished (Redis lost, job removed): a new
+ * id, since BullMQ ignores an id it still remembers; the claim in Postgres keeps it to one post either way.
+ */
+export function publishJob(platform: Platform, publicationId: string, publicationVersion: number, attempt: number, runAt: Date, requeue?: string): QueuedJob<'publish'> {
   return {
     queue: PUBLISH_QUEUE[platform],
     name: JobName.Publish,
-    jobId: `publish-${publicationId}-v${publicationVersion}-a${attempt}`,
+    jobId: `publish-${publicationId}-v${publicationVersion}-a${attempt}${requeue ? `-r${requeue}` : ''}`,
     payload: { v: 1, publicationId, publicationVersion },
     runAt,
   };

@@ -3,6 +3,7 @@ export * from './audit.repository.js';
 export * from './business.repository.js';
 export * from './calendar.repository.js';
 export * from './feature.repository.js';
+export * from './lock.repository.js';
 export * from './media-asset.repository.js';
 export * from './metric-snapshot.repository.js';
 export * from './outbox.repository.js';

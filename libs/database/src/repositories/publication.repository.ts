@@ -112,6 +112,50 @@ export class PublicationRepository {
     });
   }
 
+  /**
+   * A worker died (or hung) mid-attempt: its lease ran out. The outcome is unknown (the platform may have the post),
+   * so the publication becomes `unknown` for reconciliation, never `retry_wait`. Conditional, so safe to repeat.
+   */
+  async expireLeases(now: Date): Promise<Array<{ id: string; platform: Platform; featureId: string }>> {
+    return this.db.transaction(async (manager) => {
+      const [rows] = (await manager.query(
+        `UPDATE publication SET status = 'unknown', lease_expires_at = NULL, updated_at = now(),
+                last_error = 'Pekerja berhenti di tengah pengiriman; belum diketahui apakah sudah tayang.'
+          WHERE status = 'publishing' AND lease_expires_at < $1
+          RETURNING id, platform, feature_id AS "featureId", attempts`,
+        [now],
+      )) as [Array<{ id: string; platform: Platform; featureId: string; attempts: number }>, number];
+      for (const row of rows) {
+        await manager.query(
+          `UPDATE publish_attempt SET outcome = 'unknown', finished_at = $3, error = 'lease expired' WHERE publication_id = $1 AND attempt_number = $2 AND outcome = 'in_flight'`,
+          [row.id, row.attempts, now],
+        );
+      }
+      return rows.map(({ id, platform, featureId }) => ({ id, platform, featureId }));
+    });
+  }
+
+  /** Publications that should have been taken by a job by now: the candidates for a lost job. */
+  async dueSince(before: Date): Promise<Array<{ id: string; platform: Platform; version: number; attempts: number; dueAt: Date }>> {
+    return this.db.query(
+      `SELECT p.id, p.platform, p.version, p.attempts, coalesce(p.next_attempt_at, p.scheduled_at) AS "dueAt"
+         FROM publication p JOIN feature f ON f.id = p.feature_id
+        WHERE p.status IN ('scheduled', 'dispatched', 'retry_wait') AND f.status <> 'cancelled'
+          AND coalesce(p.next_attempt_at, p.scheduled_at) < $1
+          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.relayed_at IS NULL AND o.payload->>'publicationId' = p.id::text)`,
+      [before],
+    );
+  }
+
+  /** Publications not out (nor failed or cancelled) long after their slot. */
+  async lateSince(before: Date): Promise<Array<{ id: string; platform: Platform; featureId: string; status: PublicationStatus; scheduledAt: Date }>> {
+    return this.db.query(
+      `SELECT id, platform, feature_id AS "featureId", status, scheduled_at AS "scheduledAt" FROM publication
+        WHERE status IN ('scheduled', 'dispatched', 'publishing', 'retry_wait', 'unknown', 'needs_attention') AND scheduled_at < $1`,
+      [before],
+    );
+  }
+
   /** One page of publications with their feature and business names, in one query (plus the count). */
   async list(filter: PublicationListFilter, limit: number, offset: number): Promise<{ items: PublicationView[]; total: number }> {
     const query = this.db

@@ -1,0 +1,89 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock, InjectSettings, type Settings } from '@app/config';
+import { AlertRepository, FeatureRepository, LockRepository, PublicationRepository } from '@app/database';
+import { JobProducer, publishJob } from '@app/queue';
+import { formatLocal } from '../time/iso-week.js';
+import { OutboxRelayService } from './outbox-relay.service.js';
+
+export interface ReconcileRun {
+  readonly relayed: number;
+  readonly leasesExpired: number;
+  readonly requeued: number;
+  readonly late: number;
+}
+
+/** BullMQ job states in which the job will still run (or is running). */
+const LIVE = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
+
+/**
+ * The safety net under at-least-once delivery (DESIGN.md §4), one replica at a time: relays outbox rows still
+ * waiting, turns expired `publishing` leases into `unknown` (never re-posted blindly; staff are alerted), queues
+ * again any due publication whose job vanished (Redis lost or flushed, job removed), and alerts on publications
+ * long past their slot. Re-queued jobs are harmless duplicates at worst: the claim in Postgres admits one.
+ */
+@Injectable()
+export class ReconcilerService {
+  private readonly logger = new Logger(ReconcilerService.name);
+
+  constructor(
+    private readonly locks: LockRepository,
+    private readonly publications: PublicationRepository,
+    private readonly features: FeatureRepository,
+    private readonly relay: OutboxRelayService,
+    private readonly jobs: JobProducer,
+    private readonly alerts: AlertRepository,
+    private readonly clock: Clock,
+    @InjectSettings() private readonly settings: Settings,
+  ) {}
+
+  /** Null when another replica is reconciling right now. */
+  tick(): Promise<ReconcileRun | null> {
+    return this.locks.tryExclusive('publication-reconciler', () => this.run());
+  }
+
+  private async run(): Promise<ReconcileRun> {
+    const now = this.clock.now();
+    const { requeueAfterSeconds, lateAfterSeconds } = this.settings.publishing;
+    const relayed = await this.relay.relayPending();
+
+    const expired = await this.publications.expireLeases(now);
+    for (const p of expired) {
+      await this.features.refreshStatus(p.featureId);
+      await this.alerts.raise({
+        kind: 'publication_unknown',
+        dedupeKey: `publication_unknown:${p.id}`,
+        publicationId: p.id,
+        featureId: p.featureId,
+        platform: p.platform,
+        message: `Pengiriman ke ${p.platform} terputus di tengah jalan: belum diketahui apakah unggahan sudah tayang.`,
+        action: `Periksa akun ${p.platform}: bila unggahan ada, tandai sudah tayang dengan tautannya; bila tidak ada, coba kirim ulang. Jangan kirim ulang sebelum memeriksa.`,
+      });
+    }
+
+    let requeued = 0;
+    for (const p of await this.publications.dueSince(new Date(now.getTime() - requeueAfterSeconds * 1000))) {
+      const expected = publishJob(p.platform, p.id, p.version, p.attempts + 1, now);
+      const state = await this.jobs.queue(expected.queue).getJobState(expected.jobId);
+      if (LIVE.has(state)) continue;
+      // Gone (Redis lost, job removed): the same id again, so the next tick sees it live. Still remembered as
+      // completed or failed (it ran and gave up before claiming): BullMQ would ignore that id, so a tagged one.
+      await this.jobs.add(state === 'unknown' ? expected : publishJob(p.platform, p.id, p.version, p.attempts + 1, now, String(Math.floor(now.getTime() / 60_000))), now);
+      requeued++;
+    }
+    if (requeued > 0) this.logger.warn({ requeued }, 'due publications had no live job; queued again');
+
+    const late = await this.publications.lateSince(new Date(now.getTime() - lateAfterSeconds * 1000));
+    for (const p of late) {
+      await this.alerts.raise({
+        kind: 'publication_late',
+        dedupeKey: `publication_late:${p.id}`,
+        publicationId: p.id,
+        featureId: p.featureId,
+        platform: p.platform,
+        message: `Unggahan ${p.platform} yang dijadwalkan ${formatLocal(p.scheduledAt, 'd LLL yyyy HH.mm')} WIB belum tayang (status: ${p.status}).`,
+        action: 'Lihat status dan alasan di daftar publikasi; perbaiki penyebabnya (akun, token, kuota) atau batalkan.',
+      });
+    }
+    return { relayed, leasesExpired: expired.length, requeued, late: late.length };
+  }
+}

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplicationContext } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import sharp from 'sharp';
+import { PLATFORMS } from '@app/config';
+import { AlertRepository } from '@app/database';
+import { addWeeks, CalendarService, isoWeekOf, OutboxRelayService, ReconcilerService } from '@app/domain';
+import { ALL_QUEUES, JobProducer } from '@app/queue';
+import { insertAccount } from '@app/testing';
+import { createWorker } from '../../apps/worker/src/create-worker.js';
+import { ApiClient, eventually } from '../support/api-client.js';
+import { businessBody } from '../support/business-body.js';
+import { startTestApi, type TestApi } from '../support/test-api.js';
+import { clientAs } from '../support/users.js';
+
+/** The reconciler: lost jobs queued again, dead workers' leases turned into `unknown`, late publications alerted. */
+describe('publication reconciler', () => {
+  let t: TestApi;
+  let worker: INestApplicationContext | undefined;
+  let featureId: string;
+
+  beforeAll(async () => {
+    t = await startTestApi({ REQUEUE_AFTER: '1s', LATE_AFTER: '1h', RECONCILE_INTERVAL: '1h', PLAN_INTERVAL: '1h' });
+    const client = new ApiClient(t.api.getHttpServer());
+    const { client: owner } = await clientAs(t, client, 'owner');
+    const { client: staff } = await clientAs(t, client, 'staff');
+    const id = ((await owner.post('/api/businesses', businessBody()).expect(201)).body as { id: string }).id;
+    const photo = await sharp({ create: { width: 1080, height: 1350, channels: 3, background: '#2980b9' } }).png().toBuffer();
+    await owner.post(`/api/businesses/${id}/photos`).attach('photo', photo, 'foto.png').expect(201);
+    await staff.post(`/api/businesses/${id}/approve`).expect(200);
+    for (const platform of PLATFORMS) {
+      await t.sandbox.registerAccount(platform, `rec-${platform}`, `token-${platform}-0123456789`);
+      await insertAccount(t.db, t.env.settings.tokenEncryptionKey, platform, `rec-${platform}`, `token-${platform}-0123456789`);
+    }
+    featureId = (await t.api.get(CalendarService).planWeek('umkm', addWeeks(isoWeekOf(new Date()), 1))).id;
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await t?.close();
+  });
+
+  const statuses = async (): Promise<string[]> =>
+    ((await t.db.query(`SELECT status FROM publication WHERE feature_id = $1 ORDER BY platform`, [featureId])) as Array<{ status: string }>).map((r) => r.status);
+
+  it('queues again the publications whose jobs Redis lost, and each is posted once', async () => {
+    await t.api.get(CalendarService).confirm(null, featureId, new Date(Date.now() + 1_500));
+    expect(await t.api.get(OutboxRelayService).relayPending()).toBe(3);
+    expect(await statuses()).toEqual(['dispatched', 'dispatched', 'dispatched']);
+    // Redis loses everything (as a restart without persistence would); only this test's prefix is touched.
+    const producer = t.api.get(JobProducer);
+    for (const name of ALL_QUEUES) await producer.queue(name).obliterate({ force: true });
+
+    await sleep(3_000); // due (1.5 s) + REQUEUE_AFTER (1 s)
+    const run = await t.api.get(ReconcilerService).tick();
+    expect(run).toMatchObject({ requeued: 3, leasesExpired: 0 });
+    // Still queued: a second tick adds nothing.
+    expect(await t.api.get(ReconcilerService).tick()).toMatchObject({ requeued: 0 });
+
+    worker = await createWorker(t.env.settings);
+    await worker.init();
+    await eventually(async () => (await statuses()).every((s) => s === 'published'), 'the three publications published', 30_000);
+    expect((await t.sandbox.posts()).map((p) => p.platform).sort()).toEqual(['facebook', 'instagram', 'x']);
+    const attempts = (await t.db.query(`SELECT attempts FROM publication WHERE feature_id = $1`, [featureId])) as Array<{ attempts: number }>;
+    expect(attempts.every((a) => a.attempts === 1)).toBe(true);
+    expect(await t.api.get(ReconcilerService).tick()).toMatchObject({ requeued: 0 });
+  });
+
+  it("turns a dead worker's expired lease into unknown (never re-posted blindly), alerts staff, and flags late publications", async () => {
+    const [publication] = (await t.db.query(`SELECT id FROM publication WHERE feature_id = $1 AND platform = 'x'`, [featureId])) as Array<{ id: string }>;
+    // As if a worker claimed it two hours after its slot and died: lease long gone, attempt still in flight.
+    await t.db.query(
+      `UPDATE publication SET status = 'publishing', attempts = attempts + 1, lease_expires_at = now() - interval '1 minute', scheduled_at = now() - interval '2 hours' WHERE id = $1`,
+      [publication.id],
+    );
+    await t.db.query(`INSERT INTO publish_attempt (publication_id, attempt_number, started_at, outcome) VALUES ($1, 2, now() - interval '6 minutes', 'in_flight')`, [publication.id]);
+
+    const run = await t.api.get(ReconcilerService).tick();
+    expect(run).toMatchObject({ leasesExpired: 1, requeued: 0, late: 1 });
+    const [row] = (await t.db.query(`SELECT status, last_error FROM publication WHERE id = $1`, [publication.id])) as Array<{ status: string; last_error: string }>;
+    expect(row.status).toBe('unknown');
+    expect(row.last_error).toContain('belum diketahui');
+    const [attempt] = (await t.db.query(`SELECT outcome FROM publish_attempt WHERE publication_id = $1 AND attempt_number = 2`, [publication.id])) as Array<{ outcome: string }>;
+    expect(attempt.outcome).toBe('unknown');
+    const alerts = await t.api.get(AlertRepository).listOpen();
+    expect(alerts.filter((a) => a.publicationId === publication.id).map((a) => a.kind).sort()).toEqual(['publication_late', 'publication_unknown']);
+    // Unknown is not queued again, and the platform got no second post.
+    expect(await t.api.get(ReconcilerService).tick()).toMatchObject({ leasesExpired: 0, requeued: 0 });
+    expect(await t.sandbox.posts('x')).toHaveLength(1);
+  });
+
+  it('runs on one replica at a time', async () => {
+    const runs = await Promise.all([t.api.get(ReconcilerService).tick(), t.api.get(ReconcilerService).tick()]);
+    expect(runs.filter((r) => r === null)).toHaveLength(1);
+  });
+});

@@ -89,6 +89,34 @@ describe('publication reconciler', () => {
     expect(await t.sandbox.posts('x')).toHaveLength(1);
   });
 
+  it('lets staff mark an unknown publication posted (after checking) and retry a failed one without a duplicate; a published one cannot be cancelled', async () => {
+    const staff = (await clientAs(t, new ApiClient(t.api.getHttpServer()), 'staff')).client;
+    const rows = (await t.db.query(`SELECT id, platform, status, version FROM publication WHERE feature_id = $1 ORDER BY platform`, [featureId])) as Array<{ id: string; platform: string; status: string; version: number }>;
+    const [facebook, instagram, x] = rows;
+    expect(x.status).toBe('unknown');
+
+    const blind = await staff.post(`/api/publications/${x.id}/retry`, {}).expect(409);
+    expect((blind.body as { code: string }).code).toBe('check_platform_first');
+    const [post] = await t.sandbox.posts('x');
+    const marked = await staff.post(`/api/publications/${x.id}/mark-posted`, { externalId: post.id, url: `https://x.com/i/web/status/${post.id}` }).expect(200);
+    expect(marked.body).toMatchObject({ status: 'published', externalId: post.id, version: x.version + 1 });
+    expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === x.id)).toEqual([]);
+    const metricJobs = (await t.db.query(`SELECT count(*)::int AS n FROM outbox WHERE job_name = 'collect-metrics' AND payload->>'publicationId' = $1`, [x.id])) as Array<{ n: number }>;
+    expect(metricJobs[0].n).toBeGreaterThan(0);
+
+    await t.db.query(`UPDATE publication SET status = 'failed', last_error = 'Ditolak platform' WHERE id = $1`, [instagram.id]);
+    await staff.post(`/api/publications/${instagram.id}/retry`, {}).expect(200);
+    const [retried] = (await t.db.query(`SELECT status, version FROM publication WHERE id = $1`, [instagram.id])) as Array<{ status: string; version: number }>;
+    expect(retried).toEqual({ status: 'scheduled', version: instagram.version + 1 });
+    // This one had in fact gone out (its container is PUBLISHED): the retry resumes from the stored container, finds
+    // it published and stops at `unknown` for a human, instead of posting a second time.
+    await eventually(async () => ((await t.db.query(`SELECT status FROM publication WHERE id = $1`, [instagram.id])) as Array<{ status: string }>)[0].status === 'unknown', 'the retried publication to stop at unknown', 30_000);
+    expect(await t.sandbox.posts('instagram')).toHaveLength(1);
+    await staff.post(`/api/publications/${facebook.id}/cancel`).expect(409);
+    const trail = (await t.db.query(`SELECT action FROM audit_event WHERE entity_type = 'publication' ORDER BY id`)) as Array<{ action: string }>;
+    expect(trail.map((e) => e.action)).toEqual(['publication.marked_posted', 'publication.retried']);
+  });
+
   it('runs on one replica at a time', async () => {
     const runs = await Promise.all([t.api.get(ReconcilerService).tick(), t.api.get(ReconcilerService).tick()]);
     expect(runs.filter((r) => r === null)).toHaveLength(1);

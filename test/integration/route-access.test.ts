@@ -80,6 +80,9 @@ const ACCESS: Readonly<Record<string, Access>> = {
 
   // Publishing and reach.
   'GET /api/publications': ['staff'],
+  'POST /api/publications/:id/retry': ['staff'],
+  'POST /api/publications/:id/cancel': ['staff'],
+  'POST /api/publications/:id/mark-posted': ['staff'],
   'GET /api/alerts': ['staff'],
   'POST /api/alerts/:id/resolve': ['staff'],
   'GET /api/reports/summary': ['staff', 'manager'],

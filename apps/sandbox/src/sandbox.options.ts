@@ -1,5 +1,5 @@
 import type { FaultInjector } from './faults/fault-injector.js';
-import { NO_FAULTS } from './faults/fault-injector.js';
+import { RuleFaultInjector } from './faults/rule-fault-injector.js';
 import { SandboxState } from './state/sandbox-state.js';
 
 export interface SandboxOptions {
@@ -17,6 +17,7 @@ export interface SandboxOptions {
   readonly now?: () => number;
   /** One line per request (method, path without query, status, duration): never tokens. */
   readonly log?: (line: string) => void;
+  /** Replaces the rule-based injector that POST /__sandbox/faults configures. */
   readonly faults?: FaultInjector;
 }
 
@@ -32,12 +33,14 @@ export interface SandboxContext {
 
 export function createContext(options: SandboxOptions): SandboxContext {
   const now = options.now ?? Date.now;
+  const state = new SandboxState(now);
+  const instagramQuotaTotal = options.instagramQuotaTotal ?? 50;
   return {
-    state: new SandboxState(now),
+    state,
     containerPollsUntilReady: options.containerPollsUntilReady ?? 1,
-    instagramQuotaTotal: options.instagramQuotaTotal ?? 50,
+    instagramQuotaTotal,
     mediaFetchTimeoutMs: options.mediaFetchTimeoutMs ?? 10_000,
     now,
-    faults: options.faults ?? NO_FAULTS,
+    faults: options.faults ?? new RuleFaultInjector({ state, now, instagramQuotaTotal }),
   };
 }

@@ -13,6 +13,7 @@ import { FeaturePreviewService } from './captions/feature-preview.service.js';
 import { DemoSeederService } from './demo/demo-seeder.service.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { OutboxRelayService } from './publishing/outbox-relay.service.js';
+import { PublicationActionsService } from './publishing/publication-actions.service.js';
 import { PublishService } from './publishing/publish.service.js';
 import { ReconcilerService } from './publishing/reconciler.service.js';
 import { BusinessPhotosService } from './registry/business-photos.service.js';
@@ -39,6 +40,7 @@ const SERVICES = [
   MetricsService,
   OutboxRelayService,
   PlatformAccountService,
+  PublicationActionsService,
   PublishService,
   QueueService,
   ReconcilerService,

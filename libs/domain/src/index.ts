@@ -15,6 +15,7 @@ export * from './captions/feature-preview.service.js';
 export * from './demo/demo-seeder.service.js';
 export * from './metrics/metrics.service.js';
 export * from './publishing/outbox-relay.service.js';
+export * from './publishing/publication-actions.service.js';
 export * from './publishing/publish.service.js';
 export * from './publishing/reconciler.service.js';
 export * from './field-problems.js';

@@ -1,11 +1,12 @@
-import { Router } from 'express';
+import { type Request, Router } from 'express';
 import { type Platform, PLATFORMS } from '@app/config';
 import type { SandboxContext } from '../sandbox.options.js';
-import { DEFAULT_FOLLOWERS } from '../state/sandbox-state.js';
+import { DEFAULT_FOLLOWERS, sameTextKey, type SandboxPost } from '../state/sandbox-state.js';
+import { faultRoutes } from './fault.routes.js';
 
 /**
  * /__sandbox: what tests and the demo seeder use to set the emulator up and look inside it. Not part of any
- * platform's API. Fault-injection rules will be configured here too (see faults/fault-injector.ts).
+ * platform's API. Fault-injection rules: fault.routes.ts.
  */
 export function controlRouter(ctx: SandboxContext): Router {
   const router = Router();
@@ -76,11 +77,14 @@ export function controlRouter(ctx: SandboxContext): Router {
     res.json({ quota: { used: usage, total: ctx.instagramQuotaTotal } });
   });
 
-  /** What was published: `?platform=&account=`, oldest first. */
+  /**
+   * What was published: `?platform=&account=`, oldest first, including posts whose answer a fault dropped.
+   * `sameTextCount`: how many posts of the account carry this text (1 = no duplicate; see /duplicates).
+   */
   router.get('/posts', (req, res) => {
-    const platform = PLATFORMS.find((p): p is Platform => p === req.query.platform);
-    const accountId = typeof req.query.account === 'string' && req.query.account !== '' ? req.query.account : undefined;
-    const posts = ctx.state.listPosts({ platform, accountId }).map((p) => ({
+    const filter = postFilter(req.query);
+    const sameText = new Map(ctx.state.duplicateGroups(filter).flatMap((group) => group.map((p) => [postKey(p), group.length] as const)));
+    const posts = ctx.state.listPosts(filter).map((p) => ({
       platform: p.platform,
       accountId: p.accountId,
       id: p.id,
@@ -88,9 +92,24 @@ export function controlRouter(ctx: SandboxContext): Router {
       ...(p.imageUrl === undefined ? {} : { imageUrl: p.imageUrl }),
       imageBytes: p.imageBytes,
       createdAt: new Date(p.createdAt).toISOString(),
+      sameTextCount: sameText.get(postKey(p)) ?? 1,
     }));
     res.json({ posts });
   });
+
+  /** Double posts from the platform's point of view (`?platform=&account=`): `{ duplicates: [{ ..., count, postIds }] }`. */
+  router.get('/duplicates', (req, res) => {
+    const duplicates = ctx.state.duplicateGroups(postFilter(req.query)).map((group) => ({
+      platform: group[0].platform,
+      accountId: group[0].accountId,
+      text: sameTextKey(group[0].text),
+      count: group.length,
+      postIds: group.map((p) => p.id),
+    }));
+    res.json({ duplicates });
+  });
+
+  router.use(faultRoutes(ctx));
 
   router.post('/reset', (_req, res) => {
     ctx.state.reset();
@@ -99,4 +118,14 @@ export function controlRouter(ctx: SandboxContext): Router {
   });
 
   return router;
+}
+
+function postFilter(query: Request['query']): { platform?: Platform; accountId?: string } {
+  const platform = PLATFORMS.find((p): p is Platform => p === query.platform);
+  const accountId = typeof query.account === 'string' && query.account !== '' ? query.account : undefined;
+  return { platform, accountId };
+}
+
+function postKey(post: SandboxPost): string {
+  return `${post.platform}:${post.id}`;
 }

@@ -5,8 +5,8 @@ import type { Request, RequestHandler, Response } from 'express';
  * response"). Every platform request (Graph and X, not /__sandbox) passes `intercept` before its route runs.
  * - To fail instead of the route: answer (or destroy `res.socket`) and return true; the route is skipped.
  * - To fail after the route stored its effect: wrap `res.json`/`res.send` (drop, delay, replace) and return false.
- * Rules such as "fail the next N matching requests" belong in an implementation of this interface, configured
- * through the control API; the default injects nothing.
+ * The sandbox's default is RuleFaultInjector ("fail the next N matching requests", configured through
+ * /__sandbox/faults); `SandboxOptions.faults` may replace it, e.g. with NO_FAULTS.
  */
 export interface FaultInjector {
   intercept(req: Request, res: Response): boolean | Promise<boolean>;

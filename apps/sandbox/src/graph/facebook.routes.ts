@@ -2,7 +2,7 @@ import type { SandboxContext } from '../sandbox.options.js';
 import type { SandboxAccount, SandboxPost } from '../state/sandbox-state.js';
 import { fetchRemoteImage, type RemoteImage } from '../media/remote-image.js';
 import { type GrownMetrics, metricsAt } from '../metrics/metrics-growth.js';
-import { GraphApiError, missingParameter } from './graph.errors.js';
+import { duplicatePost, GraphApiError, missingParameter } from './graph.errors.js';
 import { graphTimestamp, page, parseFields, pickFields } from './graph-format.js';
 import { type GraphCall, graphRoute, type GraphRoute } from './graph-request.js';
 
@@ -29,7 +29,7 @@ export const facebookRoutes: readonly GraphRoute[] = [
     const caption = params.caption ?? params.message ?? '';
     const image = await downloadPhoto(ctx, url);
     const latest = ctx.state.listPosts({ platform: 'facebook', accountId: owner.id }).at(-1);
-    if (caption !== '' && latest?.text === caption) throw graphError(506, '(#506) Duplicate status message');
+    if (caption !== '' && latest?.text === caption) throw duplicatePost();
     const photoId = ctx.state.ids.facebook();
     const postId = `${owner.id}_${photoId}`;
     ctx.state.addPost({ platform: 'facebook', accountId: owner.id, id: postId, text: caption, imageUrl: url, imageBytes: image.bytes, createdAt: ctx.now() });

@@ -93,3 +93,30 @@ export const instagramError = (code: number, subcode: number, message: string, t
     error_user_title: title,
     error_user_msg: userMessage,
   });
+
+/** Graph's generic server failure: code 1 "unknown error" with HTTP 500, marked transient. */
+export const unknownServerError = (): GraphApiError =>
+  new GraphApiError(500, { message: 'An unknown error has occurred.', type: 'OAuthException', code: 1, is_transient: true });
+
+/** Graph's throttling codes (platform-apis.md §1.2): app, user, Page, "calls to this api", Pages BUC, Instagram BUC. */
+export const THROTTLE_MESSAGES = {
+  4: '(#4) Application request limit reached',
+  17: '(#17) User request limit reached',
+  32: '(#32) Page request limit reached',
+  613: '(#613) Calls to this api have exceeded the rate limit.',
+  80001: '(#80001) There have been too many calls to this Page account. Wait a bit and try again.',
+  80002: '(#80002) There have been too many calls to this Instagram account. Wait a bit and try again.',
+} as const;
+
+export type ThrottleCode = keyof typeof THROTTLE_MESSAGES;
+
+/** Meta answers throttling with HTTP 400 and the code; the usage headers say when access returns (§1.3). */
+export const throttled = (code: ThrottleCode): GraphApiError =>
+  new GraphApiError(400, { message: THROTTLE_MESSAGES[code], type: 'OAuthException', code, is_transient: true });
+
+/** Facebook's duplicate consecutive post (code 506). */
+export const duplicatePost = (): GraphApiError => new GraphApiError(400, { message: '(#506) Duplicate status message', type: 'OAuthException', code: 506 });
+
+/** Instagram's 24 h content-publishing quota is used up (code 9, subcode 2207042, §2.5). */
+export const publishingQuotaExhausted = (): GraphApiError =>
+  instagramError(9, 2207042, 'Application request limit reached', 'Cannot publish', 'You reached maximum number of posts that is allowed to be published by Content Publishing API.');

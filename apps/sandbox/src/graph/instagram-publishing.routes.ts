@@ -1,7 +1,7 @@
 import type { SandboxContext } from '../sandbox.options.js';
 import type { IgContainer } from '../state/sandbox-state.js';
 import { fetchRemoteImage, type RemoteImage } from '../media/remote-image.js';
-import { GraphApiError, instagramError, missingParameter } from './graph.errors.js';
+import { GraphApiError, instagramError, missingParameter, publishingQuotaExhausted } from './graph.errors.js';
 import { parseFields, pickFields } from './graph-format.js';
 import { graphRoute, type GraphRoute } from './graph-request.js';
 
@@ -15,7 +15,8 @@ const MAX_MENTIONS = 20;
 
 type ContainerStatus = 'IN_PROGRESS' | 'FINISHED' | 'PUBLISHED' | 'EXPIRED';
 
-const STATUS_TEXT: Readonly<Record<ContainerStatus, string>> = {
+/** `status` of a container per status_code (platform-apis.md §2.3). */
+export const CONTAINER_STATUS_TEXT: Readonly<Record<ContainerStatus, string>> = {
   IN_PROGRESS: 'In Progress: Media is still being processed.',
   FINISHED: 'Finished: Media has been uploaded and it is ready to be published.',
   PUBLISHED: 'Published: Media has been successfully published.',
@@ -53,7 +54,7 @@ export const instagramPublishingRoutes: readonly GraphRoute[] = [
     return pickFields(fields, 'ShadowIGMediaBuilder', {
       id: () => container.id,
       status_code: () => status,
-      status: () => STATUS_TEXT[status],
+      status: () => CONTAINER_STATUS_TEXT[status],
     });
   }),
 
@@ -75,13 +76,7 @@ export const instagramPublishingRoutes: readonly GraphRoute[] = [
       throw new GraphApiError(400, { message: '(#100) This media container has already been published', type: 'OAuthException', code: 100 });
     }
     if (quotaUsage(ctx, owner.id) >= ctx.instagramQuotaTotal) {
-      throw instagramError(
-        9,
-        2207042,
-        'Application request limit reached',
-        'Cannot publish',
-        'You reached maximum number of posts that is allowed to be published by Content Publishing API.',
-      );
+      throw publishingQuotaExhausted();
     }
     const mediaId = ctx.state.ids.instagram();
     container.mediaId = mediaId;

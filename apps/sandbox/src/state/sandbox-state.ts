@@ -118,6 +118,21 @@ export class SandboxState {
       .sort((a, b) => a.createdAt - b.createdAt);
   }
 
+  /**
+   * Posts that show the same text twice on one account (Unicode NFC, whitespace collapsed), oldest first within each
+   * group: what a follower would see as a double post. Posts without text are never counted as duplicates.
+   */
+  duplicateGroups(filter: { platform?: Platform; accountId?: string } = {}): SandboxPost[][] {
+    const groups = new Map<string, SandboxPost[]>();
+    for (const post of this.listPosts(filter)) {
+      const text = sameTextKey(post.text);
+      if (text === '') continue;
+      const key = `${post.platform}\n${post.accountId}\n${text}`;
+      groups.set(key, [...(groups.get(key) ?? []), post]);
+    }
+    return [...groups.values()].filter((group) => group.length > 1);
+  }
+
   /** Content-publishing quota the IG account has used in the rolling 24 h window ending at `now` (platform-apis.md §2.5). */
   instagramQuotaUsage(accountId: string, now: number): number {
     const since = now - INSTAGRAM_QUOTA_WINDOW_MS;
@@ -145,6 +160,11 @@ export class SandboxState {
 
 function accountKey(platform: Platform, id: string): string {
   return `${platform}:${id}`;
+}
+
+/** The text as a reader compares it: NFC, runs of whitespace as one space, trimmed. */
+export function sameTextKey(text: string): string {
+  return text.normalize('NFC').replace(/\s+/g, ' ').trim();
 }
 
 function postKey(platform: Platform, id: string): string {

@@ -25,7 +25,7 @@ export interface RateDecision {
 /** Counts one request of `subject` (a token) against its endpoint's window; a refused request is not counted. */
 export function takeRateLimit(windows: Map<string, RateWindow>, subject: string, method: string, path: string, nowMs: number): RateDecision {
   const index = LIMITS.findIndex((l) => l.method === method && l.path.test(path));
-  const limit = index >= 0 ? LIMITS[index].limit : OTHER_LIMIT;
+  const limit = endpointLimit(method, path);
   const key = `${subject}\n${index >= 0 ? index : `${method} ${path}`}`;
   let window = windows.get(key);
   if (window === undefined || window.resetAt <= nowMs) {
@@ -35,4 +35,9 @@ export function takeRateLimit(windows: Map<string, RateWindow>, subject: string,
   const allowed = window.used < limit;
   if (allowed) window.used += 1;
   return { allowed, limit, remaining: limit - window.used, reset: Math.ceil(window.resetAt / 1000) };
+}
+
+/** The per-user 15-minute limit of an endpoint (`path` below /2), as x-rate-limit-limit reports it. */
+export function endpointLimit(method: string, path: string): number {
+  return LIMITS.find((l) => l.method === method && l.path.test(path))?.limit ?? OTHER_LIMIT;
 }

@@ -47,3 +47,7 @@ export function resourceNotFound(id: string, resourceType: 'tweet' | 'user', par
     type: `${PROBLEMS}/resource-not-found`,
   };
 }
+
+/** A 5xx as X answers it when the service is down. */
+export const serviceUnavailable = (): XProblem =>
+  new XProblem(503, { title: 'Service Unavailable', detail: 'Service Unavailable', type: 'about:blank', status: 503 });

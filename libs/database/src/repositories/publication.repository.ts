@@ -6,6 +6,7 @@ import { BusinessEntity } from '../entities/business.entity.js';
 import { FeatureEntity } from '../entities/feature.entity.js';
 import { PublicationEntity, type PublicationStatus } from '../entities/publication.entity.js';
 import type { AttemptOutcome } from '../entities/publish-attempt.entity.js';
+import { AuditRepository, type AuditInput } from './audit.repository.js';
 import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
 
 /** States from which a publish job may take a publication. `scheduled` is included because a job can run
@@ -47,6 +48,7 @@ export class PublicationRepository {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly outbox: OutboxRepository,
+    private readonly audit: AuditRepository,
   ) {}
 
   findById(id: string): Promise<PublicationEntity | null> {
@@ -154,6 +156,35 @@ export class PublicationRepository {
         WHERE status IN ('scheduled', 'dispatched', 'publishing', 'retry_wait', 'unknown', 'needs_attention') AND scheduled_at < $1`,
       [before],
     );
+  }
+
+  /**
+   * A staff decision on one publication (retry, cancel, mark posted): a conditional update from the allowed states,
+   * the jobs it needs and the audit event, all or nothing. Null when the publication was not in one of `from`.
+   */
+  async staffChange(
+    id: string,
+    from: readonly PublicationStatus[],
+    change: { status: PublicationStatus; bumpVersion: boolean; externalId?: string; externalUrl?: string | null; publishedAt?: Date; scheduledAt?: Date },
+    jobsFor: (publication: PublicationEntity) => OutboxRow[],
+    audit: AuditInput,
+  ): Promise<PublicationEntity | null> {
+    return this.db.transaction(async (manager) => {
+      const [rows] = (await manager.query(
+        `UPDATE publication
+            SET status = $3, version = version + $4, external_id = coalesce($5, external_id), external_url = coalesce($6, external_url),
+                published_at = coalesce($7, published_at), scheduled_at = coalesce($8, scheduled_at),
+                next_attempt_at = NULL, lease_expires_at = NULL, updated_at = now()
+          WHERE id = $1 AND status = ANY ($2::text[]) RETURNING id`,
+        [id, from, change.status, change.bumpVersion ? 1 : 0, change.externalId ?? null, change.externalUrl ?? null, change.publishedAt ?? null, change.scheduledAt ?? null],
+      )) as [Array<{ id: string }>, number];
+      if (rows.length === 0) return null;
+      const publication = await manager.getRepository(PublicationEntity).findOneByOrFail({ id });
+      await this.outbox.append(manager, jobsFor(publication));
+      await manager.query(`UPDATE alert SET resolved_at = now() WHERE publication_id = $1 AND resolved_at IS NULL`, [id]);
+      await this.audit.record(audit, manager);
+      return publication;
+    });
   }
 
   /** One page of publications with their feature and business names, in one query (plus the count). */

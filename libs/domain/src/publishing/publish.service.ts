@@ -11,7 +11,8 @@ import {
   PublicationRepository,
 } from '@app/database';
 import { PlatformClientRegistry, PlatformError, PlatformRateLimitError } from '@app/platforms';
-import { collectMetricsJob, type JobPayloads, publishJob } from '@app/queue';
+import { type JobPayloads, publishJob } from '@app/queue';
+import { metricJobsFor } from './metric-jobs.js';
 import { toOutboxRow } from './outbox-row.js';
 import { mediaUrl } from '../media-url.js';
 
@@ -56,7 +57,7 @@ export class PublishService {
       } else {
         const posted = await this.callPlatform(publication, attempt, connected.account.externalId, connected.accessToken);
         result = { status: 'published', attemptOutcome: 'published', externalId: posted.externalId, externalUrl: posted.url };
-        followUps = this.metricJobs(publication.id);
+        followUps = metricJobsFor(this.settings, publication.id, this.clock.now());
       }
     } catch (error) {
       if (error instanceof LostClaimError) {
@@ -122,8 +123,4 @@ export class PublishService {
     }
   }
 
-  private metricJobs(publicationId: string): OutboxRow[] {
-    const now = this.clock.now().getTime();
-    return this.settings.publishing.metricWindows.map((w) => toOutboxRow(collectMetricsJob(publicationId, w.label, new Date(now + w.ageSeconds * 1000))));
-  }
 }

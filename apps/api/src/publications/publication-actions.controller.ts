@@ -1,0 +1,55 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import type { PublicationEntity } from '@app/database';
+import { type Actor, PublicationActionsService } from '@app/domain';
+import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+
+export class RetryPublicationDto {
+  @ApiPropertyOptional({ description: 'Required for an `unknown` publication: staff checked the account and the post is not there' })
+  @IsOptional()
+  @IsBoolean({ message: 'checkedNotPosted must be true or false' })
+  checkedNotPosted?: boolean;
+}
+
+export class MarkPostedDto {
+  @ApiProperty({ example: '17895695668004550', description: "The post's id on the platform (metrics are read with it)" })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_:-]{1,100}$/, { message: 'externalId must be the platform post id (letters, digits, _ : -)' })
+  externalId!: string;
+
+  @ApiPropertyOptional({ example: 'https://www.instagram.com/p/C0abc123/' })
+  @IsOptional()
+  @IsUrl({ protocols: ['https'], require_protocol: true }, { message: 'url must be the https address of the post' })
+  @MaxLength(500)
+  url?: string;
+}
+
+/** Staff decisions when publishing needs a human. Each answers with the publication's new state. */
+@ApiTags('publications')
+@ApiBearerAuth()
+@Controller('publications/:id')
+export class PublicationActionsController {
+  constructor(private readonly actions: PublicationActionsService) {}
+
+  @Roles('staff')
+  @Post('retry')
+  @HttpCode(200)
+  retry(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: RetryPublicationDto): Promise<PublicationEntity> {
+    return this.actions.retry(actor, id, body.checkedNotPosted ?? false);
+  }
+
+  @Roles('staff')
+  @Post('cancel')
+  @HttpCode(200)
+  cancel(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<PublicationEntity> {
+    return this.actions.cancel(actor, id);
+  }
+
+  @Roles('staff')
+  @Post('mark-posted')
+  @HttpCode(200)
+  markPosted(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: MarkPostedDto): Promise<PublicationEntity> {
+    return this.actions.markPosted(actor, id, body.externalId, body.url ?? null);
+  }
+}

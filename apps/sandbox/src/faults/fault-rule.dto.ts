@@ -1,0 +1,111 @@
+import { type Platform, PLATFORMS } from '@app/config';
+import { THROTTLE_MESSAGES, type ThrottleCode } from '../graph/graph.errors.js';
+
+/**
+ * The endpoints a fault rule can target, per platform. `any` matches every emulated request of the platform (reads
+ * used for reconciliation included); `other` is what a request outside this list is classified as.
+ */
+export const FAULT_ENDPOINTS = {
+  instagram: ['ig.create_container', 'ig.container_status', 'ig.media_publish', 'ig.publishing_limit', 'any'],
+  facebook: ['fb.photos', 'any'],
+  x: ['x.media_upload', 'x.create_tweet', 'any'],
+} as const satisfies Record<Platform, readonly string[]>;
+
+export type FaultEndpoint = (typeof FAULT_ENDPOINTS)[Platform][number];
+
+export const FAULT_KINDS = [
+  'error_before',
+  'error_after',
+  'timeout_after',
+  'rate_limited',
+  'token_expired',
+  'quota_exhausted',
+  'container_in_progress',
+  'container_error',
+  'duplicate',
+] as const;
+
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** Faults that only make sense on some endpoints; the others apply to every endpoint of every platform. */
+const ONLY_ON: Partial<Record<FaultKind, readonly FaultEndpoint[]>> = {
+  quota_exhausted: ['ig.media_publish', 'ig.publishing_limit'],
+  container_in_progress: ['ig.container_status'],
+  container_error: ['ig.container_status'],
+  duplicate: ['x.create_tweet', 'fb.photos'],
+};
+
+const META_THROTTLE_CODES = Object.keys(THROTTLE_MESSAGES).map(Number) as ThrottleCode[];
+
+export interface FaultRuleInput {
+  readonly platform: Platform;
+  readonly endpoint: FaultEndpoint;
+  readonly fault: FaultKind;
+  /** How many matching requests fail (default 1). */
+  readonly times: number;
+  /** Only requests on this account (IG user, Page or X user id); every account when absent. */
+  readonly account?: string;
+  /** rate_limited: when the limit resets (default 900 s, X's 15-minute window). */
+  readonly retryAfterSeconds?: number;
+  /** rate_limited on Instagram or Facebook: the Graph code (default 80002 Instagram, 80001 Facebook). */
+  readonly code?: ThrottleCode;
+  /** timeout_after: destroy the socket after this long; absent = never answer (the client's timeout ends it). */
+  readonly delayMs?: number;
+}
+
+export type ParsedFaultRule = { readonly ok: true; readonly rule: FaultRuleInput } | { readonly ok: false; readonly problems: string[] };
+
+/** Validates a POST /__sandbox/faults body; every problem starts with the name of the field at fault. */
+export function parseFaultRule(raw: unknown): ParsedFaultRule {
+  const body: Record<string, unknown> = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const problems: string[] = [];
+  const platform = PLATFORMS.find((p) => p === body.platform);
+  if (platform === undefined) problems.push(`platform must be one of ${PLATFORMS.join(', ')}`);
+  const endpoints: readonly FaultEndpoint[] = platform === undefined ? [] : FAULT_ENDPOINTS[platform];
+  const endpoint = endpoints.find((e) => e === body.endpoint);
+  if (platform !== undefined && endpoint === undefined) problems.push(`endpoint must be one of ${endpoints.join(', ')} for ${platform}`);
+  const fault = FAULT_KINDS.find((f) => f === body.fault);
+  if (fault === undefined) problems.push(`fault must be one of ${FAULT_KINDS.join(', ')}`);
+  const allowed = fault === undefined ? undefined : ONLY_ON[fault];
+  if (endpoint !== undefined && allowed !== undefined && !allowed.includes(endpoint)) {
+    problems.push(`fault ${String(fault)} applies only to endpoint ${allowed.join(', ')}`);
+  }
+
+  const integer = (key: string, min: number, max: number): number | undefined => {
+    if (body[key] === undefined) return undefined;
+    const value = body[key];
+    if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
+    problems.push(`${key} must be an integer from ${min} to ${max}`);
+    return undefined;
+  };
+  const onlyFor = (key: string, kind: FaultKind): void => {
+    if (body[key] !== undefined && fault !== undefined && fault !== kind) problems.push(`${key} applies only to fault ${kind}`);
+  };
+  const times = integer('times', 1, 10_000) ?? 1;
+  const retryAfterSeconds = integer('retryAfterSeconds', 1, 86_400);
+  onlyFor('retryAfterSeconds', 'rate_limited');
+  const delayMs = integer('delayMs', 0, 600_000);
+  onlyFor('delayMs', 'timeout_after');
+  const code = META_THROTTLE_CODES.find((c) => c === body.code);
+  if (body.code !== undefined) {
+    if (platform === 'x' || (fault !== undefined && fault !== 'rate_limited')) problems.push('code applies only to rate_limited on instagram or facebook');
+    else if (code === undefined) problems.push(`code must be one of ${META_THROTTLE_CODES.join(', ')}`);
+  }
+  const account = body.account;
+  if (account !== undefined && (typeof account !== 'string' || account === '')) problems.push('account must be a non-empty string');
+
+  if (platform === undefined || endpoint === undefined || fault === undefined || problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    rule: {
+      platform,
+      endpoint,
+      fault,
+      times,
+      ...(typeof account === 'string' ? { account } : {}),
+      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+      ...(code === undefined ? {} : { code }),
+      ...(delayMs === undefined ? {} : { delayMs }),
+    },
+  };
+}

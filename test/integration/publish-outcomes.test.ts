@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import type { DataSource } from 'typeorm';
 import type { Platform } from '@app/config';
-import { FeatureRepository, MediaStorage, PlatformAccountRepository, PublicationRepository } from '@app/database';
+import { AlertRepository, FeatureRepository, MediaStorage, PlatformAccountRepository, PublicationRepository } from '@app/database';
 import { PublishService } from '@app/domain';
 import { insertApprovedBusiness, insertUser } from '@app/testing';
 import type { TestSandbox } from '../support/sandbox.js';
@@ -74,6 +74,8 @@ describe('publish outcomes', () => {
     expect((await load(id)).status).toBe('failed');
     expect((await load(id)).lastError).toMatch(/hubungkan ulang/);
     expect((await api.get(PlatformAccountRepository).findById(accountId))!.status).toBe('needs_reconnect');
+    const alerts = (await api.get(AlertRepository).listOpen()).filter((a) => a.kind === 'account_needs_reconnect');
+    expect(alerts).toEqual([expect.objectContaining({ publicationId: id, platform: 'facebook', dedupeKey: `account_needs_reconnect:${accountId}` })]);
   });
 
   it('fails an X post whose text duplicates an earlier post, with X\'s reason, and posts nothing', async () => {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InjectSettings, type Settings } from '@app/config';
 import {
+  AlertRepository,
   type AttemptResult,
   MediaAssetRepository,
   FeatureRepository,
@@ -34,6 +35,7 @@ export class PublishService {
     private readonly media: MediaAssetRepository,
     private readonly storage: MediaStorage,
     private readonly platforms: PlatformClientRegistry,
+    private readonly alerts: AlertRepository,
     private readonly clock: Clock,
     @InjectSettings() private readonly settings: Settings,
   ) {}
@@ -100,6 +102,15 @@ export class PublishService {
     switch (error.kind) {
       case 'auth':
         await this.accounts.markNeedsReconnect(publication.platformAccountId, reason);
+        await this.alerts.raise({
+          kind: 'account_needs_reconnect',
+          dedupeKey: `account_needs_reconnect:${publication.platformAccountId}`,
+          publicationId: publication.id,
+          featureId: publication.featureId,
+          platform: publication.platform,
+          message: `Akun ${publication.platform} ditolak platform (${reason}); unggahan ke akun ini gagal sampai akun dihubungkan ulang.`,
+          action: 'Admin menghubungkan ulang akun dengan token baru (POST /api/accounts), lalu staf mengirim ulang unggahan yang gagal.',
+        });
         return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Akses akun ditolak platform, hubungkan ulang akun: ${reason}` }, followUps: [] };
       case 'rejected':
         return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Ditolak platform: ${reason}` }, followUps: [] };

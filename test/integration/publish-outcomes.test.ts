@@ -78,6 +78,20 @@ describe('publish outcomes', () => {
     expect(alerts).toEqual([expect.objectContaining({ publicationId: id, platform: 'facebook', dedupeKey: `account_needs_reconnect:${accountId}` })]);
   });
 
+  it('stops at unknown with an alert when Facebook stores the post but the answer is lost, and never posts it again', async () => {
+    const { id, externalId } = await publication('facebook', { width: 1080, height: 1080 }, { stored: 'token-fb-lost-1', sandbox: 'token-fb-lost-1' });
+    const fault = await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ platform: 'facebook', endpoint: 'fb.photos', fault: 'error_after' }) });
+    expect(fault.status).toBe(201);
+    await publish(id);
+    expect((await load(id)).status).toBe('unknown');
+    expect(await sandbox.posts('facebook', externalId)).toHaveLength(1);
+    const alerts = (await api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === id);
+    expect(alerts.map((a) => a.kind)).toEqual(['publication_unknown']);
+    // A redelivered job finds nothing to claim: `unknown` is for a human (or the platform check), never a blind retry.
+    await publish(id);
+    expect(await sandbox.posts('facebook', externalId)).toHaveLength(1);
+  });
+
   it('fails an X post whose text duplicates an earlier post, with X\'s reason, and posts nothing', async () => {
     const tokens = { stored: 'token-x-4567890', sandbox: 'token-x-4567890' };
     const first = await publication('x', { width: 1080, height: 1080 }, tokens);

@@ -14,6 +14,7 @@ import {
 import { PlatformClientRegistry, PlatformError, PlatformRateLimitError } from '@app/platforms';
 import { type JobPayloads, publishJob } from '@app/queue';
 import { metricJobsFor } from './metric-jobs.js';
+import { unknownOutcomeAlert } from './publication-alerts.js';
 import { toOutboxRow } from './outbox-row.js';
 import { mediaUrl } from '../media-url.js';
 
@@ -70,6 +71,7 @@ export class PublishService {
     }
 
     const finished = await this.publications.finishAttempt(publication.id, attempt, result, followUps, this.clock.now());
+    if (finished && result.status === 'unknown') await this.alerts.raise(unknownOutcomeAlert(publication));
     if (!finished) this.logger.warn(log, 'attempt outcome not recorded: the claim was taken over');
     else this.logger.log({ ...log, status: result.status, error: result.error }, 'publish attempt finished');
     await this.features.refreshStatus(publication.featureId);

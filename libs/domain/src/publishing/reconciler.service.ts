@@ -4,6 +4,7 @@ import { AlertRepository, FeatureRepository, LockRepository, PublicationReposito
 import { JobProducer, publishJob } from '@app/queue';
 import { formatLocal } from '../time/iso-week.js';
 import { OutboxRelayService } from './outbox-relay.service.js';
+import { unknownOutcomeAlert } from './publication-alerts.js';
 
 export interface ReconcileRun {
   readonly relayed: number;
@@ -49,15 +50,7 @@ export class ReconcilerService {
     const expired = await this.publications.expireLeases(now);
     for (const p of expired) {
       await this.features.refreshStatus(p.featureId);
-      await this.alerts.raise({
-        kind: 'publication_unknown',
-        dedupeKey: `publication_unknown:${p.id}`,
-        publicationId: p.id,
-        featureId: p.featureId,
-        platform: p.platform,
-        message: `Pengiriman ke ${p.platform} terputus di tengah jalan: belum diketahui apakah unggahan sudah tayang.`,
-        action: `Periksa akun ${p.platform}: bila unggahan ada, tandai sudah tayang dengan tautannya; bila tidak ada, coba kirim ulang. Jangan kirim ulang sebelum memeriksa.`,
-      });
+      await this.alerts.raise(unknownOutcomeAlert(p));
     }
 
     let requeued = 0;

@@ -1,10 +1,11 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { MetricsService } from '@app/domain';
 import { type JobPayloads, QueueName } from '@app/queue';
+import { LoggedWorkerHost } from './logged-worker-host.js';
 
 @Processor(QueueName.CollectMetrics)
-export class CollectMetricsProcessor extends WorkerHost {
+export class CollectMetricsProcessor extends LoggedWorkerHost {
   constructor(private readonly metrics: MetricsService) {
     super();
   }

@@ -1,15 +1,15 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import type { OnApplicationBootstrap } from '@nestjs/common';
+import { Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { InjectSettings, type Settings } from '@app/config';
 import { PublishService } from '@app/domain';
 import { type JobPayloads, QueueName } from '@app/queue';
+import { LoggedWorkerHost } from './logged-worker-host.js';
 
 /**
  * One processor per platform queue, all doing the same thing: hand the ids to PublishService. Errors are not
  * swallowed: a crash before the fence is retried by BullMQ, and the fence makes the retry safe.
  */
-abstract class PublishProcessorBase extends WorkerHost implements OnApplicationBootstrap {
+abstract class PublishProcessorBase extends LoggedWorkerHost {
   constructor(
     private readonly publishing: PublishService,
     @InjectSettings() private readonly settings: Settings,
@@ -17,7 +17,8 @@ abstract class PublishProcessorBase extends WorkerHost implements OnApplicationB
     super();
   }
 
-  onApplicationBootstrap(): void {
+  override onApplicationBootstrap(): void {
+    super.onApplicationBootstrap();
     this.worker.concurrency = this.settings.publishing.workerConcurrency;
   }
 

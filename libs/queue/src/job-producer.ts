@@ -1,11 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { QueueName, type QueuedJob } from './jobs.js';
 
 /** The single place that adds jobs to BullMQ. Callers go through the outbox; the relay calls this. */
 @Injectable()
 export class JobProducer {
+  private readonly logger = new Logger(JobProducer.name);
   private readonly queues: ReadonlyMap<QueueName, Queue>;
 
   constructor(
@@ -20,6 +21,8 @@ export class JobProducer {
       [QueueName.PublishX, x],
       [QueueName.CollectMetrics, metrics],
     ]);
+    // Redis outages surface here as errors; log them (BullMQ would console.error) — the outbox keeps the jobs.
+    for (const queue of this.queues.values()) queue.on('error', (error) => this.logger.warn({ err: error.message }, `queue ${queue.name}: Redis error`));
   }
 
   queue(name: QueueName): Queue {

@@ -6,6 +6,7 @@ import { BusinessEntity } from '../entities/business.entity.js';
 import { FeatureEntity } from '../entities/feature.entity.js';
 import { PublicationEntity, type PublicationStatus } from '../entities/publication.entity.js';
 import type { AttemptOutcome } from '../entities/publish-attempt.entity.js';
+import { AlertRepository, type NewAlert } from './alert.repository.js';
 import { AuditRepository, type AuditInput } from './audit.repository.js';
 import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
 
@@ -49,6 +50,7 @@ export class PublicationRepository {
     @InjectDataSource() private readonly db: DataSource,
     private readonly outbox: OutboxRepository,
     private readonly audit: AuditRepository,
+    private readonly alerts: AlertRepository,
   ) {}
 
   findById(id: string): Promise<PublicationEntity | null> {
@@ -94,7 +96,7 @@ export class PublicationRepository {
    * Closes an attempt: the publication's new state, the attempt row and any follow-up jobs, in one transaction.
    * Returns false if the attempt no longer owned the publication (e.g. its lease was taken over).
    */
-  async finishAttempt(id: string, attempt: number, result: AttemptResult, followUps: readonly OutboxRow[], now: Date): Promise<boolean> {
+  async finishAttempt(id: string, attempt: number, result: AttemptResult, followUps: readonly OutboxRow[], now: Date, alert?: NewAlert): Promise<boolean> {
     return this.db.transaction(async (manager) => {
       const [, count] = (await manager.query(
         `UPDATE publication
@@ -110,6 +112,8 @@ export class PublicationRepository {
         [id, attempt, result.attemptOutcome, now, result.httpStatus ?? null, result.error ?? null],
       );
       await this.outbox.append(manager, followUps);
+      // In the same transaction: a process killed right after the commit must not leave an `unknown` nobody hears of.
+      if (alert) await this.alerts.raise(alert, manager);
       return true;
     });
   }
@@ -118,7 +122,7 @@ export class PublicationRepository {
    * A worker died (or hung) mid-attempt: its lease ran out. The outcome is unknown (the platform may have the post),
    * so the publication becomes `unknown` for reconciliation, never `retry_wait`. Conditional, so safe to repeat.
    */
-  async expireLeases(now: Date): Promise<Array<{ id: string; platform: Platform; featureId: string }>> {
+  async expireLeases(now: Date, alertFor: (p: { id: string; platform: Platform; featureId: string }) => NewAlert): Promise<Array<{ id: string; platform: Platform; featureId: string }>> {
     return this.db.transaction(async (manager) => {
       const [rows] = (await manager.query(
         `UPDATE publication SET status = 'unknown', lease_expires_at = NULL, updated_at = now(),
@@ -132,9 +136,19 @@ export class PublicationRepository {
           `UPDATE publish_attempt SET outcome = 'unknown', finished_at = $3, error = 'lease expired' WHERE publication_id = $1 AND attempt_number = $2 AND outcome = 'in_flight'`,
           [row.id, row.attempts, now],
         );
+        await this.alerts.raise(alertFor(row), manager);
       }
       return rows.map(({ id, platform, featureId }) => ({ id, platform, featureId }));
     });
+  }
+
+  /** `unknown` or `needs_attention` publications with no open alert about them. */
+  awaitingHumanWithoutAlert(): Promise<Array<{ id: string; platform: Platform; featureId: string }>> {
+    return this.db.query(
+      `SELECT p.id, p.platform, p.feature_id AS "featureId" FROM publication p
+        WHERE p.status IN ('unknown', 'needs_attention')
+          AND NOT EXISTS (SELECT 1 FROM alert a WHERE a.publication_id = p.id AND a.resolved_at IS NULL)`,
+    );
   }
 
   /** Publications that should have been taken by a job by now: the candidates for a lost job. */

@@ -70,8 +70,8 @@ export class PublishService {
       ({ result, followUps } = await this.onFailure(publication, attempt, error));
     }
 
-    const finished = await this.publications.finishAttempt(publication.id, attempt, result, followUps, this.clock.now());
-    if (finished && result.status === 'unknown') await this.alerts.raise(unknownOutcomeAlert(publication));
+    const alert = result.status === 'unknown' ? unknownOutcomeAlert(publication) : undefined;
+    const finished = await this.publications.finishAttempt(publication.id, attempt, result, followUps, this.clock.now(), alert);
     if (!finished) this.logger.warn(log, 'attempt outcome not recorded: the claim was taken over');
     else this.logger.log({ ...log, status: result.status, error: result.error }, 'publish attempt finished');
     await this.features.refreshStatus(publication.featureId);

@@ -47,11 +47,10 @@ export class ReconcilerService {
     const { requeueAfterSeconds, lateAfterSeconds } = this.settings.publishing;
     const relayed = await this.relay.relayPending();
 
-    const expired = await this.publications.expireLeases(now);
-    for (const p of expired) {
-      await this.features.refreshStatus(p.featureId);
-      await this.alerts.raise(unknownOutcomeAlert(p));
-    }
+    const expired = await this.publications.expireLeases(now, unknownOutcomeAlert);
+    for (const p of expired) await this.features.refreshStatus(p.featureId);
+    // Safety net: whatever path led to a state that needs a human, staff hear of it.
+    for (const p of await this.publications.awaitingHumanWithoutAlert()) await this.alerts.raise(unknownOutcomeAlert(p));
 
     let requeued = 0;
     for (const p of await this.publications.dueSince(new Date(now.getTime() - requeueAfterSeconds * 1000))) {

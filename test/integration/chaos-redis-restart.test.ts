@@ -1,21 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
+import type { INestApplicationContext } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
-import type { DataSource } from 'typeorm';
 import { PLATFORMS } from '@app/config';
 import { addWeeks, CalendarService, isoWeekOf, type ReconcileRun, ReconcilerService } from '@app/domain';
 import { insertAccount } from '@app/testing';
-import { createApi } from '../../apps/api/src/create-api.js';
 import type { FaultInjector } from '../../apps/sandbox/src/faults/fault-injector.js';
 import { createWorker } from '../../apps/worker/src/create-worker.js';
 import { ApiClient, eventually } from '../support/api-client.js';
 import { businessBody } from '../support/business-body.js';
 import { type PrivateRedis, startPrivateRedis } from '../support/redis-server.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
-import { createTestEnvironment, freePort, type TestEnvironment } from '../support/test-env.js';
-import type { TestApi } from '../support/test-api.js';
+import { startTestApi, type TestApi } from '../support/test-api.js';
 import { clientAs } from '../support/users.js';
 
 /**
@@ -53,37 +48,17 @@ const slowPlatforms = (latencyMs: number): FaultInjector => ({
 
 describe('chaos: Redis restarts (losing everything) during a burst of publications', () => {
   let redis: PrivateRedis | undefined;
-  let env: TestEnvironment | undefined;
-  let sandbox: TestSandbox | undefined;
-  let api: INestApplication | undefined;
   let worker: INestApplicationContext | undefined;
   let t: TestApi;
   const reconcileRuns: ReconcileRun[] = [];
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
-    // As startTestApi, but with the private Redis and a sandbox whose platforms are slow.
-    sandbox = await startTestSandbox({ faults: slowPlatforms(PLATFORM_LATENCY_MS) });
-    const port = await freePort();
-    env = await createTestEnvironment({
-      API_PORT: String(port),
-      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-      META_GRAPH_BASE_URL: `${sandbox.url}/v25.0`,
-      X_API_BASE_URL: sandbox.url,
-      SANDBOX_CONTROL_URL: sandbox.url,
-      REDIS_URL: redis.url,
-      RECONCILE_INTERVAL: '1s',
-      REQUEUE_AFTER: '1s',
-      OUTBOX_POLL_MS: '100',
-      PLAN_INTERVAL: '1h',
-      LATE_AFTER: '1h',
-    });
-    api = await createApi(env.settings, { bufferLogs: false });
-    await api.listen(port, '127.0.0.1');
-    const started = { env, sandbox, api };
-    t = { ...started, db: api.get<DataSource>(getDataSourceToken()), close: () => Promise.resolve() };
-
-    const client = new ApiClient(api.getHttpServer());
+    t = await startTestApi(
+      { REDIS_URL: redis.url, RECONCILE_INTERVAL: '1s', REQUEUE_AFTER: '1s', OUTBOX_POLL_MS: '100', PLAN_INTERVAL: '1h', LATE_AFTER: '1h' },
+      { faults: slowPlatforms(PLATFORM_LATENCY_MS) },
+    );
+    const client = new ApiClient(t.api.getHttpServer());
     const { client: owner } = await clientAs(t, client, 'owner');
     const { client: staff } = await clientAs(t, client, 'staff');
     for (let i = 0; i < BURST_FEATURES + OUTAGE_FEATURES; i++) {
@@ -95,11 +70,11 @@ describe('chaos: Redis restarts (losing everything) during a burst of publicatio
       await staff.post(`/api/businesses/${id}/approve`).expect(200);
     }
     for (const platform of PLATFORMS) {
-      await sandbox.registerAccount(platform, `chaos-${platform}`, `token-${platform}-0123456789`);
-      await insertAccount(t.db, env.settings.tokenEncryptionKey, platform, `chaos-${platform}`, `token-${platform}-0123456789`);
+      await t.sandbox.registerAccount(platform, `chaos-${platform}`, `token-${platform}-0123456789`);
+      await insertAccount(t.db, t.env.settings.tokenEncryptionKey, platform, `chaos-${platform}`, `token-${platform}-0123456789`);
     }
 
-    worker = await createWorker(env.settings);
+    worker = await createWorker(t.env.settings);
     await worker.init();
     // Count what the worker's own reconciler does (it ticks every second).
     const reconciler = worker.get(ReconcilerService);
@@ -123,9 +98,7 @@ describe('chaos: Redis restarts (losing everything) during a burst of publicatio
       timer.abort();
       if (!closed) process.stderr.write('chaos-redis-restart: the worker did not close within 15 s\n');
     }
-    await api?.close();
-    await sandbox?.close();
-    await env?.teardown();
+    await t?.close();
     await redis?.kill();
   }, 60_000);
 

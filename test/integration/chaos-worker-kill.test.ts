@@ -6,7 +6,8 @@ import { PLATFORMS, type Platform, readEnvironment } from '@app/config';
 import { MediaStorage } from '@app/database';
 import { addWeeks, CalendarService, isoWeekOf } from '@app/domain';
 import { insertAccount, insertApprovedBusiness, insertUser } from '@app/testing';
-import { buildWorker, type ChaosHarness, LatencyInjector, seededRandom, startChaosHarness, WorkerProcess } from '../support/worker-process.js';
+import { startTestApi, type TestApi } from '../support/test-api.js';
+import { buildWorker, LatencyInjector, seededRandom, WorkerProcess } from '../support/worker-process.js';
 
 /**
  * GitHub issue 5: SIGKILL the worker process at random points while it publishes. Every publication must end
@@ -47,14 +48,15 @@ interface PublicationRow {
 
 describe('chaos: the worker killed with SIGKILL while publishing', () => {
   const random = seededRandom(SEED);
-  let t: ChaosHarness | undefined;
+  let t: TestApi | undefined;
   let worker: WorkerProcess | undefined;
   const featureIds: string[] = [];
   const started = Date.now();
 
   beforeAll(async () => {
     const built = buildWorker();
-    t = await startChaosHarness(new LatencyInjector(random, 80, 250), {
+    // Slow platforms (so kills land between "stored" and "recorded"), and an Instagram quota for 50 posts on one account.
+    t = await startTestApi({
       PUBLISH_LEASE: '3s',
       RECONCILE_INTERVAL: '1s',
       REQUEUE_AFTER: '1s',
@@ -65,7 +67,7 @@ describe('chaos: the worker killed with SIGKILL while publishing', () => {
       READINESS_LEAD: '1h',
       OUTBOX_POLL_MS: '100',
       INSTAGRAM_CONTAINER_POLL_MS: '50',
-    });
+    }, { faults: new LatencyInjector(random, 80, 250), instagramQuotaTotal: 100_000 });
     const { db } = t;
     for (const platform of PLATFORMS) {
       await t.sandbox.registerAccount(platform, `chaos-${platform}`, `token-${platform}-0123456789`);

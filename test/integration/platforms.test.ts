@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import { loadSettings, type Settings } from '@app/config';
 import {
   FacebookClient,
   InstagramClient,
   type PlatformClient,
   type PlatformCredentials,
   PlatformAuthError,
-  PlatformError,
   PlatformOutcomeUnknownError,
   PlatformRateLimitError,
   PlatformRejectedError,
@@ -18,6 +15,7 @@ import {
   type PublishRequest,
   XClient,
 } from '@app/platforms';
+import { closeServer, type ImageHost, listen, platformSettings, rejection, startImageHost } from '../support/platform-clients.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 /**
@@ -29,60 +27,9 @@ const IG_RESUME: PlatformCredentials = { accountExternalId: '17841400000000002',
 const FB: PlatformCredentials = { accountExternalId: '100000000000001', accessToken: 'fb-token-0123456789' };
 const X: PlatformCredentials = { accountExternalId: '1500000000000000001', accessToken: 'x-token-0123456789' };
 
-const SECRETS = { JWT_SECRET: 'x'.repeat(40), TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
-
-function platformSettings(origin: string, extra: Record<string, string> = {}): Settings['platforms'] {
-  return loadSettings({ ...SECRETS, META_GRAPH_BASE_URL: `${origin}/v25.0`, X_API_BASE_URL: origin, INSTAGRAM_CONTAINER_POLL_MS: '20', ...extra }).platforms;
-}
-
-interface ImageHost {
-  url: string;
-  portrait: Buffer;
-  close(): Promise<void>;
-}
-
-/** Stands in for the API's public media URL: Meta downloads the image from here itself. */
-async function startImageHost(): Promise<ImageHost> {
-  const jpeg = (width: number, height: number): Promise<Buffer> =>
-    sharp({ create: { width, height, channels: 3, background: '#c0392b' } }).jpeg({ quality: 80 }).toBuffer();
-  const files: Record<string, { type: string; bytes: Buffer }> = {
-    '/portrait.jpg': { type: 'image/jpeg', bytes: await jpeg(1080, 1350) },
-    '/wide.jpg': { type: 'image/jpeg', bytes: await jpeg(1500, 500) },
-    '/square.png': { type: 'image/png', bytes: await sharp({ create: { width: 1080, height: 1080, channels: 3, background: '#2980b9' } }).png().toBuffer() },
-  };
-  const server = createServer((req, res) => {
-    const file = files[req.url ?? ''];
-    if (file === undefined) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': file.type, 'content-length': file.bytes.length }).end(file.bytes);
-  });
-  const port = await listen(server);
-  return { url: `http://127.0.0.1:${port}`, portrait: files['/portrait.jpg'].bytes, close: () => closeServer(server) };
-}
-
 /** Random pixels compress badly, so a modest size gives a large JPEG. */
 function noiseJpeg(side: number, quality: number): Promise<Buffer> {
   return sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality }).toBuffer();
-}
-
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PlatformError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PlatformError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('platform clients against the sandbox', () => {

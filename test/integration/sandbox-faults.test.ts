@@ -1,15 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import sharp from 'sharp';
-import { loadSettings, type Platform } from '@app/config';
+import type { Platform } from '@app/config';
 import {
   FacebookClient,
   InstagramClient,
   type PlatformClient,
   type PlatformCredentials,
   PlatformAuthError,
-  PlatformError,
   PlatformOutcomeUnknownError,
   PlatformRateLimitError,
   PlatformRejectedError,
@@ -17,6 +13,7 @@ import {
   type PublishRequest,
   XClient,
 } from '@app/platforms';
+import { type ImageHost, platformSettings, rejection, startImageHost } from '../support/platform-clients.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 /**
@@ -28,7 +25,6 @@ const IG: PlatformCredentials = { accountExternalId: '17841400000000101', access
 const IG_OTHER: PlatformCredentials = { accountExternalId: '17841400000000102', accessToken: 'ig-other-token-0123456789' };
 const FB: PlatformCredentials = { accountExternalId: '100000000000101', accessToken: 'fb-fault-token-0123456789' };
 const X: PlatformCredentials = { accountExternalId: '1500000000000000101', accessToken: 'x-fault-token-0123456789' };
-const SECRETS = { JWT_SECRET: 'x'.repeat(40), TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
 const MAX_POLLS = 3;
 
 interface FaultView {
@@ -39,21 +35,9 @@ interface FaultView {
   remaining: number;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<PlatformError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PlatformError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
-
 describe('sandbox faults through the real platform clients', () => {
   let sandbox: TestSandbox;
-  let imageHost: Server;
-  let imageUrl: string;
-  let portrait: Buffer;
+  let images: ImageHost;
   let clients: Record<Platform, PlatformClient>;
   /** Same clients with a 600 ms timeout, for answers that never come. */
   let impatient: Record<Platform, PlatformClient>;
@@ -86,7 +70,7 @@ describe('sandbox faults through the real platform clients', () => {
     return {
       credentials: credentials[platform],
       caption: text,
-      image: { url: `${imageUrl}/portrait.jpg`, read: async () => portrait },
+      image: { url: `${images.url}/portrait.jpg`, read: async () => images.portrait },
       checkpoint: null,
       onCheckpoint: async (checkpoint) => {
         checkpoints.push(checkpoint);
@@ -101,25 +85,12 @@ describe('sandbox faults through the real platform clients', () => {
 
   beforeAll(async () => {
     sandbox = await startTestSandbox();
-    portrait = await sharp({ create: { width: 1080, height: 1350, channels: 3, background: '#c0392b' } }).jpeg({ quality: 80 }).toBuffer();
-    imageHost = createServer((req, res) => {
-      if (req.url !== '/portrait.jpg') return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': portrait.length }).end(portrait);
-    });
-    await new Promise<void>((resolve) => imageHost.listen(0, '127.0.0.1', resolve));
-    imageUrl = `http://127.0.0.1:${(imageHost.address() as AddressInfo).port}`;
+    images = await startImageHost();
     for (const account of [['instagram', IG], ['instagram', IG_OTHER], ['facebook', FB], ['x', X]] as const) {
       await sandbox.registerAccount(account[0], account[1].accountExternalId, account[1].accessToken);
     }
     const settings = (timeoutMs: number) =>
-      loadSettings({
-        ...SECRETS,
-        META_GRAPH_BASE_URL: `${sandbox.url}/v25.0`,
-        X_API_BASE_URL: sandbox.url,
-        INSTAGRAM_CONTAINER_POLL_MS: '10',
-        INSTAGRAM_CONTAINER_MAX_POLLS: String(MAX_POLLS),
-        PLATFORM_TIMEOUT_MS: String(timeoutMs),
-      }).platforms;
+      platformSettings(sandbox.url, { INSTAGRAM_CONTAINER_POLL_MS: '10', INSTAGRAM_CONTAINER_MAX_POLLS: String(MAX_POLLS), PLATFORM_TIMEOUT_MS: String(timeoutMs) });
     const build = (timeoutMs: number): Record<Platform, PlatformClient> => ({
       instagram: new InstagramClient(settings(timeoutMs)),
       facebook: new FacebookClient(settings(timeoutMs)),
@@ -135,10 +106,7 @@ describe('sandbox faults through the real platform clients', () => {
 
   afterAll(async () => {
     await sandbox?.close();
-    await new Promise<void>((resolve) => {
-      imageHost?.close(() => resolve());
-      imageHost?.closeAllConnections();
-    });
+    await images?.close();
   });
 
   describe('control API', () => {

@@ -25,7 +25,9 @@ export interface TestSandbox {
 }
 
 /** The platform sandbox in this process on a free port of 127.0.0.1, driven through its real control API. */
-export async function startTestSandbox(options: Omit<SandboxOptions, 'port' | 'host'> = {}): Promise<TestSandbox> {
+export type TestSandboxOptions = Omit<SandboxOptions, 'port' | 'host'>;
+
+export async function startTestSandbox(options: TestSandboxOptions = {}): Promise<TestSandbox> {
   const handle = await startSandbox({ ...options, port: 0, host: '127.0.0.1' });
   const control = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`${handle.url}/__sandbox${path}`, {

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { createApi } from '../../apps/api/src/create-api.js';
-import { startTestSandbox, type TestSandbox } from './sandbox.js';
+import { startTestSandbox, type TestSandbox, type TestSandboxOptions } from './sandbox.js';
 import { createTestEnvironment, freePort, type TestEnvironment } from './test-env.js';
 
 export interface TestApi {
@@ -15,10 +15,10 @@ export interface TestApi {
 
 /**
  * The real API listening on a free port of 127.0.0.1 (Meta fetches media from it), with its own database and queue
- * prefix, and every platform pointed at an in-process sandbox.
+ * prefix, and every platform pointed at an in-process sandbox (with `sandboxOptions`, e.g. slow or faulty platforms).
  */
-export async function startTestApi(overrides: Record<string, string> = {}): Promise<TestApi> {
-  const sandbox = await startTestSandbox();
+export async function startTestApi(overrides: Record<string, string> = {}, sandboxOptions: TestSandboxOptions = {}): Promise<TestApi> {
+  const sandbox = await startTestSandbox(sandboxOptions);
   const port = await freePort();
   const env = await createTestEnvironment({
     API_PORT: String(port),

@@ -1,15 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { INestApplication } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
-import type { DataSource } from 'typeorm';
 import { readEnvironment, type Settings } from '@app/config';
-import { createApi } from '../../apps/api/src/create-api.js';
 import type { FaultInjector } from '../../apps/sandbox/src/faults/fault-injector.js';
-import { startTestSandbox, type TestSandbox } from './sandbox.js';
-import { createTestEnvironment, freePort, type TestEnvironment } from './test-env.js';
 
 /** Where `nest build worker` puts the worker's entry point (as scripts/start.mjs runs it). */
 export const WORKER_ENTRY = resolve('dist/apps/worker/apps/worker/src/main.js');
@@ -172,44 +166,6 @@ export class LatencyInjector implements FaultInjector {
   }
 
   reset(): void {}
-}
-
-export interface ChaosHarness {
-  env: TestEnvironment;
-  sandbox: TestSandbox;
-  api: INestApplication;
-  db: DataSource;
-  close(): Promise<void>;
-}
-
-/**
- * Like startTestApi, but the sandbox gets options: a latency injector (replacing the rule-based faults) and an
- * Instagram quota large enough for many runs on one account.
- */
-export async function startChaosHarness(injector: FaultInjector, overrides: Record<string, string>): Promise<ChaosHarness> {
-  const sandbox = await startTestSandbox({ faults: injector, instagramQuotaTotal: 100_000 });
-  const port = await freePort();
-  const env = await createTestEnvironment({
-    API_PORT: String(port),
-    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    META_GRAPH_BASE_URL: `${sandbox.url}/v25.0`,
-    X_API_BASE_URL: sandbox.url,
-    SANDBOX_CONTROL_URL: sandbox.url,
-    ...overrides,
-  });
-  const api = await createApi(env.settings, { bufferLogs: false });
-  await api.listen(port, '127.0.0.1');
-  return {
-    env,
-    sandbox,
-    api,
-    db: api.get<DataSource>(getDataSourceToken()),
-    async close() {
-      await api.close();
-      await sandbox.close();
-      await env.teardown();
-    },
-  };
 }
 
 /** mulberry32: a small seeded PRNG, so a failing run can be replayed with its printed seed. */

@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, Controller, HttpCode, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, type ApiBodyOptions, ApiConsumes, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Actor, type ImportFile, invalidField, RegistryImportService } from '@app/domain';
@@ -10,6 +10,21 @@ const FILE_BODY: ApiBodyOptions = {
 };
 const BAD_FILE = 'validation_failed: no file, not a UTF-8 CSV, missing/unknown columns (named in details), or more than 50,000 rows';
 
+/** One CSV upload route: staff only, multipart field `file`, a 200 report. Size limits come from MulterModule. */
+const CsvImport = (path: string, summary: string): MethodDecorator =>
+  applyDecorators(
+    Roles('staff'),
+    Post(path),
+    HttpCode(200),
+    ApiOperation({ summary }),
+    ApiConsumes('multipart/form-data'),
+    ApiBody(FILE_BODY),
+    ApiOkResponse({ type: ImportReportDto }),
+    ApiBadRequestResponse({ description: BAD_FILE }),
+    ApiForbiddenResponse({ description: 'Only staff import' }),
+    UseInterceptors(FileInterceptor('file')),
+  );
+
 /**
  * Staff load the programme's existing records; row problems come back in the 200 report, never as a failed request.
  * Staff only, like the rest of registry work (test/integration/route-access.test.ts holds the policy).
@@ -20,31 +35,12 @@ const BAD_FILE = 'validation_failed: no file, not a UTF-8 CSV, missing/unknown c
 export class ImportController {
   constructor(private readonly imports: RegistryImportService) {}
 
-  @Roles('staff')
-  @Post('businesses')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Import the business registry from CSV (idempotent; key: ref)' })
-  @ApiConsumes('multipart/form-data')
-  @ApiBody(FILE_BODY)
-  @ApiOkResponse({ type: ImportReportDto })
-  @ApiBadRequestResponse({ description: BAD_FILE })
-  @ApiForbiddenResponse({ description: 'Only staff import' })
-  // Size and count limits come from MulterModule (MAX_UPLOAD_BYTES).
-  @UseInterceptors(FileInterceptor('file'))
+  @CsvImport('businesses', 'Import the business registry from CSV (idempotent; key: ref)')
   async importBusinesses(@CurrentActor() actor: Actor, @UploadedFile() file: Express.Multer.File | undefined, @Query() query: ImportQuery): Promise<ImportReportDto> {
     return this.imports.importBusinesses(actor, toImportFile(file), { dryRun: query.dryRun ?? false });
   }
 
-  @Roles('staff')
-  @Post('features')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Import past features (rubric × ISO week) from CSV (idempotent; key: rubric and week)' })
-  @ApiConsumes('multipart/form-data')
-  @ApiBody(FILE_BODY)
-  @ApiOkResponse({ type: ImportReportDto })
-  @ApiBadRequestResponse({ description: BAD_FILE })
-  @ApiForbiddenResponse({ description: 'Only staff import' })
-  @UseInterceptors(FileInterceptor('file'))
+  @CsvImport('features', 'Import past features (rubric × ISO week) from CSV (idempotent; key: rubric and week)')
   async importFeatures(@CurrentActor() actor: Actor, @UploadedFile() file: Express.Multer.File | undefined, @Query() query: ImportQuery): Promise<ImportReportDto> {
     return this.imports.importFeatures(actor, toImportFile(file), { dryRun: query.dryRun ?? false });
   }

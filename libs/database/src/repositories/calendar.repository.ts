@@ -61,12 +61,13 @@ export class CalendarRepository {
     });
   }
 
-  /** Every feature that is not cancelled (history, confirmed, planned), with its business's kecamatan. */
-  async featureFacts(manager: EntityManager): Promise<FeatureFactRow[]> {
+  /** Every feature that is not cancelled (history, confirmed, planned), with its business's kecamatan; or one business's. */
+  async featureFacts(manager: EntityManager, businessId?: string): Promise<FeatureFactRow[]> {
     return manager.query(
       `SELECT f.business_id AS "businessId", f.rubric, f.iso_week AS "isoWeek", b.kecamatan
          FROM feature f JOIN business b ON b.id = f.business_id
-        WHERE f.status <> 'cancelled'`,
+        WHERE f.status <> 'cancelled' AND ($1::uuid IS NULL OR f.business_id = $1)`,
+      [businessId ?? null],
     );
   }
 

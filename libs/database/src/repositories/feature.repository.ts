@@ -5,6 +5,7 @@ import { Between, type DataSource, type EntityManager, In, Not } from 'typeorm';
 import { FeatureEntity } from '../entities/feature.entity.js';
 import { PublicationEntity } from '../entities/publication.entity.js';
 import { AuditRepository, type AuditInput } from './audit.repository.js';
+import { CalendarRepository } from './calendar.repository.js';
 import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
 
 export type NewFeature = Pick<FeatureEntity, 'rubric' | 'isoWeek' | 'weekStart' | 'businessId' | 'chosenBy' | 'reason'>;
@@ -16,17 +17,13 @@ export class FeatureRepository {
     @InjectDataSource() private readonly db: DataSource,
     private readonly outbox: OutboxRepository,
     private readonly audit: AuditRepository,
+    private readonly calendar: CalendarRepository,
   ) {}
 
   /** Inserts a planned feature unless the rubric's week is already taken; returns null in that case. */
-  async insertPlanned(feature: NewFeature): Promise<FeatureEntity | null> {
-    const rows: Array<{ id: string }> = await this.db.query(
-      `INSERT INTO feature (rubric, iso_week, week_start, business_id, chosen_by, reason, status)
-       VALUES ($1, $2, $3, $4, $5, $6, 'planned')
-       ON CONFLICT (rubric, iso_week) WHERE status <> 'cancelled' DO NOTHING RETURNING id`,
-      [feature.rubric, feature.isoWeek, feature.weekStart, feature.businessId, feature.chosenBy, feature.reason],
-    );
-    return rows.length > 0 ? this.findById(rows[0].id) : null;
+  async insertPlanned(feature: NewFeature & { chosenBy: 'rotation' | 'staff' }): Promise<FeatureEntity | null> {
+    const [id] = await this.calendar.insertPlanned(this.db.manager, [feature]);
+    return id ? this.findById(id) : null;
   }
 
   findById(id: string, manager: EntityManager = this.db.manager): Promise<FeatureEntity | null> {

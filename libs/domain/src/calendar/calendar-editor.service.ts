@@ -116,7 +116,7 @@ export class CalendarEditorService {
     if (business.status !== 'approved' || !business.primaryMediaId || !business.rubrics.includes(rubric)) {
       throw new DomainError('conflict', 'business_not_eligible', `${business.name} must be approved, have a photo and have applied for ${rubric}`);
     }
-    const own = (await this.calendar.featureFacts(manager)).filter((f) => f.businessId === businessId);
+    const own = await this.calendar.featureFacts(manager, businessId);
     const sameWeek = own.find((f) => f.isoWeek === isoWeek);
     if (sameWeek) throw new DomainError('conflict', 'business_busy', `${business.name} is already featured in ${sameWeek.rubric} in ${isoWeek}`);
     const close = own.filter((f) => Math.abs(weeksBetween(f.isoWeek, isoWeek)) < this.settings.calendar.cooldownWeeks).map((f) => `${f.rubric} ${f.isoWeek}`);

@@ -1,6 +1,6 @@
 import type { RubricCode } from '@app/config';
 import { addWeeks, weeksBetween } from '../time/iso-week.js';
-import type { FeatureFact, RotationCandidate } from './rotation-policy.js';
+import { type FeatureFact, type RotationCandidate, rotationOrder } from './rotation-policy.js';
 
 export interface QueueEstimate {
   /** 1 = next in line among the businesses waiting for this rubric. */
@@ -25,14 +25,8 @@ export function estimateQueue(
   cooldownWeeks: number,
 ): QueueEstimate | null {
   const last = (id: string): string | null => features.filter((f) => f.businessId === id && f.rubric === rubric).map((f) => f.isoWeek).sort().at(-1) ?? null;
-  const ranked = candidates
-    .map((c) => ({ c, last: last(c.businessId) }))
-    .sort((a, b) => {
-      if ((a.last === null) !== (b.last === null)) return a.last === null ? -1 : 1;
-      if (a.last !== b.last) return (a.last ?? '') < (b.last ?? '') ? -1 : 1;
-      return a.c.approvedAt.getTime() - b.c.approvedAt.getTime() || (a.c.businessId < b.c.businessId ? -1 : 1);
-    });
-  const index = ranked.findIndex((r) => r.c.businessId === businessId);
+  const ranked = candidates.map((candidate) => ({ candidate, last: last(candidate.businessId) })).sort(rotationOrder);
+  const index = ranked.findIndex((r) => r.candidate.businessId === businessId);
   if (index < 0) return null;
   const byQueue = addWeeks(firstFreeWeek, index);
   const latest = features.filter((f) => f.businessId === businessId).map((f) => f.isoWeek).sort().at(-1);

@@ -95,14 +95,14 @@ export function pickForWeek(week: WeekToPlan, candidates: readonly RotationCandi
     const candidate = byId.get(id);
     if (candidate && !blockedBy(id)) again.push({ candidate, last });
   }
-  again.sort((a, b) => (before(a.candidate, a.last, b) ? -1 : 1));
+  again.sort(rotationOrder);
   const spread = again.findIndex((r) => !neighbourKecamatan.has(r.candidate.kecamatan));
   return spread >= 0 ? done(week, again[spread], spread, fitting, features, false) : done(week, again[0], 0, fitting, features, true);
 }
 
 type Blocked = { sameWeek: number; cooldown: number; excluded: number };
 
-interface Ranked {
+export interface Ranked {
   readonly candidate: RotationCandidate;
   /** Last week featured in this rubric before the week planned; null if never. */
   readonly last: string | null;
@@ -122,6 +122,11 @@ function indexed(candidates: readonly RotationCandidate[]): { byApproval: Rotati
     indexes.set(candidates, index);
   }
   return index;
+}
+
+/** Sort comparator for the rotation order (ids are unique, so there are no ties). */
+export function rotationOrder(a: Ranked, b: Ranked): number {
+  return before(a.candidate, a.last, b) ? -1 : 1;
 }
 
 /** Rotation order: never featured first, then least recently featured; then longest approved; then id. */

@@ -34,12 +34,12 @@ export function addWeeks(week: string, count: number): string {
 }
 
 const WEEK_MS = 7 * 86_400_000;
-const weekStartMs = new Map<string, number>();
+const weekIndexes = new Map<string, number>();
 
 /** A week as a whole number (weeks since 1970), so weeks compare and subtract as integers. Cached. */
 export function weekIndex(week: string): number {
-  let index = weekStartMs.get(week);
-  if (index === undefined) weekStartMs.set(week, (index = Math.round(weekStart(week).getTime() / WEEK_MS)));
+  let index = weekIndexes.get(week);
+  if (index === undefined) weekIndexes.set(week, (index = Math.round(weekStart(week).getTime() / WEEK_MS)));
   return index;
 }
 

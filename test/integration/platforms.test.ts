@@ -8,6 +8,7 @@ import {
   type PlatformClient,
   type PlatformCredentials,
   PlatformAuthError,
+  PlatformDuplicateError,
   PlatformOutcomeUnknownError,
   PlatformRateLimitError,
   PlatformRejectedError,
@@ -188,20 +189,20 @@ describe('platform clients against the sandbox', () => {
       expect(error.details.platformCode).toBe('36004/2207010');
     });
 
-    it('rejects the same Facebook caption twice in a row (506)', async () => {
+    it('refuses the same Facebook caption twice in a row as a duplicate (506)', async () => {
       const caption = 'Kuliner Legendaris: Toko Oen';
       await facebook.publish(request(FB, caption));
       const error = await rejection(facebook.publish(request(FB, caption)));
-      expect(error).toBeInstanceOf(PlatformRejectedError);
+      expect(error).toBeInstanceOf(PlatformDuplicateError);
       expect(error.details.platformCode).toBe('506');
       expect((await sandbox.posts('facebook', FB.accountExternalId)).filter((p) => p.text === caption)).toHaveLength(1);
     });
 
-    it('rejects duplicate text on X', async () => {
+    it('refuses duplicate text on X as a duplicate', async () => {
       const caption = 'Ekraf of The Week: Topeng Malangan';
       await x.publish(request(X, caption));
       const error = await rejection(x.publish(request(X, caption)));
-      expect(error).toBeInstanceOf(PlatformRejectedError);
+      expect(error).toBeInstanceOf(PlatformDuplicateError);
       expect(error.reason).toMatch(/duplicate content/);
       expect(error.details.platformCode).toBe('duplicate-content');
       expect((await sandbox.posts('x', X.accountExternalId)).filter((p) => p.text === caption)).toHaveLength(1);

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import type { DataSource } from 'typeorm';
 import type { Platform } from '@app/config';
 import { AlertRepository, FeatureRepository, MediaStorage, PlatformAccountRepository, PublicationRepository } from '@app/database';
-import { PublishService } from '@app/domain';
+import { PublishService, UnknownOutcomeService } from '@app/domain';
 import { insertApprovedBusiness, insertUser } from '@app/testing';
 import type { TestSandbox } from '../support/sandbox.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
@@ -46,6 +46,8 @@ describe('publish outcomes', () => {
 
   const publish = (id: string) => api.get(PublishService).publish({ v: 1, publicationId: id, publicationVersion: 1 });
   const load = async (id: string) => (await api.get(PublicationRepository).findById(id))!;
+  /** One platform check of an `unknown` publication, as the reconcile job runs it. */
+  const check = async (id: string) => api.get(UnknownOutcomeService).reconcile({ v: 1, publicationId: id, checks: (await load(id)).reconcileChecks });
 
   it('publishes, and a second delivery of the same job posts nothing more', async () => {
     const { id, externalId } = await publication('instagram', { width: 1080, height: 1350 }, { stored: 'token-ok-123456', sandbox: 'token-ok-123456' });
@@ -87,12 +89,18 @@ describe('publish outcomes', () => {
     expect(await sandbox.posts('facebook', externalId)).toHaveLength(1);
     const alerts = (await api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === id);
     expect(alerts.map((a) => a.kind)).toEqual(['publication_unknown']);
-    // A redelivered job finds nothing to claim: `unknown` is for a human (or the platform check), never a blind retry.
+    // A redelivered job finds nothing to claim: `unknown` is for the platform check (or a human), never a blind retry.
     await publish(id);
     expect(await sandbox.posts('facebook', externalId)).toHaveLength(1);
+
+    // The check finds the post among the Page's published posts: published with its id, the alert closed.
+    await check(id);
+    const [post] = await sandbox.posts('facebook', externalId);
+    expect(await load(id)).toMatchObject({ status: 'published', externalId: post.id, externalUrl: `https://www.facebook.com/${post.id}` });
+    expect((await api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === id)).toEqual([]);
   });
 
-  it('fails an X post whose text duplicates an earlier post, with X\'s reason, and posts nothing', async () => {
+  it('never re-sends an X post refused as duplicate content: the only matching post is another publication\'s, so a human decides', async () => {
     const tokens = { stored: 'token-x-4567890', sandbox: 'token-x-4567890' };
     const first = await publication('x', { width: 1080, height: 1080 }, tokens);
     await publish(first.id);
@@ -100,8 +108,16 @@ describe('publish outcomes', () => {
     const second = await publication('x', { width: 1080, height: 1080 }, tokens, { externalId: first.externalId, caption: `Uji ${first.id}` });
     await publish(second.id);
     const p = await load(second.id);
-    expect(p.status).toBe('failed');
-    expect(p.lastError).toMatch(/duplicate content/i);
+    expect(p.status).toBe('unknown');
+    expect(p.lastError).toMatch(/duplikat.*duplicate content/i);
+    expect((await db.query(`SELECT outcome FROM publish_attempt WHERE publication_id = $1`, [second.id])) as unknown[]).toEqual([{ outcome: 'duplicate' }]);
+
+    await check(second.id);
+    const settled = await load(second.id);
+    expect(settled.status).toBe('needs_attention');
+    expect(settled.lastError).toMatch(/belongs to another publication/);
+    const alerts = (await api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === second.id);
+    expect(alerts.map((a) => a.kind)).toEqual(['publication_needs_attention']);
     expect(await sandbox.posts('x', first.externalId)).toHaveLength(1);
   });
 });

@@ -13,14 +13,17 @@ import { businessBody } from '../support/business-body.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { clientAs } from '../support/users.js';
 
-/** The reconciler: lost jobs queued again, dead workers' leases turned into `unknown`, late publications alerted. */
+/**
+ * The reconciler: lost jobs queued again, dead workers' leases turned into `unknown` and settled by looking on the
+ * platform, late publications alerted.
+ */
 describe('publication reconciler', () => {
   let t: TestApi;
   let worker: INestApplicationContext | undefined;
   let featureId: string;
 
   beforeAll(async () => {
-    t = await startTestApi({ REQUEUE_AFTER: '1s', LATE_AFTER: '1h', RECONCILE_INTERVAL: '1h', PLAN_INTERVAL: '1h' });
+    t = await startTestApi({ REQUEUE_AFTER: '1s', LATE_AFTER: '1h', RECONCILE_INTERVAL: '1h', RECONCILE_CHECK_INTERVAL: '1s', PLAN_INTERVAL: '1h' });
     const client = new ApiClient(t.api.getHttpServer());
     const { client: owner } = await clientAs(t, client, 'owner');
     const { client: staff } = await clientAs(t, client, 'staff');
@@ -66,7 +69,7 @@ describe('publication reconciler', () => {
     expect(await t.api.get(ReconcilerService).tick()).toMatchObject({ requeued: 0 });
   });
 
-  it("turns a dead worker's expired lease into unknown (never re-posted blindly), alerts staff, and flags late publications", async () => {
+  it("turns a dead worker's expired lease into unknown (never re-posted blindly), finds the post on the platform, and flags late publications", async () => {
     const [publication] = (await t.db.query(`SELECT id FROM publication WHERE feature_id = $1 AND platform = 'x'`, [featureId])) as Array<{ id: string }>;
     // As if a worker claimed it two hours after its slot and died: lease long gone, attempt still in flight.
     await t.db.query(
@@ -75,8 +78,9 @@ describe('publication reconciler', () => {
     );
     await t.db.query(`INSERT INTO publish_attempt (publication_id, attempt_number, started_at, outcome) VALUES ($1, 2, now() - interval '6 minutes', 'in_flight')`, [publication.id]);
 
+    await worker?.close(); // so the state right after the tick can be seen before the check runs
     const run = await t.api.get(ReconcilerService).tick();
-    expect(run).toMatchObject({ leasesExpired: 1, requeued: 0, late: 1 });
+    expect(run).toMatchObject({ leasesExpired: 1, requeued: 0, checksQueued: 1, late: 1 });
     const [row] = (await t.db.query(`SELECT status, last_error FROM publication WHERE id = $1`, [publication.id])) as Array<{ status: string; last_error: string }>;
     expect(row.status).toBe('unknown');
     expect(row.last_error).toContain('belum diketahui');
@@ -84,13 +88,23 @@ describe('publication reconciler', () => {
     expect(attempt.outcome).toBe('unknown');
     const alerts = await t.api.get(AlertRepository).listOpen();
     expect(alerts.filter((a) => a.publicationId === publication.id).map((a) => a.kind).sort()).toEqual(['publication_late', 'publication_unknown']);
-    // Unknown is not queued again, and the platform got no second post.
-    expect(await t.api.get(ReconcilerService).tick()).toMatchObject({ leasesExpired: 0, requeued: 0 });
+
+    // The check (a read of the account's timeline) finds the post: published with its id, never sent again.
+    worker = await createWorker(t.env.settings);
+    await worker.init();
+    const [post] = await t.sandbox.posts('x');
+    await eventually(async () => ((await t.db.query(`SELECT status FROM publication WHERE id = $1`, [publication.id])) as Array<{ status: string }>)[0].status === 'published', 'the unknown publication settled', 30_000);
+    const [settled] = (await t.db.query(`SELECT external_id AS "externalId", attempts, reconcile_checks AS checks FROM publication WHERE id = $1`, [publication.id])) as Array<{ externalId: string; attempts: number; checks: number }>;
+    expect(settled).toEqual({ externalId: post.id, attempts: 2, checks: 1 });
+    expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === publication.id).map((a) => a.kind)).toEqual(['publication_late']);
+    expect(await t.api.get(ReconcilerService).tick()).toMatchObject({ leasesExpired: 0, requeued: 0, checksQueued: 0 });
     expect(await t.sandbox.posts('x')).toHaveLength(1);
   });
 
   it('lets staff mark an unknown publication posted (after checking) and retry a failed one without a duplicate; a published one cannot be cancelled', async () => {
     const staff = (await clientAs(t, new ApiClient(t.api.getHttpServer()), 'staff')).client;
+    // An unknown the automatic checks have not settled yet (next check far ahead).
+    await t.db.query(`UPDATE publication SET status = 'unknown', next_attempt_at = now() + interval '1 day' WHERE feature_id = $1 AND platform = 'x'`, [featureId]);
     const rows = (await t.db.query(`SELECT id, platform, status, version FROM publication WHERE feature_id = $1 ORDER BY platform`, [featureId])) as Array<{ id: string; platform: string; status: string; version: number }>;
     const [facebook, instagram, x] = rows;
     expect(x.status).toBe('unknown');
@@ -109,12 +123,18 @@ describe('publication reconciler', () => {
     const [retried] = (await t.db.query(`SELECT status, version FROM publication WHERE id = $1`, [instagram.id])) as Array<{ status: string; version: number }>;
     expect(retried).toEqual({ status: 'scheduled', version: instagram.version + 1 });
     // This one had in fact gone out (its container is PUBLISHED): the retry resumes from the stored container, finds
-    // it published and stops at `unknown` for a human, instead of posting a second time.
-    await eventually(async () => ((await t.db.query(`SELECT status FROM publication WHERE id = $1`, [instagram.id])) as Array<{ status: string }>)[0].status === 'unknown', 'the retried publication to stop at unknown', 30_000);
+    // it published and stops at `unknown` instead of posting a second time; the next check finds the media.
+    const instagramStatus = async (): Promise<string> => ((await t.db.query(`SELECT status FROM publication WHERE id = $1`, [instagram.id])) as Array<{ status: string }>)[0].status;
+    await eventually(async () => (await instagramStatus()) === 'unknown', 'the retried publication to stop at unknown', 30_000);
+    await sleep(1_100); // RECONCILE_CHECK_INTERVAL
+    expect(await t.api.get(ReconcilerService).tick()).toMatchObject({ checksQueued: 1 });
+    await eventually(async () => (await instagramStatus()) === 'published', 'the check to find the media', 30_000);
+    const [media] = await t.sandbox.posts('instagram');
+    expect((await t.db.query(`SELECT external_id AS id FROM publication WHERE id = $1`, [instagram.id])) as unknown[]).toEqual([{ id: media.id }]);
     expect(await t.sandbox.posts('instagram')).toHaveLength(1);
     await staff.post(`/api/publications/${facebook.id}/cancel`).expect(409);
     const trail = (await t.db.query(`SELECT action FROM audit_event WHERE entity_type = 'publication' ORDER BY id`)) as Array<{ action: string }>;
-    expect(trail.map((e) => e.action)).toEqual(['publication.marked_posted', 'publication.retried']);
+    expect(trail.map((e) => e.action)).toEqual(['publication.reconciled', 'publication.marked_posted', 'publication.retried', 'publication.reconciled']);
   });
 
   it('runs on one replica at a time', async () => {

@@ -6,6 +6,7 @@ import {
   type PlatformClient,
   type PlatformCredentials,
   PlatformAuthError,
+  PlatformDuplicateError,
   PlatformOutcomeUnknownError,
   PlatformRateLimitError,
   PlatformRejectedError,
@@ -218,7 +219,7 @@ describe('sandbox faults through the real platform clients', () => {
 
       // A blind retry is refused by the platform's own guard (Instagram: the container is PUBLISHED; X 403; Facebook 506).
       const retry = await rejection(clients[platform].publish(request(platform, text, { checkpoint: first.checkpoints[0] ?? null })));
-      expect(retry).toBeInstanceOf(platform === 'instagram' ? PlatformOutcomeUnknownError : PlatformRejectedError);
+      expect(retry).toBeInstanceOf(platform === 'instagram' ? PlatformOutcomeUnknownError : PlatformDuplicateError);
       expect(await postsWith(platform, text)).toBe(1);
     });
 
@@ -334,11 +335,11 @@ describe('sandbox faults through the real platform clients', () => {
     it.each([
       ['x', 'x.create_tweet', 'duplicate-content'],
       ['facebook', 'fb.photos', '506'],
-    ] as const)('%s duplicate is a permanent refusal and nothing is posted', async (platform, endpoint, platformCode) => {
+    ] as const)('%s duplicate is reported as a duplicate (to reconcile, never to retry) and nothing is posted', async (platform, endpoint, platformCode) => {
       await inject({ platform, endpoint, fault: 'duplicate' });
       const text = caption(`Duplikat ${platform}`);
       const error = await rejection(clients[platform].publish(request(platform, text)));
-      expect(error).toBeInstanceOf(PlatformRejectedError);
+      expect(error).toBeInstanceOf(PlatformDuplicateError);
       expect(error.details.platformCode).toBe(platformCode);
       expect(await postsWith(platform, text)).toBe(0);
     });

@@ -61,6 +61,9 @@ export function loadSettings(env: Environment): Settings {
       reconcileIntervalSeconds: read.duration('RECONCILE_INTERVAL', '1m'),
       requeueAfterSeconds: read.duration('REQUEUE_AFTER', '2m'),
       lateAfterSeconds: read.duration('LATE_AFTER', '30m'),
+      reconcileCheckIntervalSeconds: read.duration('RECONCILE_CHECK_INTERVAL', '1m'),
+      reconcileAbsentChecks: read.int('RECONCILE_ABSENT_CHECKS', 2, 1),
+      reconcileMaxChecks: read.int('RECONCILE_MAX_CHECKS', 10, 1),
       workerConcurrency: read.int('WORKER_CONCURRENCY', 4, 1),
     },
     registry: {

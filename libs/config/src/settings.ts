@@ -41,6 +41,12 @@ export interface Settings {
     readonly requeueAfterSeconds: number;
     /** A publication still not out this long after its slot raises an alert. */
     readonly lateAfterSeconds: number;
+    /** An `unknown` publication is looked for on the platform this long after the attempt, and again at this spacing. */
+    readonly reconcileCheckIntervalSeconds: number;
+    /** Consecutive checks that must not find the post before it is sent again (listings can lag a moment). */
+    readonly reconcileAbsentChecks: number;
+    /** Checks that could not decide (platform unreadable or still processing) before a human is asked. */
+    readonly reconcileMaxChecks: number;
     readonly workerConcurrency: number;
   };
   readonly registry: {

@@ -17,6 +17,7 @@ import {
   PublicationRepository,
   RegistryImportRepository,
   ReportRepository,
+  UnknownOutcomeRepository,
   TOKEN_CIPHER,
   UserRepository,
 } from './repositories/index.js';
@@ -36,6 +37,7 @@ const PROVIDERS = [
   PublicationRepository,
   RegistryImportRepository,
   ReportRepository,
+  UnknownOutcomeRepository,
   UserRepository,
   MediaStorage,
 ];

@@ -16,6 +16,7 @@ import { OutboxRelayService } from './publishing/outbox-relay.service.js';
 import { PublicationActionsService } from './publishing/publication-actions.service.js';
 import { PublishService } from './publishing/publish.service.js';
 import { ReconcilerService } from './publishing/reconciler.service.js';
+import { UnknownOutcomeService } from './publishing/unknown-outcome.service.js';
 import { BusinessPhotosService } from './registry/business-photos.service.js';
 import { BusinessReviewService } from './registry/business-review.service.js';
 import { BusinessService } from './registry/business.service.js';
@@ -47,6 +48,7 @@ const SERVICES = [
   RegistryImportService,
   ReadinessService,
   ReportService,
+  UnknownOutcomeService,
 ];
 
 /** Business logic shared by api and worker. Expects SettingsModule, DatabaseModule and QueueModule from the app. */

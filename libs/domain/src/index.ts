@@ -18,6 +18,7 @@ export * from './publishing/outbox-relay.service.js';
 export * from './publishing/publication-actions.service.js';
 export * from './publishing/publish.service.js';
 export * from './publishing/reconciler.service.js';
+export * from './publishing/unknown-outcome.service.js';
 export * from './field-problems.js';
 export * from './registry/business-access.js';
 export * from './registry/business-photos.service.js';

@@ -33,6 +33,27 @@ export interface PublishedPost {
   readonly url: string;
 }
 
+/** Where to look for a post whose publish call had no clear answer (DESIGN.md §4, platform-apis.md §8). */
+export interface FindPostRequest {
+  readonly credentials: PlatformCredentials;
+  readonly caption: string;
+  /** When this publication's first attempt started: only posts made since can be ours. */
+  readonly since: Date;
+  /** The intermediate object the attempt persisted (Instagram container id), if any. */
+  readonly checkpoint: string | null;
+}
+
+/**
+ * What the platform says about the post: `found` (it went out, here it is), `absent` (it did not, and publishing
+ * again cannot make a second one), `pending` (the platform is still processing: look again later) or `undecidable`
+ * (the answers contradict each other: a human must look).
+ */
+export type PostSearch =
+  | { readonly state: 'found'; readonly post: PublishedPost & { readonly postedAt: Date } }
+  | { readonly state: 'absent' }
+  | { readonly state: 'pending'; readonly reason: string }
+  | { readonly state: 'undecidable'; readonly reason: string };
+
 export interface MetricsRequest {
   readonly credentials: PlatformCredentials;
   readonly externalId: string;
@@ -94,6 +115,11 @@ export interface PlatformClient {
   /** Length, hashtag and mention limits of a post's text, for composing captions without platform branches. */
   readonly captionRules: CaptionRules;
   publish(request: PublishRequest): Promise<PublishedPost>;
+  /**
+   * Looks for the post on the platform by its caption among the account's posts since the attempt began (reads
+   * only). Throws PlatformErrors when the platform could not be read; the caller looks again later.
+   */
+  findPost(request: FindPostRequest): Promise<PostSearch>;
   fetchMetrics(request: MetricsRequest): Promise<PostMetrics>;
   readonly mediaRules: MediaRules;
   /**

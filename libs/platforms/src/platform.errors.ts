@@ -44,3 +44,9 @@ export class PlatformTransientError extends PlatformError {
 export class PlatformOutcomeUnknownError extends PlatformError {
   readonly kind = 'outcome_unknown';
 }
+
+/**
+ * The platform refused the post as a copy of one it already has (X 403 duplicate content, Facebook 506): most likely
+ * an earlier attempt went out. Reconciled like an unknown outcome; when no post of ours is found, a human decides.
+ */
+export class PlatformDuplicateError extends PlatformOutcomeUnknownError {}

@@ -18,6 +18,8 @@ export const PUBLISH_QUEUE: Readonly<Record<Platform, QueueName>> = {
 
 export const JobName = {
   Publish: 'publish',
+  /** Looks on the platform for the post of an `unknown` publication; runs on that platform's publish queue. */
+  Reconcile: 'reconcile',
   CollectMetrics: 'collect-metrics',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
@@ -28,6 +30,7 @@ export type JobName = (typeof JobName)[keyof typeof JobName];
  */
 export interface JobPayloads {
   [JobName.Publish]: { v: 1; publicationId: string; publicationVersion: number };
+  [JobName.Reconcile]: { v: 1; publicationId: string; checks: number };
   [JobName.CollectMetrics]: { v: 1; publicationId: string; window: string };
 }
 
@@ -51,6 +54,17 @@ export function publishJob(platform: Platform, publicationId: string, publicatio
     name: JobName.Publish,
     jobId: `publish-${publicationId}-v${publicationVersion}-a${attempt}${requeue ? `-r${requeue}` : ''}`,
     payload: { v: 1, publicationId, publicationVersion },
+    runAt,
+  };
+}
+
+/** One id per check: the job of a check already made finds the count moved on and does nothing. */
+export function reconcileJob(platform: Platform, publicationId: string, checks: number, runAt: Date): QueuedJob<'reconcile'> {
+  return {
+    queue: PUBLISH_QUEUE[platform],
+    name: JobName.Reconcile,
+    jobId: `reconcile-${publicationId}-c${checks}`,
+    payload: { v: 1, publicationId, checks },
     runAt,
   };
 }

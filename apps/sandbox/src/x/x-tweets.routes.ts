@@ -66,16 +66,18 @@ export function xTweetRoutes(router: Router, { ctx, account }: XRouteDeps): void
     const max = Math.min(100, Math.max(5, Number(queryValue(req, 'max_results')) || 10));
     const start = Date.parse(queryValue(req, 'start_time') ?? '');
     const end = Date.parse(queryValue(req, 'end_time') ?? '');
-    const posts = ctx.state
+    const matching = ctx.state
       .listPosts({ platform: 'x', accountId: userId })
       .filter((p) => (Number.isNaN(start) || p.createdAt >= start) && (Number.isNaN(end) || p.createdAt <= end))
-      .reverse()
-      .slice(0, max);
+      .reverse();
+    const posts = matching.slice(0, max);
     const fields = tweetFields(req);
     if (posts.length === 0) return void res.json({ meta: { result_count: 0 } });
+    // Only the first page is served; next_token tells the caller the timeline holds more than it saw.
+    const more = matching.length > max ? { next_token: Buffer.from(posts[posts.length - 1].id).toString('base64url') } : {};
     res.json({
       data: posts.map((p) => tweetNode(ctx, p, fields)),
-      meta: { result_count: posts.length, newest_id: posts[0].id, oldest_id: posts[posts.length - 1].id },
+      meta: { result_count: posts.length, newest_id: posts[0].id, oldest_id: posts[posts.length - 1].id, ...more },
     });
   });
 }

@@ -33,6 +33,8 @@ export class PublicationEntity {
   @Column('text', { name: 'external_id', nullable: true }) externalId!: string | null;
   @Column('text', { name: 'external_url', nullable: true }) externalUrl!: string | null;
   @Column('int') attempts!: number;
+  /** Platform checks made since the publication became `unknown`; each check's decision is fenced on this count. */
+  @Column('int', { name: 'reconcile_checks' }) reconcileChecks!: number;
   @Column('timestamptz', { name: 'lease_expires_at', nullable: true }) leaseExpiresAt!: Date | null;
   @Column('timestamptz', { name: 'next_attempt_at', nullable: true }) nextAttemptAt!: Date | null;
   @Column('text', { name: 'last_error', nullable: true }) lastError!: string | null;

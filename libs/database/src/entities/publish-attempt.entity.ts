@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type AttemptOutcome = 'in_flight' | 'published' | 'failed' | 'retry' | 'rate_limited' | 'unknown';
+/** `duplicate`: the platform refused the post as one it already has; reconciled like `unknown`. */
+export type AttemptOutcome = 'in_flight' | 'published' | 'failed' | 'retry' | 'rate_limited' | 'unknown' | 'duplicate';
 
 /** A durable fence: committed before the platform is called, closed after it answers. */
 @Entity({ name: 'publish_attempt' })

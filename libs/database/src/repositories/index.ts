@@ -10,5 +10,6 @@ export * from './outbox.repository.js';
 export * from './platform-account.repository.js';
 export * from './publication.repository.js';
 export * from './registry-import.repository.js';
+export * from './unknown-outcome.repository.js';
 export * from './report.repository.js';
 export * from './user.repository.js';

@@ -101,7 +101,7 @@ export class PublicationRepository {
       const [, count] = (await manager.query(
         `UPDATE publication
             SET status = $3, external_id = COALESCE($4, external_id), external_url = COALESCE($5, external_url),
-                last_error = $6, next_attempt_at = $7, lease_expires_at = NULL,
+                last_error = $6, next_attempt_at = $7, lease_expires_at = NULL, reconcile_checks = 0,
                 published_at = CASE WHEN $3 = 'published' THEN $8::timestamptz ELSE published_at END, updated_at = now()
           WHERE id = $1 AND status = 'publishing' AND attempts = $2`,
         [id, attempt, result.status, result.externalId ?? null, result.externalUrl ?? null, result.error ?? null, result.nextAttemptAt ?? null, now],
@@ -125,7 +125,8 @@ export class PublicationRepository {
   async expireLeases(now: Date, alertFor: (p: { id: string; platform: Platform; featureId: string }) => NewAlert): Promise<Array<{ id: string; platform: Platform; featureId: string }>> {
     return this.db.transaction(async (manager) => {
       const [rows] = (await manager.query(
-        `UPDATE publication SET status = 'unknown', lease_expires_at = NULL, updated_at = now(),
+        // The lease gave the platform time enough: the first check on the platform is due at once.
+        `UPDATE publication SET status = 'unknown', lease_expires_at = NULL, next_attempt_at = $1, reconcile_checks = 0, updated_at = now(),
                 last_error = 'Pekerja berhenti di tengah pengiriman; belum diketahui apakah sudah tayang.'
           WHERE status = 'publishing' AND lease_expires_at < $1
           RETURNING id, platform, feature_id AS "featureId", attempts`,
@@ -143,9 +144,9 @@ export class PublicationRepository {
   }
 
   /** `unknown` or `needs_attention` publications with no open alert about them. */
-  awaitingHumanWithoutAlert(): Promise<Array<{ id: string; platform: Platform; featureId: string }>> {
+  awaitingHumanWithoutAlert(): Promise<Array<{ id: string; platform: Platform; featureId: string; status: PublicationStatus; lastError: string | null }>> {
     return this.db.query(
-      `SELECT p.id, p.platform, p.feature_id AS "featureId" FROM publication p
+      `SELECT p.id, p.platform, p.feature_id AS "featureId", p.status, p.last_error AS "lastError" FROM publication p
         WHERE p.status IN ('unknown', 'needs_attention')
           AND NOT EXISTS (SELECT 1 FROM alert a WHERE a.publication_id = p.id AND a.resolved_at IS NULL)`,
     );

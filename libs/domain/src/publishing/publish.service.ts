@@ -11,7 +11,7 @@ import {
   type PublicationEntity,
   PublicationRepository,
 } from '@app/database';
-import { PlatformClientRegistry, PlatformError, PlatformRateLimitError } from '@app/platforms';
+import { PlatformClientRegistry, PlatformDuplicateError, PlatformError, PlatformRateLimitError } from '@app/platforms';
 import { type JobPayloads, publishJob } from '@app/queue';
 import { metricJobsFor } from './metric-jobs.js';
 import { unknownOutcomeAlert } from './publication-alerts.js';
@@ -97,7 +97,8 @@ export class PublishService {
     if (!(error instanceof PlatformError)) {
       // Not classified by a client: we cannot tell whether the platform received it, so never re-post blindly.
       this.logger.error({ publicationId: publication.id, err: error }, 'unexpected publish failure');
-      return { result: { status: 'unknown', attemptOutcome: 'unknown', error: `Hasil tidak diketahui: ${(error as Error).message}` }, followUps: [] };
+      const nextAttemptAt = new Date(now.getTime() + this.settings.publishing.reconcileCheckIntervalSeconds * 1000);
+      return { result: { status: 'unknown', attemptOutcome: 'unknown', nextAttemptAt, error: `Hasil tidak diketahui: ${(error as Error).message}` }, followUps: [] };
     }
     const reason = `${error.reason}`;
     const httpStatus = error.details.httpStatus;
@@ -116,8 +117,14 @@ export class PublishService {
         return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Akses akun ditolak platform, hubungkan ulang akun: ${reason}` }, followUps: [] };
       case 'rejected':
         return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Ditolak platform: ${reason}` }, followUps: [] };
-      case 'outcome_unknown':
-        return { result: { status: 'unknown', attemptOutcome: 'unknown', httpStatus, error: `Hasil tidak diketahui (perlu dicek di platform): ${reason}` }, followUps: [] };
+      case 'outcome_unknown': {
+        // Not re-posted: the reconciler looks for the post on the platform from this time on.
+        const nextAttemptAt = new Date(now.getTime() + this.settings.publishing.reconcileCheckIntervalSeconds * 1000);
+        if (error instanceof PlatformDuplicateError) {
+          return { result: { status: 'unknown', attemptOutcome: 'duplicate', httpStatus, nextAttemptAt, error: `Platform menolak sebagai duplikat (teks yang sama sudah ada); sedang dicek apakah unggahan ini sudah tayang: ${reason}` }, followUps: [] };
+        }
+        return { result: { status: 'unknown', attemptOutcome: 'unknown', httpStatus, nextAttemptAt, error: `Hasil tidak diketahui, sedang dicek di platform: ${reason}` }, followUps: [] };
+      }
       case 'rate_limited':
       case 'transient': {
         if (error.kind === 'transient' && attempt >= this.settings.publishing.maxAttempts) {

@@ -1,15 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InjectSettings, type Settings } from '@app/config';
-import { AlertRepository, FeatureRepository, LockRepository, PublicationRepository } from '@app/database';
-import { JobProducer, publishJob } from '@app/queue';
+import { AlertRepository, FeatureRepository, LockRepository, PublicationRepository, UnknownOutcomeRepository } from '@app/database';
+import { JobProducer, publishJob, reconcileJob } from '@app/queue';
 import { formatLocal } from '../time/iso-week.js';
 import { OutboxRelayService } from './outbox-relay.service.js';
-import { unknownOutcomeAlert } from './publication-alerts.js';
+import { needsAttentionAlert, unknownOutcomeAlert } from './publication-alerts.js';
 
 export interface ReconcileRun {
   readonly relayed: number;
   readonly leasesExpired: number;
   readonly requeued: number;
+  readonly checksQueued: number;
   readonly late: number;
 }
 
@@ -18,9 +19,9 @@ const LIVE = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-ch
 
 /**
  * The safety net under at-least-once delivery (DESIGN.md §4), one replica at a time: relays outbox rows still
- * waiting, turns expired `publishing` leases into `unknown` (never re-posted blindly; staff are alerted), queues
- * again any due publication whose job vanished (Redis lost or flushed, job removed), and alerts on publications
- * long past their slot. Re-queued jobs are harmless duplicates at worst: the claim in Postgres admits one.
+ * waiting, turns expired `publishing` leases into `unknown` (never re-posted blindly), queues the platform checks
+ * of `unknown` publications that are due, queues again any due publication whose job vanished (Redis lost or
+ * flushed, job removed), and alerts on publications long past their slot. Re-queued jobs are harmless duplicates at worst: the claim in Postgres admits one.
  */
 @Injectable()
 export class ReconcilerService {
@@ -29,6 +30,7 @@ export class ReconcilerService {
   constructor(
     private readonly locks: LockRepository,
     private readonly publications: PublicationRepository,
+    private readonly unknowns: UnknownOutcomeRepository,
     private readonly features: FeatureRepository,
     private readonly relay: OutboxRelayService,
     private readonly jobs: JobProducer,
@@ -50,7 +52,12 @@ export class ReconcilerService {
     const expired = await this.publications.expireLeases(now, unknownOutcomeAlert);
     for (const p of expired) await this.features.refreshStatus(p.featureId);
     // Safety net: whatever path led to a state that needs a human, staff hear of it.
-    for (const p of await this.publications.awaitingHumanWithoutAlert()) await this.alerts.raise(unknownOutcomeAlert(p));
+    for (const p of await this.publications.awaitingHumanWithoutAlert()) {
+      await this.alerts.raise(p.status === 'unknown' ? unknownOutcomeAlert(p) : needsAttentionAlert(p, p.lastError ?? 'alasan tidak tercatat'));
+    }
+    // Checks go through the queue (they call the platform); a check job lost with Redis is simply queued again.
+    const dueChecks = await this.unknowns.due(now);
+    for (const p of dueChecks) await this.jobs.add(reconcileJob(p.platform, p.id, p.reconcileChecks, now), now);
 
     let requeued = 0;
     for (const p of await this.publications.dueSince(new Date(now.getTime() - requeueAfterSeconds * 1000))) {
@@ -76,6 +83,6 @@ export class ReconcilerService {
         action: 'Lihat status dan alasan di daftar publikasi; perbaiki penyebabnya (akun, token, kuota) atau batalkan.',
       });
     }
-    return { relayed, leasesExpired: expired.length, requeued, late: late.length };
+    return { relayed, leasesExpired: expired.length, requeued, checksQueued: dueChecks.length, late: late.length };
   }
 }

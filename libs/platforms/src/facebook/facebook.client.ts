@@ -1,14 +1,18 @@
 import type { Settings } from '@app/config';
 import type {
   AccountCheck,
+  FindPostRequest,
   MediaRules,
   MetricsRequest,
   PlatformClient,
   PlatformCredentials,
   PostMetrics,
+  PostSearch,
   PublishedPost,
   PublishRequest,
 } from '../platform-client.js';
+import { type ListedPost, matchPost } from '../post-search.js';
+import { listGraphPostsSince, readGraphTime } from '../meta/graph-post-list.js';
 import { PlatformOutcomeUnknownError, PlatformRejectedError } from '../platform.errors.js';
 import { isRecord } from '../network-failure.mapper.js';
 import { GraphHttpClient, graphPath, readGraphId } from '../meta/graph-http.client.js';
@@ -47,6 +51,16 @@ export class FacebookClient implements PlatformClient {
     // The page post id (`{page-id}_{post-id}`) is what insights and the public URL use.
     const postId = isRecord(body) && typeof body.post_id === 'string' ? body.post_id : `${pageId}_${photoId}`;
     return { externalId: postId, url: `https://www.facebook.com/${postId}` };
+  }
+
+  /** The Page's published posts since the attempt, matched by message (a photo's caption is its post's message). */
+  async findPost(request: FindPostRequest): Promise<PostSearch> {
+    const { accountExternalId: pageId, accessToken: token } = request.credentials;
+    const fields = 'id,message,created_time,permalink_url';
+    const listing = await listGraphPostsSince(this.graph, graphPath(pageId, 'published_posts'), fields, token, request.since, readPagePost);
+    const match = matchPost(listing.posts, request.caption, request.since);
+    if (match) return { state: 'found', post: { externalId: match.id, url: match.url, postedAt: match.postedAt } };
+    return listing.complete ? { state: 'absent' } : { state: 'undecidable', reason: 'Too many posts since the attempt to rule it out' };
   }
 
   /** The Page this Page token manages. Facebook has no publishing quota of its own. */
@@ -108,6 +122,13 @@ export class FacebookClient implements PlatformClient {
       apiVersion: this.graph.apiVersion,
     };
   }
+}
+
+function readPagePost(node: Record<string, unknown>): ListedPost | null {
+  const postedAt = readGraphTime(node.created_time);
+  if (typeof node.id !== 'string' || postedAt === null) return null;
+  const url = typeof node.permalink_url === 'string' ? node.permalink_url : `https://www.facebook.com/${node.id}`;
+  return { id: node.id, text: typeof node.message === 'string' ? node.message : '', postedAt, url };
 }
 
 function isInvalidMetric(error: unknown): boolean {

@@ -1,14 +1,18 @@
 import type { Settings } from '@app/config';
 import type {
   AccountCheck,
+  FindPostRequest,
   MediaRules,
   MetricsRequest,
   PlatformClient,
   PlatformCredentials,
   PostMetrics,
+  PostSearch,
   PublishedPost,
   PublishRequest,
 } from '../platform-client.js';
+import { type ListedPost, matchPost } from '../post-search.js';
+import { listGraphPostsSince, readGraphTime } from '../meta/graph-post-list.js';
 import {
   PlatformError,
   PlatformOutcomeUnknownError,
@@ -59,6 +63,25 @@ export class InstagramClient implements PlatformClient {
       throw new PlatformOutcomeUnknownError('instagram', `media_publish answered without a media id for container ${containerId}`);
     }
     return { externalId: mediaId, url: await this.permalink(mediaId, token) };
+  }
+
+  /**
+   * The container says whether anything was published from it, but not the media id (platform-apis.md §2.3), so the
+   * media is found in the account's list by caption and time; a PUBLISHED container without it needs a human.
+   */
+  async findPost(request: FindPostRequest): Promise<PostSearch> {
+    const { accountExternalId: userId, accessToken: token } = request.credentials;
+    const status = request.checkpoint === null ? null : await this.checkpointStatus(request.checkpoint, token);
+    if (status === 'IN_PROGRESS' || status === 'UNKNOWN') return { state: 'pending', reason: `Container ${request.checkpoint} is still processing` };
+    const listing = await listGraphPostsSince(this.graph, graphPath(userId, 'media'), 'id,caption,timestamp,permalink', token, request.since, readMedia);
+    const match = matchPost(listing.posts, request.caption, request.since);
+    if (match) return { state: 'found', post: { externalId: match.id, url: match.url, postedAt: match.postedAt } };
+    if (!listing.complete) return { state: 'undecidable', reason: 'Too many posts since the attempt to rule it out' };
+    if (status === 'PUBLISHED') {
+      return { state: 'undecidable', reason: `Container ${request.checkpoint} is published but no media with its caption was found` };
+    }
+    // FINISHED (the next attempt publishes that same container), EXPIRED, ERROR, gone, or never created.
+    return { state: 'absent' };
   }
 
   async fetchMetrics(request: MetricsRequest): Promise<PostMetrics> {
@@ -169,4 +192,10 @@ export class InstagramClient implements PlatformClient {
       throw error;
     }
   }
+}
+
+function readMedia(node: Record<string, unknown>): ListedPost | null {
+  const postedAt = readGraphTime(node.timestamp);
+  if (typeof node.id !== 'string' || postedAt === null) return null;
+  return { id: node.id, text: typeof node.caption === 'string' ? node.caption : '', postedAt, url: typeof node.permalink === 'string' ? node.permalink : '' };
 }

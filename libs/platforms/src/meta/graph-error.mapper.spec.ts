@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   PlatformAuthError,
+  PlatformDuplicateError,
   PlatformOutcomeUnknownError,
   PlatformRateLimitError,
   PlatformRejectedError,
@@ -64,9 +65,9 @@ describe('classifyGraphFailure', () => {
     expect(error.details.platformCode).toBe('36003/2207009');
   });
 
-  it('rejects a duplicate Facebook post (506) with the plain message', () => {
+  it('reports a duplicate Facebook post (506) as a duplicate to reconcile, with the plain message', () => {
     const error = classifyGraphFailure('facebook', graphError(506), 'write');
-    expect(error).toBeInstanceOf(PlatformRejectedError);
+    expect(error).toBeInstanceOf(PlatformDuplicateError);
     expect(error.reason).toBe('(#506) message');
   });
 

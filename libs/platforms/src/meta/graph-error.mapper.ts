@@ -1,6 +1,7 @@
 import type { Platform } from '@app/config';
 import {
   PlatformAuthError,
+  PlatformDuplicateError,
   type PlatformError,
   PlatformOutcomeUnknownError,
   PlatformRateLimitError,
@@ -35,6 +36,8 @@ const TEMPORARY_CODES = new Set([-2, -1, 1, 2, 24]);
 /** 9007 (usually with subcode 2207027): the container is not ready for media_publish yet. */
 const NOT_READY_CODE = 9007;
 const QUOTA_CODE = 9;
+/** Facebook's "duplicate post": the Page already shows this text (platform-apis.md §5.2). */
+const DUPLICATE_POST_CODE = 506;
 
 export const DEFAULT_THROTTLE_RETRY_MS = 15 * 60_000;
 /** Instagram's publishing quota is a rolling 24 h window; an hour is a reasonable time to look again. */
@@ -92,6 +95,7 @@ export function classifyGraphFailure(platform: Platform, failure: GraphFailure, 
   if (THROTTLE_CODES.has(code)) {
     return new PlatformRateLimitError(platform, reason, retryAfterFromUsage(failure.headers) ?? DEFAULT_THROTTLE_RETRY_MS, details);
   }
+  if (code === DUPLICATE_POST_CODE) return new PlatformDuplicateError(platform, reason, details);
   if (TEMPORARY_CODES.has(code) || code === NOT_READY_CODE || error.isTransient === true) {
     return new PlatformTransientError(platform, reason, details);
   }

@@ -4,14 +4,17 @@ import https from 'node:https';
 import { type IClientSettings, type ITwitterApiClientPlugin, TwitterApi, type TwitterApiv2 } from 'twitter-api-v2';
 import type {
   AccountCheck,
+  FindPostRequest,
   MediaRules,
   MetricsRequest,
   PlatformClient,
   PlatformCredentials,
   PostMetrics,
+  PostSearch,
   PublishedPost,
   PublishRequest,
 } from '../platform-client.js';
+import { matchPost } from '../post-search.js';
 import { PlatformOutcomeUnknownError, PlatformRejectedError, PlatformTransientError } from '../platform.errors.js';
 import type { PlatformOperation } from '../network-failure.mapper.js';
 import { classifyXFailure } from './x.errors.js';
@@ -24,6 +27,9 @@ export const X_MEDIA_RULES: MediaRules = {
   mimeTypes: ['image/jpeg', 'image/png', 'image/webp'],
   maxBytes: 5 * 1024 * 1024,
 };
+
+/** X's largest timeline page. */
+const TIMELINE_PAGE = 100;
 
 /** X API v2 through twitter-api-v2 with an OAuth 2.0 user access token (Bearer). */
 export class XClient implements PlatformClient {
@@ -54,6 +60,24 @@ export class XClient implements PlatformClient {
     const id = result.data?.id;
     if (typeof id !== 'string' || id === '') throw new PlatformOutcomeUnknownError('x', 'The post was accepted without an id');
     return { externalId: id, url: `https://x.com/i/web/status/${id}` };
+  }
+
+  /** The user's timeline since the attempt (newest first, one page of 100), matched by text with links normalised. */
+  async findPost(request: FindPostRequest): Promise<PostSearch> {
+    const api = this.api(request.credentials.accessToken);
+    const timeline = await this.call('read', () =>
+      api.userTimeline(request.credentials.accountExternalId, {
+        start_time: request.since.toISOString(),
+        max_results: TIMELINE_PAGE,
+        'tweet.fields': ['created_at'],
+      }),
+    );
+    const posts = timeline.tweets
+      .filter((t) => t.created_at !== undefined)
+      .map((t) => ({ id: t.id, text: t.text, postedAt: new Date(t.created_at as string), url: `https://x.com/i/web/status/${t.id}` }));
+    const match = matchPost(posts, request.caption, request.since);
+    if (match) return { state: 'found', post: { externalId: match.id, url: match.url, postedAt: match.postedAt } };
+    return timeline.meta.next_token === undefined ? { state: 'absent' } : { state: 'undecidable', reason: 'Too many posts since the attempt to rule it out' };
   }
 
   async fetchMetrics(request: MetricsRequest): Promise<PostMetrics> {

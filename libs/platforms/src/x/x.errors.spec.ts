@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   PlatformAuthError,
+  PlatformDuplicateError,
   PlatformOutcomeUnknownError,
   PlatformRateLimitError,
   PlatformRejectedError,
@@ -59,10 +60,10 @@ describe('classifyXFailure', () => {
     expect((error as PlatformRateLimitError).retryAfterMs).toBe(DEFAULT_X_RETRY_MS);
   });
 
-  it('rejects duplicate content (403) for good, keeping the detail', () => {
+  it('reports duplicate content (403) as a duplicate to reconcile, keeping the detail', () => {
     const body = { detail: 'You are not allowed to create a Tweet with duplicate content.', type: 'about:blank', title: 'Forbidden', status: 403 };
     const error = classifyXFailure(response(403, body), 'write', NOW);
-    expect(error).toBeInstanceOf(PlatformRejectedError);
+    expect(error).toBeInstanceOf(PlatformDuplicateError);
     expect(error.reason).toBe(body.detail);
     expect(error.details.platformCode).toBe('duplicate-content');
   });

@@ -1,5 +1,6 @@
 import {
   PlatformAuthError,
+  PlatformDuplicateError,
   type PlatformError,
   PlatformOutcomeUnknownError,
   PlatformRateLimitError,
@@ -42,7 +43,7 @@ function classifyResponse(status: number, data: unknown, rawHeaders: unknown, op
   if (status === 401) return new PlatformAuthError('x', reason, details);
   if (status === 429) return new PlatformRateLimitError('x', reason, retryAfterMs(headersOf(rawHeaders), nowMs), details);
   if (status === 403) {
-    if (DUPLICATE.test(reason)) return new PlatformRejectedError('x', reason, { httpStatus: status, platformCode: 'duplicate-content' });
+    if (DUPLICATE.test(reason)) return new PlatformDuplicateError('x', reason, { httpStatus: status, platformCode: 'duplicate-content' });
     if (AUTH_LIKE_403.test(`${reason} ${problemType ?? ''}`)) return new PlatformAuthError('x', reason, details);
     return new PlatformRejectedError('x', reason, details);
   }

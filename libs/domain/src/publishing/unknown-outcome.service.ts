@@ -1,0 +1,99 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock, InjectSettings, type Settings } from '@app/config';
+import { AlertRepository, FeatureRepository, type OutboxRow, PlatformAccountRepository, type PublicationEntity, UnknownOutcomeRepository, type UnknownSettlement } from '@app/database';
+import { PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformRateLimitError } from '@app/platforms';
+import { type JobPayloads, publishJob } from '@app/queue';
+import { metricJobsFor } from './metric-jobs.js';
+import { toOutboxRow } from './outbox-row.js';
+import { type CheckResult, decideReconcile, type ReconcileDecision } from './reconcile-decision.js';
+import { needsAttentionAlert } from './publication-alerts.js';
+
+/** Platform clocks and ours may differ a little, and Graph timestamps have whole seconds: look a bit earlier. */
+const CLOCK_SKEW_MS = 2 * 60_000;
+
+/**
+ * One check of an `unknown` publication against the platform (reads only, never a post): it settles as published,
+ * sent again, failed, needs a human, or looks again later (DESIGN.md §4).
+ */
+@Injectable()
+export class UnknownOutcomeService {
+  private readonly logger = new Logger(UnknownOutcomeService.name);
+
+  constructor(
+    private readonly unknowns: UnknownOutcomeRepository,
+    private readonly features: FeatureRepository,
+    private readonly accounts: PlatformAccountRepository,
+    private readonly platforms: PlatformClientRegistry,
+    private readonly alerts: AlertRepository,
+    private readonly clock: Clock,
+    @InjectSettings() private readonly settings: Settings,
+  ) {}
+
+  async reconcile(job: JobPayloads['reconcile']): Promise<void> {
+    const found = await this.unknowns.find(job.publicationId);
+    const publication = found?.publication;
+    if (!found || !publication || publication.status !== 'unknown' || publication.reconcileChecks !== job.checks) {
+      this.logger.log({ publicationId: job.publicationId, checks: job.checks }, 'reconcile job skipped: publication moved on');
+      return;
+    }
+    const result = await this.check(publication, new Date(found.firstAttemptAt.getTime() - CLOCK_SKEW_MS));
+    const { publishing } = this.settings;
+    const decision = decideReconcile(
+      result,
+      { checksBefore: job.checks, lastOutcome: found.lastOutcome, attempts: publication.attempts },
+      { absentChecks: publishing.reconcileAbsentChecks, maxChecks: publishing.reconcileMaxChecks, maxAttempts: publishing.maxAttempts, checkIntervalMs: publishing.reconcileCheckIntervalSeconds * 1000 },
+    );
+    const { settlement, followUps } = this.plan(publication, decision);
+    const alert = settlement.status === 'needs_attention' ? needsAttentionAlert(publication, decision.note) : undefined;
+    const settled = await this.unknowns.settle(publication.id, job.checks, settlement, followUps, alert);
+    this.logger.log({ publicationId: publication.id, platform: publication.platform, check: job.checks + 1, result: result.state, status: settlement.status, settled }, 'unknown outcome checked');
+    if (settled) await this.features.refreshStatus(publication.featureId);
+  }
+
+  private async check(publication: PublicationEntity, since: Date): Promise<CheckResult> {
+    const connected = await this.accounts.findWithToken(publication.platformAccountId);
+    if (!connected || connected.account.status !== 'active') return { state: 'account_refused', reason: 'akun tidak aktif atau perlu dihubungkan ulang' };
+    try {
+      const search = await this.platforms.get(publication.platform).findPost({
+        credentials: { accountExternalId: connected.account.externalId, accessToken: connected.accessToken },
+        caption: publication.caption,
+        since,
+        checkpoint: publication.checkpoint,
+      });
+      if (search.state === 'found' && (await this.unknowns.ownedByAnother(publication.id, publication.platform, search.post.externalId))) {
+        return { state: 'undecidable', reason: `the only post with this caption (${search.post.url}) belongs to another publication` };
+      }
+      return search;
+    } catch (error) {
+      if (!(error instanceof PlatformError)) throw error;
+      if (error instanceof PlatformAuthError) {
+        await this.accounts.markNeedsReconnect(publication.platformAccountId, error.reason);
+        return { state: 'account_refused', reason: error.reason };
+      }
+      return { state: 'unreadable', reason: error.reason, retryAfterMs: error instanceof PlatformRateLimitError ? error.retryAfterMs : undefined };
+    }
+  }
+
+  private plan(publication: PublicationEntity, decision: ReconcileDecision): { settlement: UnknownSettlement; followUps: OutboxRow[] } {
+    const now = this.clock.now();
+    switch (decision.kind) {
+      case 'published':
+        return {
+          settlement: { status: 'published', note: decision.note, externalId: decision.externalId, externalUrl: decision.url, publishedAt: decision.postedAt },
+          followUps: metricJobsFor(this.settings, publication.id, decision.postedAt),
+        };
+      case 'check_again':
+        return { settlement: { status: 'unknown', note: decision.note, nextAt: new Date(now.getTime() + decision.afterMs) }, followUps: [] };
+      case 'retry':
+        return {
+          settlement: { status: 'retry_wait', note: decision.note, nextAt: now },
+          followUps: [toOutboxRow(publishJob(publication.platform, publication.id, publication.version, publication.attempts + 1, now))],
+        };
+      case 'failed':
+      case 'needs_attention':
+        return { settlement: { status: decision.kind, note: decision.note }, followUps: [] };
+      default:
+        throw new Error(`Unhandled decision ${JSON.stringify(decision satisfies never)}`);
+    }
+  }
+}

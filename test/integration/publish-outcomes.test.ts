@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import sharp from 'sharp';
 import type { DataSource } from 'typeorm';
 import type { Platform } from '@app/config';
-import { AlertRepository, FeatureRepository, MediaStorage, PlatformAccountRepository, PublicationRepository } from '@app/database';
+import { AlertRepository, PlatformAccountRepository, PublicationRepository } from '@app/database';
 import { PublishService, UnknownOutcomeService } from '@app/domain';
-import { insertApprovedBusiness, insertUser } from '@app/testing';
+import { insertDuePublication } from '../support/publications.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import type { TestEnvironment } from '../support/test-env.js';
@@ -29,19 +27,12 @@ describe('publish outcomes', () => {
     await t?.close();
   });
 
-  /** One confirmed publication of an image of the given size, for an account the sandbox knows under `sandboxToken`. */
+  /** One confirmed publication of an image of the given size, for an account the sandbox knows under `tokens.sandbox`. */
   async function publication(platform: Platform, image: { width: number; height: number }, tokens: { stored: string; sandbox: string }, reuse?: { externalId: string; caption: string }) {
     const externalId = reuse?.externalId ?? String(Date.now()) + String(week);
-    await sandbox.registerAccount(platform, externalId, tokens.sandbox);
-    const account = await api.get(PlatformAccountRepository).upsert({ platform, externalId, displayName: 't', accessToken: tokens.stored, tokenExpiresAt: null });
-    const { businessId, mediaId } = await insertApprovedBusiness(db, { ownerId: await insertUser(db) });
-    const [{ storage_key: key }] = (await db.query(`SELECT storage_key FROM media_asset WHERE id = $1`, [mediaId])) as Array<{ storage_key: string }>;
-    await api.get(MediaStorage).write(key, await sharp({ create: { ...image, channels: 3, background: '#123456' } }).jpeg().toBuffer());
-    const features = api.get(FeatureRepository);
-    const feature = (await features.insertPlanned({ rubric: 'umkm', isoWeek: `2031-W${String(week++).padStart(2, '0')}`, weekStart: new Date(), businessId, chosenBy: 'staff', reason: 't' }))!;
-    const id = randomUUID();
-    await features.confirm(feature.id, [{ id, platform, platformAccountId: account.id, mediaAssetId: mediaId, caption: reuse?.caption ?? `Uji ${id}`, scheduledAt: new Date(), idempotencyKey: `${feature.id}:${platform}` }], [], { actorUserId: null, action: 't', entityType: 'feature', entityId: feature.id });
-    return { id, accountId: account.id, externalId };
+    const isoWeek = `2031-W${String(week++).padStart(2, '0')}`;
+    const { id, accountId } = await insertDuePublication(t, platform, { accountExternalId: externalId, tokens, isoWeek, image, caption: reuse?.caption });
+    return { id, accountId, externalId };
   }
 
   const publish = (id: string) => api.get(PublishService).publish({ v: 1, publicationId: id, publicationVersion: 1 });

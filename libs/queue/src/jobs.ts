@@ -58,12 +58,15 @@ export function publishJob(platform: Platform, publicationId: string, publicatio
   };
 }
 
-/** One id per check: the job of a check already made finds the count moved on and does nothing. */
-export function reconcileJob(platform: Platform, publicationId: string, checks: number, runAt: Date): QueuedJob<'reconcile'> {
+/**
+ * One id per check: the job of a check already made finds the count moved on and does nothing. `requeue` as for
+ * publishJob: the check's job ended without settling (its worker died twice) and BullMQ still remembers its id.
+ */
+export function reconcileJob(platform: Platform, publicationId: string, checks: number, runAt: Date, requeue?: string): QueuedJob<'reconcile'> {
   return {
     queue: PUBLISH_QUEUE[platform],
     name: JobName.Reconcile,
-    jobId: `reconcile-${publicationId}-c${checks}`,
+    jobId: `reconcile-${publicationId}-c${checks}${requeue ? `-r${requeue}` : ''}`,
     payload: { v: 1, publicationId, checks },
     runAt,
   };

@@ -28,3 +28,16 @@ export function needsAttentionAlert(p: AlertSubject, reason: string): NewAlert {
     action: `Buka akun ${p.platform}: bila unggahan ada, tandai sudah tayang dengan tautannya; bila tidak ada, kirim ulang (atau ubah keterangan bila platform menolaknya sebagai duplikat).`,
   };
 }
+
+/** It will not be sent again by itself: staff fix the cause and retry, or cancel. */
+export function failedAlert(p: AlertSubject, reason: string): NewAlert {
+  return {
+    kind: 'publication_failed',
+    dedupeKey: `publication_failed:${p.id}`,
+    publicationId: p.id,
+    featureId: p.featureId,
+    platform: p.platform,
+    message: `Unggahan ${p.platform} gagal dan tidak akan dikirim ulang otomatis: ${reason}`,
+    action: 'Perbaiki penyebabnya (foto, keterangan, akun), lalu kirim ulang dari daftar publikasi; atau batalkan.',
+  };
+}

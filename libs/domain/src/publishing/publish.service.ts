@@ -14,7 +14,7 @@ import {
 import { PlatformClientRegistry, PlatformDuplicateError, PlatformError, PlatformRateLimitError } from '@app/platforms';
 import { type JobPayloads, publishJob } from '@app/queue';
 import { metricJobsFor } from './metric-jobs.js';
-import { unknownOutcomeAlert } from './publication-alerts.js';
+import { failedAlert, unknownOutcomeAlert } from './publication-alerts.js';
 import { toOutboxRow } from './outbox-row.js';
 import { mediaUrl } from '../media-url.js';
 
@@ -53,6 +53,7 @@ export class PublishService {
 
     let result: AttemptResult;
     let followUps: OutboxRow[] = [];
+    let accountRefused = false;
     try {
       const connected = await this.accounts.findWithToken(publication.platformAccountId);
       if (!connected || connected.account.status !== 'active') {
@@ -68,9 +69,14 @@ export class PublishService {
         return;
       }
       ({ result, followUps } = await this.onFailure(publication, attempt, error));
+      // A refused token already raised one alert for the whole account.
+      accountRefused = error instanceof PlatformError && error.kind === 'auth';
     }
 
-    const alert = result.status === 'unknown' ? unknownOutcomeAlert(publication) : undefined;
+    const alert =
+      result.status === 'unknown' ? unknownOutcomeAlert(publication)
+      : result.status === 'failed' && !accountRefused ? failedAlert(publication, result.error ?? '')
+      : undefined;
     const finished = await this.publications.finishAttempt(publication.id, attempt, result, followUps, this.clock.now(), alert);
     if (!finished) this.logger.warn(log, 'attempt outcome not recorded: the claim was taken over');
     else this.logger.log({ ...log, status: result.status, error: result.error }, 'publish attempt finished');

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InjectSettings, type Settings } from '@app/config';
 import { AlertRepository, FeatureRepository, LockRepository, PublicationRepository, UnknownOutcomeRepository } from '@app/database';
-import { JobProducer, publishJob, reconcileJob } from '@app/queue';
+import { JobProducer, publishJob, type QueuedJob, reconcileJob } from '@app/queue';
 import { formatLocal } from '../time/iso-week.js';
 import { OutboxRelayService } from './outbox-relay.service.js';
 import { needsAttentionAlert, unknownOutcomeAlert } from './publication-alerts.js';
@@ -55,19 +55,15 @@ export class ReconcilerService {
     for (const p of await this.publications.awaitingHumanWithoutAlert()) {
       await this.alerts.raise(p.status === 'unknown' ? unknownOutcomeAlert(p) : needsAttentionAlert(p, p.lastError ?? 'alasan tidak tercatat'));
     }
-    // Checks go through the queue (they call the platform); a check job lost with Redis is simply queued again.
-    const dueChecks = await this.unknowns.due(now);
-    for (const p of dueChecks) await this.jobs.add(reconcileJob(p.platform, p.id, p.reconcileChecks, now), now);
+    // Checks go through the queue (they call the platform); a check whose job is gone or ended is queued again.
+    let checksQueued = 0;
+    for (const p of await this.unknowns.due(now)) {
+      if (await this.ensureJob((requeue) => reconcileJob(p.platform, p.id, p.reconcileChecks, now, requeue), now)) checksQueued++;
+    }
 
     let requeued = 0;
     for (const p of await this.publications.dueSince(new Date(now.getTime() - requeueAfterSeconds * 1000))) {
-      const expected = publishJob(p.platform, p.id, p.version, p.attempts + 1, now);
-      const state = await this.jobs.queue(expected.queue).getJobState(expected.jobId);
-      if (LIVE.has(state)) continue;
-      // Gone (Redis lost, job removed): the same id again, so the next tick sees it live. Still remembered as
-      // completed or failed (it ran and gave up before claiming): BullMQ would ignore that id, so a tagged one.
-      await this.jobs.add(state === 'unknown' ? expected : publishJob(p.platform, p.id, p.version, p.attempts + 1, now, String(Math.floor(now.getTime() / 60_000))), now);
-      requeued++;
+      if (await this.ensureJob((requeue) => publishJob(p.platform, p.id, p.version, p.attempts + 1, now, requeue), now)) requeued++;
     }
     if (requeued > 0) this.logger.warn({ requeued }, 'due publications had no live job; queued again');
 
@@ -83,6 +79,21 @@ export class ReconcilerService {
         action: 'Lihat status dan alasan di daftar publikasi; perbaiki penyebabnya (akun, token, kuota) atau batalkan.',
       });
     }
-    return { relayed, leasesExpired: expired.length, requeued, checksQueued: dueChecks.length, late: late.length };
+    const run = { relayed, leasesExpired: expired.length, requeued, checksQueued, late: late.length };
+    this.logger.debug(run, 'reconciler tick');
+    return run;
+  }
+
+  /**
+   * Adds the job unless it is waiting or running. Gone (Redis lost, job removed): the same id again, so the next tick
+   * sees it live. Still remembered as completed or failed (it ended without moving the publication on): BullMQ would
+   * ignore that id, so a tagged one. True when a job was added.
+   */
+  private async ensureJob(build: (requeue?: string) => QueuedJob, now: Date): Promise<boolean> {
+    const expected = build();
+    const state = await this.jobs.queue(expected.queue).getJobState(expected.jobId);
+    if (LIVE.has(state)) return false;
+    await this.jobs.add(state === 'unknown' ? expected : build(String(Math.floor(now.getTime() / 60_000))), now);
+    return true;
   }
 }

@@ -61,10 +61,15 @@ export async function insertPlannedFeatures(t: TestApi, count: number, label: st
   return features.map((f) => f.id);
 }
 
-/** Confirms each feature through CalendarService (captions, publications and outbox rows as staff would get them). */
-export async function confirmFeatures(t: TestApi, featureIds: readonly string[], publishAt: Date): Promise<void> {
+/**
+ * Confirms each feature through CalendarService (captions, publications and outbox rows as staff would get them),
+ * `parallel` at a time.
+ */
+export async function confirmFeatures(t: TestApi, featureIds: readonly string[], publishAt: Date, parallel = 1): Promise<void> {
   const calendar = t.api.get(CalendarService);
-  for (const id of featureIds) await calendar.confirm(null, id, publishAt);
+  for (let i = 0; i < featureIds.length; i += parallel) {
+    await Promise.all(featureIds.slice(i, i + parallel).map((id) => calendar.confirm(null, id, publishAt)));
+  }
 }
 
 /**

@@ -192,6 +192,7 @@ describe('publishing benchmark', () => {
           live: distribution(loneLateness.map((l) => l.live)),
           liveByPlatform: byPlatform(loneLateness),
         },
+        jobStartByRunMs: loneLateness.map((l) => l.jobStart),
         target: { firstRequestP99Ms: 150 },
       },
       {

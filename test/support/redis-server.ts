@@ -50,7 +50,8 @@ async function answersPing(port: number): Promise<boolean> {
   });
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+/** `extraArgs` are more redis-server options, e.g. `['--hz', '100']`. */
+export async function startPrivateRedis(extraArgs: readonly string[] = []): Promise<PrivateRedis> {
   assertInstalled();
   const port = await freePort();
   let child: ChildProcess | null = null;
@@ -58,7 +59,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
 
   const start = async (): Promise<void> => {
     if (child) throw new Error('private redis-server is already running');
-    const proc = spawn(BINARY, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()], {
+    const proc = spawn(BINARY, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir(), ...extraArgs], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

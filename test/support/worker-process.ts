@@ -77,6 +77,8 @@ export function settingsToEnvironment(settings: Settings): Record<string, string
 export class WorkerProcess {
   private readonly output: string[] = [];
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  private readonly lineListeners: Array<(line: string) => void> = [];
+  private partialLine = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   private constructor(private readonly child: ChildProcess) {
@@ -90,6 +92,7 @@ export class WorkerProcess {
       stream?.on('data', (chunk: Buffer) => {
         this.output.push(chunk.toString());
         if (this.output.length > 200) this.output.splice(0, this.output.length - 200);
+        if (stream === child.stdout && this.lineListeners.length > 0) this.emitLines(chunk.toString());
       });
     }
   }
@@ -122,6 +125,17 @@ export class WorkerProcess {
   /** Everything the child printed (the last 200 chunks). */
   log(): string {
     return this.output.join('');
+  }
+
+  /** Every complete stdout line (the JSON logs) from now on; `log()` keeps only the tail. */
+  onLine(listener: (line: string) => void): void {
+    this.lineListeners.push(listener);
+  }
+
+  private emitLines(text: string): void {
+    const lines = (this.partialLine + text).split('\n');
+    this.partialLine = lines.pop() ?? '';
+    for (const line of lines) for (const listener of this.lineListeners) listener(line);
   }
 
   kill(signal: NodeJS.Signals): void {

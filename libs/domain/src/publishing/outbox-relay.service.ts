@@ -19,8 +19,10 @@ export class OutboxRelayService {
     let total = 0;
     for (;;) {
       const relayed = await this.outbox.relayBatch(batchSize, async (rows) => {
-        const now = this.clock.now();
         for (const row of rows) {
+          // BullMQ takes a delay, not an instant: measure it right before each add. One reading for the whole batch
+          // made every job due later by the time the adds before it took (up to ~1 s when a worker starts busy).
+          const now = this.clock.now();
           const job: QueuedJob = {
             queue: row.queue as QueueName,
             name: row.jobName as JobName,

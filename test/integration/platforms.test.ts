@@ -48,6 +48,7 @@ describe('platform clients against the sandbox', () => {
       caption,
       image: { url: `${images.url}/portrait.jpg`, read: async () => images.portrait },
       checkpoint: null,
+      beforeWrite: async () => undefined,
       onCheckpoint: async (checkpoint) => {
         checkpoints.push(checkpoint);
       },
@@ -91,6 +92,7 @@ describe('platform clients against the sandbox', () => {
     it('resumes from a persisted container instead of creating a second Instagram post', async () => {
       const caption = 'Ekraf of The Week: Batik Celaket';
       const crashing = request(IG_RESUME, caption, {
+        beforeWrite: async () => undefined,
         onCheckpoint: async (checkpoint) => {
           crashing.checkpoints.push(checkpoint);
           throw new Error('worker died after persisting the container');
@@ -339,6 +341,7 @@ describe('platform clients when the platform cannot be reached', () => {
       image: { url: `${images.url}/portrait.jpg`, read: async () => images.portrait },
       checkpoint: null,
       onCheckpoint: async () => undefined,
+      beforeWrite: async () => undefined,
     });
 
   it('reports a write to a closed port as transient on every platform: nothing was sent', async () => {
@@ -379,6 +382,7 @@ describe('Instagram publishing quota', () => {
           image: { url: `${images.url}/portrait.jpg`, read: async () => images.portrait },
           checkpoint: null,
           onCheckpoint: async () => undefined,
+          beforeWrite: async () => undefined,
         });
       await publish('pertama');
       const error = await rejection(publish('kedua'));

@@ -56,6 +56,21 @@ describe('publication claim and feature confirmation (real PostgreSQL)', () => {
     expect(attempts).toEqual([{ attempt_number: 1, outcome: 'in_flight' }]);
   });
 
+  it('renews a live lease before a write, and refuses once the lease ran out and the publication went to reconciliation', async () => {
+    const { publicationIds: [id] } = await confirmedFeature('2030-W09');
+    const start = new Date();
+    const claim = (await publications.claim(id, 1, start, 60))!;
+    const later = new Date(start.getTime() + 50_000);
+    expect(await publications.renewLease(id, claim.attempt, later, 60)).toBe(true);
+    const [{ lease }] = (await db.query(`SELECT lease_expires_at AS lease FROM publication WHERE id = $1`, [id])) as Array<{ lease: Date }>;
+    expect(lease.getTime()).toBe(later.getTime() + 60_000);
+    // Past the renewed lease: the reconciler takes it as dead, and the slow attempt may no longer write.
+    const expiredAt = new Date(later.getTime() + 61_000);
+    expect(await publications.renewLease(id, claim.attempt, expiredAt, 60)).toBe(false);
+    await publications.expireLeases(expiredAt, (p) => ({ kind: 'publication_unknown', dedupeKey: `publication_unknown:${p.id}`, message: 't', action: 't' }));
+    expect(await publications.renewLease(id, claim.attempt, start, 60)).toBe(false);
+  });
+
   it('ignores a stale job version and a finished publication', async () => {
     const { publicationIds: [id] } = await confirmedFeature('2030-W02');
     expect(await publications.claim(id, 2, new Date(), 60)).toBeNull();

@@ -73,6 +73,7 @@ describe('sandbox faults through the real platform clients', () => {
       caption: text,
       image: { url: `${images.url}/portrait.jpg`, read: async () => images.portrait },
       checkpoint: null,
+      beforeWrite: async () => undefined,
       onCheckpoint: async (checkpoint) => {
         checkpoints.push(checkpoint);
       },

@@ -26,6 +26,11 @@ export interface PublishRequest {
   readonly checkpoint: string | null;
   /** Called with an intermediate platform id; the caller must persist it before this promise resolves. */
   readonly onCheckpoint: (checkpoint: string) => Promise<void>;
+  /**
+   * Called right before each request that can make something public (the post itself); rejects when the attempt no
+   * longer owns the publication (its lease ran out and it was handed to reconciliation), so it must not write.
+   */
+  readonly beforeWrite: () => Promise<void>;
 }
 
 export interface PublishedPost {

@@ -92,6 +92,16 @@ export class PublicationRepository {
     return count > 0;
   }
 
+  /** Extends the attempt's lease if it still owns the publication and the lease has not run out yet. */
+  async renewLease(id: string, attempt: number, now: Date, leaseSeconds: number): Promise<boolean> {
+    const [, count] = (await this.db.query(
+      `UPDATE publication SET lease_expires_at = $3::timestamptz + make_interval(secs => $4), updated_at = now()
+        WHERE id = $1 AND status = 'publishing' AND attempts = $2 AND lease_expires_at > $3`,
+      [id, attempt, now, leaseSeconds],
+    )) as [unknown, number];
+    return count > 0;
+  }
+
   /**
    * Closes an attempt: the publication's new state, the attempt row and any follow-up jobs, in one transaction.
    * Returns false if the attempt no longer owned the publication (e.g. its lease was taken over).

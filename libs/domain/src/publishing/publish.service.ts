@@ -95,6 +95,10 @@ export class PublishService {
       onCheckpoint: async (checkpoint) => {
         if (!(await this.publications.saveCheckpoint(publication.id, attempt, checkpoint))) throw new LostClaimError();
       },
+      // Renews the lease, or stops: a write after the lease ran out could race the reconciler's own check.
+      beforeWrite: async () => {
+        if (!(await this.publications.renewLease(publication.id, attempt, this.clock.now(), this.settings.publishing.leaseSeconds))) throw new LostClaimError();
+      },
     });
   }
 

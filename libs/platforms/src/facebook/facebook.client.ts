@@ -45,6 +45,7 @@ export class FacebookClient implements PlatformClient {
 
   async publish(request: PublishRequest): Promise<PublishedPost> {
     const { accountExternalId: pageId, accessToken: token } = request.credentials;
+    await request.beforeWrite();
     const body = await this.graph.post(graphPath(pageId, 'photos'), { url: request.image.url, caption: request.caption }, token);
     const photoId = readGraphId(body);
     if (photoId === null) throw new PlatformOutcomeUnknownError('facebook', 'The photo upload answered without an id');

@@ -57,6 +57,7 @@ export class InstagramClient implements PlatformClient {
     const { accountExternalId: userId, accessToken: token } = request.credentials;
     const containerId = await this.finishedContainer(request);
     await this.assertQuotaLeft(userId, token);
+    await request.beforeWrite();
     const body = await this.graph.post(graphPath(userId, 'media_publish'), { creation_id: containerId }, token);
     const mediaId = readGraphId(body);
     if (mediaId === null) {

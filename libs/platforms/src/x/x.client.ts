@@ -56,6 +56,7 @@ export class XClient implements PlatformClient {
     const image = await request.image.read();
     // An uploaded but unused media id is invisible and expires: the upload is safe to repeat.
     const mediaId = await this.call('read', () => api.uploadMedia(image, { media_type: 'image/jpeg' }));
+    await request.beforeWrite();
     const result = await this.call('write', () => api.tweet({ text: request.caption, media: { media_ids: [mediaId] } }));
     const id = result.data?.id;
     if (typeof id !== 'string' || id === '') throw new PlatformOutcomeUnknownError('x', 'The post was accepted without an id');

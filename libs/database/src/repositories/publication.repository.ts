@@ -92,6 +92,12 @@ export class PublicationRepository {
     return count > 0;
   }
 
+  /** Attempts that count against PUBLISH_MAX_ATTEMPTS: a rate limit or quota hold is the platform's pace, not a failure. */
+  async spentAttempts(id: string): Promise<number> {
+    const [{ n }] = (await this.db.query(`SELECT count(*)::int AS n FROM publish_attempt WHERE publication_id = $1 AND outcome <> 'rate_limited'`, [id])) as Array<{ n: number }>;
+    return n;
+  }
+
   /** Extends the attempt's lease if it still owns the publication and the lease has not run out yet. */
   async renewLease(id: string, attempt: number, now: Date, leaseSeconds: number): Promise<boolean> {
     const [, count] = (await this.db.query(

@@ -14,6 +14,8 @@ export interface UnknownOutcome {
   /** When the first attempt began: only posts made since can be this publication's. */
   readonly firstAttemptAt: Date;
   readonly lastOutcome: AttemptOutcome;
+  /** Attempts that count against the attempt budget (rate-limit holds do not). */
+  readonly spentAttempts: number;
 }
 
 /** What one platform check decided for an `unknown` publication. */
@@ -50,11 +52,17 @@ export class UnknownOutcomeRepository {
     const publication = await this.db.getRepository(PublicationEntity).findOneBy({ id });
     if (!publication) return null;
     const [attempts] = (await this.db.query(
-      `SELECT min(started_at) AS "firstAttemptAt", (array_agg(outcome ORDER BY attempt_number DESC))[1] AS "lastOutcome"
+      `SELECT min(started_at) AS "firstAttemptAt", (array_agg(outcome ORDER BY attempt_number DESC))[1] AS "lastOutcome",
+              count(*) FILTER (WHERE outcome <> 'rate_limited')::int AS "spentAttempts"
          FROM publish_attempt WHERE publication_id = $1`,
       [id],
-    )) as Array<{ firstAttemptAt: Date | null; lastOutcome: AttemptOutcome | null }>;
-    return { publication, firstAttemptAt: attempts.firstAttemptAt ?? publication.createdAt, lastOutcome: attempts.lastOutcome ?? 'unknown' };
+    )) as Array<{ firstAttemptAt: Date | null; lastOutcome: AttemptOutcome | null; spentAttempts: number }>;
+    return {
+      publication,
+      firstAttemptAt: attempts.firstAttemptAt ?? publication.createdAt,
+      lastOutcome: attempts.lastOutcome ?? 'unknown',
+      spentAttempts: attempts.spentAttempts,
+    };
   }
 
   /** Whether another publication already owns this platform post: then it cannot be this one's. */

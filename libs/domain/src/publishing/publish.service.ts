@@ -137,8 +137,12 @@ export class PublishService {
       }
       case 'rate_limited':
       case 'transient': {
-        if (error.kind === 'transient' && attempt >= this.settings.publishing.maxAttempts) {
-          return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Gagal setelah ${attempt} percobaan: ${reason}` }, followUps: [] };
+        if (error.kind === 'transient') {
+          // This attempt is still `in_flight`, so it is among the spent ones.
+          const spent = await this.publications.spentAttempts(publication.id);
+          if (spent >= this.settings.publishing.maxAttempts) {
+            return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Gagal setelah ${spent} percobaan: ${reason}` }, followUps: [] };
+          }
         }
         const delayMs = error instanceof PlatformRateLimitError ? error.retryAfterMs : this.settings.publishing.retryBaseDelayMs * 2 ** (attempt - 1);
         const nextAttemptAt = new Date(now.getTime() + delayMs);

@@ -13,6 +13,7 @@ export interface CheckContext {
   /** Checks already made since the publication became `unknown`. */
   readonly checksBefore: number;
   readonly lastOutcome: AttemptOutcome;
+  /** Attempts spent against the budget (rate-limit holds excluded). */
   readonly attempts: number;
 }
 

@@ -40,7 +40,7 @@ export class UnknownOutcomeService {
     const { publishing } = this.settings;
     const decision = decideReconcile(
       result,
-      { checksBefore: job.checks, lastOutcome: found.lastOutcome, attempts: publication.attempts },
+      { checksBefore: job.checks, lastOutcome: found.lastOutcome, attempts: found.spentAttempts },
       { absentChecks: publishing.reconcileAbsentChecks, maxChecks: publishing.reconcileMaxChecks, maxAttempts: publishing.maxAttempts, checkIntervalMs: publishing.reconcileCheckIntervalSeconds * 1000 },
     );
     const { settlement, followUps } = this.plan(publication, decision);

@@ -1,5 +1,6 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
 import { Registry1764100000000 } from './1764100000000-registry.js';
 import { Calendar1764200000000 } from './1764200000000-calendar.js';
+import { ReachReports1764400000000 } from './1764400000000-reach-reports.js';
 
-export const MIGRATIONS = [InitialSchema1764000000000, Registry1764100000000, Calendar1764200000000];
+export const MIGRATIONS = [InitialSchema1764000000000, Registry1764100000000, Calendar1764200000000, ReachReports1764400000000];

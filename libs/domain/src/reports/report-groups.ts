@@ -86,7 +86,8 @@ export function rate(numerator: number, divisor: number): number | null {
 /** Folds the per platform and status rows of one group into the report shape. */
 export function buildGroup(key: string, rows: readonly MetricGroupRow[], features: FeatureGroupRow | null | undefined): ReportGroup {
   const publicationsByStatus: Record<string, number> = {};
-  for (const row of rows) publicationsByStatus[row.status] = (publicationsByStatus[row.status] ?? 0) + row.publications;
+  // Rollup rows can fall back to 0 when publications change status; a status with none is not listed.
+  for (const row of rows) if (row.publications !== 0) publicationsByStatus[row.status] = (publicationsByStatus[row.status] ?? 0) + row.publications;
   const platforms = PLATFORMS.map((platform): PlatformReach => {
     const mine = rows.filter((r) => r.platform === platform);
     const published = mine.filter((r) => r.status === 'published');

@@ -166,6 +166,8 @@ describe('reports (HTTP, hand-computed fixture)', () => {
       ['Warung "Bu Sri", Kauman', 1, 350, 1000, 55],
       ['Kopi Tlogomas', 2, 240, 0, 29],
     ]);
+    const second = (await manager.get('/api/reports/breakdown/business?from=2026-10-01&to=2026-11-30&limit=1&offset=1').expect(200)).body;
+    expect((second.businesses as Row[]).map((b) => b.name)).toEqual(['Kopi Tlogomas']);
     const equity = (await manager.get('/api/reports/equity?from=2026-11-01&to=2026-11-30').expect(200)).body;
     expect((equity.kecamatan as Row[]).map((k) => [k.kecamatan, k.registeredBusinesses, k.featuredBusinesses, k.reach, k.reachShare])).toEqual([
       ['Blimbing', 1, 0, 0, 0], ['Kedungkandang', 0, 0, 0, 0], ['Klojen', 1, 1, 350, 0.6364], ['Lowokwaru', 1, 1, 200, 0.3636], ['Sukun', 1, 0, 0, 0],
@@ -249,6 +251,17 @@ describe('reports (HTTP, hand-computed fixture)', () => {
         WHERE p.status = 'published' AND p.scheduled_at >= '2026-10-31T17:00:00Z' AND p.scheduled_at < '2026-11-30T17:00:00Z'`,
     )) as Array<{ reach: number; views: number; engagement: number }>;
     expect(after.totals).toMatchObject(raw);
+    for (const window of ['1h', '7d']) {
+      const [atAge] = (await t.db.query(
+        `SELECT coalesce(sum(s.reach) FILTER (WHERE p.platform <> 'x'), 0)::int AS reach, coalesce(sum(s.views), 0)::int AS views
+           FROM publication p JOIN metric_snapshot s ON s.publication_id = p.id AND s."window" = $1
+          WHERE p.status = 'published' AND p.scheduled_at >= '2026-10-31T17:00:00Z' AND p.scheduled_at < '2026-11-30T17:00:00Z'`,
+        [window],
+      )) as Array<{ reach: number; views: number }>;
+      const windowed = (await manager.get(`/api/reports/summary?from=2026-11-01&to=2026-11-30&window=${window}`).expect(200)).body;
+      expect(windowed.totals).toMatchObject(atAge);
+      expect(windowed.publicationsByStatus).toEqual({ published: 6 });
+    }
   });
 
   it('answers 400 naming each bad field, never 500', async () => {

@@ -12,7 +12,7 @@ import {
   type ReportSummary,
 } from '@app/domain';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
-import { BreakdownParams, BusinessReportQuery, FormatQuery, PeriodQuery, TopBusinessesQuery } from './report.dto.js';
+import { BreakdownParams, BreakdownQuery, BusinessReportQuery, FormatQuery, PeriodQuery, TopBusinessesQuery } from './report.dto.js';
 import { breakdownCsv, businessesCsv, businessReportCsv, equityCsv, followersCsv, summaryCsv } from './report-csv.js';
 
 /** JSON by default; `?format=csv` answers the same numbers as a CSV download. */
@@ -58,10 +58,12 @@ export class ReportController {
   @ApiOperation({ summary: 'The summary per week, month, rubric, platform, kecamatan or business' })
   async breakdown(
     @Param() p: BreakdownParams,
-    @Query() q: PeriodQuery,
+    @Query() q: BreakdownQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<GroupBreakdown | BusinessBreakdown | string> {
-    const body = await this.reports.breakdown(p.dimension, q.from, q.to, q.window ?? null);
+    // A CSV export lists every business unless a page is asked for; JSON pages by 100.
+    const page = q.format === 'csv' && q.limit === undefined ? null : { limit: q.limit ?? 100, offset: q.offset ?? 0 };
+    const body = await this.reports.breakdown(p.dimension, q.from, q.to, q.window ?? null, page);
     if (body.dimension === 'business') return answer(res, q.format, body, businessesCsv, `per-usaha-${q.from}-${q.to}`);
     return answer(res, q.format, body, breakdownCsv, `per-${p.dimension}-${q.from}-${q.to}`);
   }

@@ -41,6 +41,23 @@ export class TopBusinessesQuery extends PeriodQuery {
 
 export class BusinessReportQuery extends FormatQuery {}
 
+export class BreakdownQuery extends PeriodQuery {
+  @ApiPropertyOptional({ example: 100, description: 'Business breakdown only: rows per page (1-1000, default 100; CSV lists all unless given)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1, { message: 'limit must be at least 1' })
+  @Max(1000, { message: 'limit must be at most 1000' })
+  limit?: number;
+
+  @ApiPropertyOptional({ example: 0, description: 'Business breakdown only: rows to skip' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'offset must be a whole number' })
+  @Min(0, { message: 'offset must not be negative' })
+  offset?: number;
+}
+
 export class BreakdownParams {
   @ApiProperty({ enum: BREAKDOWNS })
   @IsIn(BREAKDOWNS, { message: `dimension must be one of ${BREAKDOWNS.join(', ')}` })

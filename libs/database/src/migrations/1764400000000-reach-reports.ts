@@ -8,7 +8,9 @@ import { REPORT_FUNCTIONS_SQL, REPORT_TRIGGERS_SQL } from './reach-reports.sql.j
  *
  * - publication_metrics_latest: one row per publication with its report dimensions (rubric, kecamatan, business,
  *   platform, WIB day of the slot) and its latest snapshot's numbers.
- * - report_daily: sums of the above per WIB day, platform, rubric, kecamatan and status (deltas applied by trigger).
+ * - report_daily: sums of the above per WIB day, platform, rubric, kecamatan and status (deltas applied by trigger);
+ *   report_monthly: the same per month (its `day` is the 1st), so a year or the whole programme reads a few rows;
+ *   report_window_daily: per day and metric window, so `?window=7d` reads sums too.
  * - feature_featured: one row per feature that counts as featured, with the WIB day it was (imports: their week).
  */
 export class ReachReports1764400000000 implements MigrationInterface {
@@ -58,8 +60,9 @@ export class ReachReports1764400000000 implements MigrationInterface {
     await q.query(`CREATE INDEX publication_metrics_latest_feature_idx ON publication_metrics_latest (feature_id)`);
     await q.query(`CREATE INDEX publication_metrics_latest_business_idx ON publication_metrics_latest (business_id, slot_day)`);
     await q.query(`CREATE INDEX publication_metrics_latest_failed_idx ON publication_metrics_latest (slot_day) WHERE failure_reason IS NOT NULL`);
-    await q.query(`
-      CREATE TABLE report_daily (
+    for (const table of ['report_daily', 'report_monthly']) {
+      await q.query(`
+      CREATE TABLE ${table} (
         day date NOT NULL,
         platform text NOT NULL,
         rubric text NOT NULL,
@@ -77,6 +80,26 @@ export class ReachReports1764400000000 implements MigrationInterface {
         engagement bigint NOT NULL,
         PRIMARY KEY (day, platform, rubric, kecamatan, status)
       )`);
+    }
+    // Per WIB day and metric window: the snapshots at that age of published publications, and permanent failures.
+    await q.query(`
+      CREATE TABLE report_window_daily (
+        day date NOT NULL,
+        "window" text NOT NULL,
+        platform text NOT NULL,
+        rubric text NOT NULL,
+        kecamatan text NOT NULL,
+        snapshots int NOT NULL,
+        failures int NOT NULL,
+        reach bigint NOT NULL,
+        views bigint NOT NULL,
+        likes bigint NOT NULL,
+        comments bigint NOT NULL,
+        shares bigint NOT NULL,
+        saves bigint NOT NULL,
+        engagement bigint NOT NULL,
+        PRIMARY KEY ("window", day, platform, rubric, kecamatan)
+      )`);
     await q.query(`
       CREATE TABLE feature_featured (
         feature_id uuid PRIMARY KEY REFERENCES feature (id) ON DELETE CASCADE,
@@ -86,6 +109,7 @@ export class ReachReports1764400000000 implements MigrationInterface {
         day date NOT NULL
       )`);
     await q.query(`CREATE INDEX feature_featured_day_idx ON feature_featured (day) INCLUDE (business_id, rubric, kecamatan)`);
+    await q.query(`CREATE INDEX feature_featured_business_idx ON feature_featured (business_id, day)`);
     for (const sql of REPORT_FUNCTIONS_SQL) await q.query(sql);
     await q.query(`SELECT report_rebuild()`);
     for (const sql of REPORT_TRIGGERS_SQL) await q.query(sql);
@@ -105,12 +129,14 @@ export class ReachReports1764400000000 implements MigrationInterface {
       'report_on_feature()',
       'report_on_business()',
       'report_on_latest()',
+      'report_window_move(publication_metrics_latest, int)',
+      'report_window_add(publication_metrics_latest, text, int, int, metric_snapshot)',
       'report_refresh_publication(uuid)',
       'report_refresh_feature(uuid)',
       'report_daily_add(publication_metrics_latest, int)',
     ]) {
       await q.query(`DROP FUNCTION IF EXISTS ${fn}`);
     }
-    await q.query(`DROP TABLE feature_featured, report_daily, publication_metrics_latest, account_snapshot, metric_collection_failure`);
+    await q.query(`DROP TABLE feature_featured, report_window_daily, report_monthly, report_daily, publication_metrics_latest, account_snapshot, metric_collection_failure`);
   }
 }

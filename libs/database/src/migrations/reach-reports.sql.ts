@@ -17,6 +17,20 @@ const latestSelect = (where: string, snapshot: string, failure: string): string 
     ${failure}
    ${where}`;
 
+/** Snapshots and failures of one publication (or all), as rows to sum per window. */
+const WINDOW_PARTS = (publication: string | null): string => `
+  SELECT publication_id, "window" AS w, 1 AS snapshots, 0 AS failures, coalesce(reach, 0) AS reach, coalesce(views, 0) AS views,
+         likes, comments, shares, saves, engagement
+    FROM metric_snapshot ${publication === null ? '' : `WHERE publication_id = ${publication}`}
+  UNION ALL
+  SELECT publication_id, "window", 0, 1, 0, 0, 0, 0, 0, 0, 0
+    FROM metric_collection_failure ${publication === null ? '' : `WHERE publication_id = ${publication}`}`;
+
+const WINDOW_SUMS = `snapshots = d.snapshots + EXCLUDED.snapshots, failures = d.failures + EXCLUDED.failures,
+  reach = d.reach + EXCLUDED.reach, views = d.views + EXCLUDED.views, likes = d.likes + EXCLUDED.likes,
+  comments = d.comments + EXCLUDED.comments, shares = d.shares + EXCLUDED.shares, saves = d.saves + EXCLUDED.saves,
+  engagement = d.engagement + EXCLUDED.engagement`;
+
 const featuredDay = `CASE WHEN f.chosen_by = 'import' THEN (f.week_start AT TIME ZONE 'Asia/Jakarta')::date ELSE fd.day END`;
 
 export const REPORT_FUNCTIONS_SQL: readonly string[] = [
@@ -38,10 +52,13 @@ export const REPORT_FUNCTIONS_SQL: readonly string[] = [
      WHERE (l.${LATEST_COLUMNS.replace(/,\s*/g, ', l.')}) IS DISTINCT FROM (EXCLUDED.${LATEST_COLUMNS.replace(/,\s*/g, ', EXCLUDED.')});
    END $$`,
 
+  // The same delta into the day's row and its month's row (long periods read months, see ReportRepository).
   `CREATE FUNCTION report_daily_add(r publication_metrics_latest, sign int) RETURNS void LANGUAGE sql AS $$
-     INSERT INTO report_daily AS d (day, platform, rubric, kecamatan, status, publications, with_metrics, collection_failed,
-                                    reach, views, likes, comments, shares, saves, engagement)
-     VALUES (r.slot_day, r.platform, r.rubric, r.kecamatan, r.status, sign, sign * (r."window" IS NOT NULL)::int,
+     ${['report_daily', 'report_monthly'].map((table) => `
+     INSERT INTO ${table} AS d (day, platform, rubric, kecamatan, status, publications, with_metrics, collection_failed,
+                                reach, views, likes, comments, shares, saves, engagement)
+     VALUES (${table === 'report_daily' ? 'r.slot_day' : "date_trunc('month', r.slot_day)::date"}, r.platform, r.rubric, r.kecamatan, r.status,
+             sign, sign * (r."window" IS NOT NULL)::int,
              sign * (r.failure_reason IS NOT NULL)::int, sign * coalesce(r.reach, 0), sign * coalesce(r.views, 0),
              sign * coalesce(r.likes, 0), sign * coalesce(r.comments, 0), sign * coalesce(r.shares, 0),
              sign * coalesce(r.saves, 0), sign * coalesce(r.engagement, 0))
@@ -49,7 +66,7 @@ export const REPORT_FUNCTIONS_SQL: readonly string[] = [
        publications = d.publications + EXCLUDED.publications, with_metrics = d.with_metrics + EXCLUDED.with_metrics,
        collection_failed = d.collection_failed + EXCLUDED.collection_failed, reach = d.reach + EXCLUDED.reach,
        views = d.views + EXCLUDED.views, likes = d.likes + EXCLUDED.likes, comments = d.comments + EXCLUDED.comments,
-       shares = d.shares + EXCLUDED.shares, saves = d.saves + EXCLUDED.saves, engagement = d.engagement + EXCLUDED.engagement
+       shares = d.shares + EXCLUDED.shares, saves = d.saves + EXCLUDED.saves, engagement = d.engagement + EXCLUDED.engagement;`).join('\n')}
    $$`,
 
   // A feature counts as featured on the WIB day of its first published slot; an imported one in its week.
@@ -75,6 +92,9 @@ export const REPORT_FUNCTIONS_SQL: readonly string[] = [
                              IS NOT DISTINCT FROM (OLD.feature_id, OLD.status, OLD.slot_day, OLD.business_id, OLD.rubric, OLD.kecamatan) THEN
        RETURN NULL;
      END IF;
+     -- Dimensions or status changed: the window rows move with the publication.
+     IF TG_OP <> 'INSERT' THEN PERFORM report_window_move(OLD, -1); END IF;
+     IF TG_OP <> 'DELETE' THEN PERFORM report_window_move(NEW, 1); END IF;
      IF TG_OP <> 'INSERT' THEN PERFORM report_refresh_feature(OLD.feature_id); END IF;
      IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR NEW.feature_id <> OLD.feature_id) THEN PERFORM report_refresh_feature(NEW.feature_id); END IF;
      RETURN NULL;
@@ -86,8 +106,45 @@ export const REPORT_FUNCTIONS_SQL: readonly string[] = [
      RETURN NULL;
    END $$`,
 
+  // Adds (sign 1) or removes (-1) every snapshot and failure of one published publication to its window rows.
+  `CREATE FUNCTION report_window_move(l publication_metrics_latest, sign int) RETURNS void LANGUAGE sql AS $$
+     INSERT INTO report_window_daily AS d (day, "window", platform, rubric, kecamatan, snapshots, failures, reach, views, likes,
+                                           comments, shares, saves, engagement)
+     SELECT l.slot_day, x.w, l.platform, l.rubric, l.kecamatan, sign * sum(x.snapshots), sign * sum(x.failures), sign * sum(x.reach),
+            sign * sum(x.views), sign * sum(x.likes), sign * sum(x.comments), sign * sum(x.shares), sign * sum(x.saves), sign * sum(x.engagement)
+       FROM (${WINDOW_PARTS('l.publication_id')}) x
+      WHERE l.status = 'published'
+      GROUP BY x.w
+     ON CONFLICT (day, "window", platform, rubric, kecamatan) DO UPDATE SET ${WINDOW_SUMS}
+   $$`,
+
+  `CREATE FUNCTION report_window_add(l publication_metrics_latest, w text, snapshots int, failures int, s metric_snapshot) RETURNS void LANGUAGE sql AS $$
+     INSERT INTO report_window_daily AS d (day, "window", platform, rubric, kecamatan, snapshots, failures, reach, views, likes,
+                                           comments, shares, saves, engagement)
+     SELECT l.slot_day, w, l.platform, l.rubric, l.kecamatan, snapshots, failures, snapshots * coalesce(s.reach, 0),
+            snapshots * coalesce(s.views, 0), snapshots * coalesce(s.likes, 0), snapshots * coalesce(s.comments, 0),
+            snapshots * coalesce(s.shares, 0), snapshots * coalesce(s.saves, 0), snapshots * coalesce(s.engagement, 0)
+      WHERE l.status = 'published'
+     ON CONFLICT (day, "window", platform, rubric, kecamatan) DO UPDATE SET ${WINDOW_SUMS}
+   $$`,
+
+  // A snapshot or failure changes its window's rows by its own delta, then the publication's latest row.
   `CREATE FUNCTION report_on_snapshot() RETURNS trigger LANGUAGE plpgsql AS $$
+   DECLARE
+     l publication_metrics_latest;
+     none metric_snapshot;
+     snap int := CASE WHEN TG_TABLE_NAME = 'metric_snapshot' THEN 1 ELSE 0 END;
    BEGIN
+     SELECT * INTO l FROM publication_metrics_latest
+      WHERE publication_id = CASE WHEN TG_OP = 'DELETE' THEN OLD.publication_id ELSE NEW.publication_id END;
+     -- Separate statements per table: OLD and NEW have the row type of the table that fired.
+     IF FOUND AND snap = 1 THEN
+       IF TG_OP <> 'INSERT' THEN PERFORM report_window_add(l, OLD."window", -1, 0, OLD); END IF;
+       IF TG_OP <> 'DELETE' THEN PERFORM report_window_add(l, NEW."window", 1, 0, NEW); END IF;
+     ELSIF FOUND THEN
+       IF TG_OP <> 'INSERT' THEN PERFORM report_window_add(l, OLD."window", 0, -1, none); END IF;
+       IF TG_OP <> 'DELETE' THEN PERFORM report_window_add(l, NEW."window", 0, 1, none); END IF;
+     END IF;
      PERFORM report_refresh_publication(CASE WHEN TG_OP = 'DELETE' THEN OLD.publication_id ELSE NEW.publication_id END);
      RETURN NULL;
    END $$`,
@@ -114,7 +171,7 @@ export const REPORT_FUNCTIONS_SQL: readonly string[] = [
   `CREATE FUNCTION report_rebuild() RETURNS void LANGUAGE plpgsql AS $$
    BEGIN
      PERFORM set_config('report.rebuilding', 'on', true);
-     TRUNCATE report_daily, feature_featured, publication_metrics_latest;
+     TRUNCATE report_daily, report_monthly, report_window_daily, feature_featured, publication_metrics_latest;
      INSERT INTO publication_metrics_latest (publication_id, ${LATEST_COLUMNS})
      ${latestSelect(
        '',
@@ -129,6 +186,16 @@ export const REPORT_FUNCTIONS_SQL: readonly string[] = [
             coalesce(sum(reach), 0), coalesce(sum(views), 0), coalesce(sum(likes), 0), coalesce(sum(comments), 0),
             coalesce(sum(shares), 0), coalesce(sum(saves), 0), coalesce(sum(engagement), 0)
        FROM publication_metrics_latest GROUP BY 1, 2, 3, 4, 5;
+     INSERT INTO report_monthly
+     SELECT date_trunc('month', day)::date, platform, rubric, kecamatan, status, sum(publications), sum(with_metrics), sum(collection_failed),
+            sum(reach), sum(views), sum(likes), sum(comments), sum(shares), sum(saves), sum(engagement)
+       FROM report_daily GROUP BY 1, 2, 3, 4, 5;
+     INSERT INTO report_window_daily
+     SELECT l.slot_day, x.w, l.platform, l.rubric, l.kecamatan, sum(x.snapshots), sum(x.failures), sum(x.reach), sum(x.views),
+            sum(x.likes), sum(x.comments), sum(x.shares), sum(x.saves), sum(x.engagement)
+       FROM publication_metrics_latest l JOIN (${WINDOW_PARTS(null)}) x ON x.publication_id = l.publication_id
+      WHERE l.status = 'published'
+      GROUP BY 1, 2, 3, 4, 5;
      INSERT INTO feature_featured (feature_id, business_id, rubric, kecamatan, day)
      SELECT f.id, f.business_id, f.rubric, b.kecamatan, ${featuredDay}
        FROM feature f

@@ -68,51 +68,82 @@ export interface BusinessPublicationRow {
   failureReason: string | null;
 }
 
-const GROUP_KEY: Record<GroupDimension, string> = {
-  total: `'all'`,
-  week: `to_char(d.day, 'IYYY-"W"IW')`,
-  month: `to_char(d.day, 'YYYY-MM')`,
-  rubric: 'd.rubric',
-  platform: 'd.platform',
-  kecamatan: 'd.kecamatan',
+/**
+ * How each grouping's key is computed. Week and month group on a truncated date and are formatted once per group
+ * (to_char on every row costs more than the sums); `label` turns the grouped value into the key.
+ */
+const GROUP_KEY: Record<GroupDimension, { expr: string; label: string }> = {
+  total: { expr: `'all'`, label: 'g' },
+  week: { expr: `date_trunc('week', d.day::timestamp)`, label: `to_char(g, 'IYYY-"W"IW')` },
+  month: { expr: `date_trunc('month', d.day::timestamp)`, label: `to_char(g, 'YYYY-MM')` },
+  rubric: { expr: 'd.rubric', label: 'g' },
+  platform: { expr: 'd.platform', label: 'g' },
+  kecamatan: { expr: 'd.kecamatan', label: 'g' },
 };
 
 const SUMS = ['publications', 'withMetrics', 'collectionFailed', 'reach', 'views', 'likes', 'comments', 'shares', 'saves', 'engagement'] as const;
 
+const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const firstOfNextMonth = (date: string): string => {
+  const d = new Date(Date.parse(`${date.slice(0, 7)}-01T00:00:00Z`));
+  d.setUTCMonth(d.getUTCMonth() + 1);
+  return d.toISOString().slice(0, 10);
+};
+
 /**
- * Read-only queries behind the manager reports. The latest numbers come from report_daily (kept by triggers, see
- * migration 1764400000000), so no query scans raw snapshots; a chosen window joins its one snapshot per publication.
+ * The whole calendar months inside a period, as [start, end) dates: those are read from report_monthly and only the
+ * days before and after from report_daily. None (an empty range past the period) for weeks, which cross months.
+ */
+export function wholeMonths(period: ReportPeriod, allowed: boolean): [string, string] {
+  const none: [string, string] = [addDays(period.to, 1), addDays(period.to, 1)];
+  if (!allowed) return none;
+  const start = period.from.endsWith('-01') ? period.from : firstOfNextMonth(period.from);
+  const end = addDays(period.to, 1).endsWith('-01') ? addDays(period.to, 1) : `${period.to.slice(0, 7)}-01`;
+  return start < end ? [start, end] : none;
+}
+
+/**
+ * Read-only queries behind the manager reports. The latest numbers come from report_monthly and report_daily (kept by
+ * triggers, see migration 1764400000000), so no query scans raw snapshots; a chosen window joins its one snapshot per publication.
  */
 @Injectable()
 export class ReportRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async metricGroups(dimension: GroupDimension, period: ReportPeriod, window: string | null): Promise<MetricGroupRow[]> {
-    const key = GROUP_KEY[dimension];
-    const rows: Array<Record<string, string>> =
-      window === null
-        ? await this.db.query(
-            `SELECT ${key} AS key, d.platform, d.status, sum(d.publications) AS publications, sum(d.with_metrics) AS "withMetrics",
-                    sum(d.collection_failed) AS "collectionFailed", sum(d.reach) AS reach, sum(d.views) AS views, sum(d.likes) AS likes,
-                    sum(d.comments) AS comments, sum(d.shares) AS shares, sum(d.saves) AS saves, sum(d.engagement) AS engagement
-               FROM report_daily d
-              WHERE d.day >= $1::date AND d.day <= $2::date
-              GROUP BY 1, 2, 3`,
-            [period.from, period.to],
-          )
-        : await this.db.query(
-            `SELECT ${key.replace(/d\.day/g, 'd.slot_day')} AS key, d.platform, d.status, count(*) AS publications,
-                    count(s.publication_id) AS "withMetrics", count(c.publication_id) AS "collectionFailed",
-                    coalesce(sum(s.reach), 0) AS reach, coalesce(sum(s.views), 0) AS views, coalesce(sum(s.likes), 0) AS likes,
-                    coalesce(sum(s.comments), 0) AS comments, coalesce(sum(s.shares), 0) AS shares, coalesce(sum(s.saves), 0) AS saves,
-                    coalesce(sum(s.engagement), 0) AS engagement
-               FROM publication_metrics_latest d
-               LEFT JOIN metric_snapshot s ON s.publication_id = d.publication_id AND s."window" = $3
-               LEFT JOIN metric_collection_failure c ON c.publication_id = d.publication_id AND c."window" = $3
-              WHERE d.slot_day >= $1::date AND d.slot_day <= $2::date
-              GROUP BY 1, 2, 3`,
-            [period.from, period.to, window],
-          );
+    const { expr, label } = GROUP_KEY[dimension];
+    const latest = this.rows(
+      `SELECT ${label} AS key, x.* FROM (
+         SELECT ${expr} AS g, d.platform, d.status, sum(d.publications) AS publications, sum(d.with_metrics) AS "withMetrics",
+                sum(d.collection_failed) AS "collectionFailed", sum(d.reach) AS reach, sum(d.views) AS views, sum(d.likes) AS likes,
+                sum(d.comments) AS comments, sum(d.shares) AS shares, sum(d.saves) AS saves, sum(d.engagement) AS engagement
+           FROM (SELECT * FROM report_monthly WHERE day >= $3::date AND day < $4::date
+                 UNION ALL SELECT * FROM report_daily WHERE day >= $1::date AND day < $3::date
+                 UNION ALL SELECT * FROM report_daily WHERE day >= $4::date AND day <= $2::date) d
+          GROUP BY 1, 2, 3) x`,
+      [period.from, period.to, ...wholeMonths(period, dimension !== 'week')],
+    );
+    if (window === null) return latest;
+    // Publication counts do not depend on the window; the numbers come from that window's rows.
+    const [counts, windowed] = await Promise.all([
+      latest,
+      this.rows(
+        `SELECT ${label} AS key, x.* FROM (
+           SELECT ${expr} AS g, d.platform, 'published' AS status, 0 AS publications, sum(d.snapshots) AS "withMetrics",
+                  sum(d.failures) AS "collectionFailed", sum(d.reach) AS reach, sum(d.views) AS views, sum(d.likes) AS likes,
+                  sum(d.comments) AS comments, sum(d.shares) AS shares, sum(d.saves) AS saves, sum(d.engagement) AS engagement
+             FROM report_window_daily d
+            WHERE d."window" = $3 AND d.day >= $1::date AND d.day <= $2::date
+            GROUP BY 1, 2) x`,
+        [period.from, period.to, window],
+      ),
+    ]);
+    const metricsOnly = { withMetrics: 0, collectionFailed: 0, reach: 0, views: 0, likes: 0, comments: 0, shares: 0, saves: 0, engagement: 0 };
+    return [...counts.map((row) => ({ ...row, ...metricsOnly })), ...windowed];
+  }
+
+  private async rows(sql: string, params: unknown[]): Promise<MetricGroupRow[]> {
+    const rows: Array<Record<string, string>> = await this.db.query(sql, params);
     return rows.map((r) => {
       const row = { key: r.key, platform: r.platform as Platform, status: r.status } as MetricGroupRow;
       for (const field of SUMS) row[field] = Number(r[field] ?? 0);
@@ -123,8 +154,11 @@ export class ReportRepository {
   /** Features counted on the WIB day they were featured (imports: their week), with distinct businesses. */
   async featureGroups(dimension: Exclude<GroupDimension, 'platform'>, period: ReportPeriod): Promise<FeatureGroupRow[]> {
     const rows: Array<{ key: string; features: number; businesses: number }> = await this.db.query(
-      `SELECT ${GROUP_KEY[dimension]} AS key, count(*)::int AS features, count(DISTINCT d.business_id)::int AS businesses
-         FROM feature_featured d WHERE d.day >= $1::date AND d.day <= $2::date GROUP BY 1`,
+      // Two hash aggregations (per business, then per group) instead of count(DISTINCT), which sorts every row.
+      `SELECT ${GROUP_KEY[dimension].label} AS key, sum(n)::int AS features, count(*)::int AS businesses FROM (
+         SELECT ${GROUP_KEY[dimension].expr} AS g, d.business_id, count(*) AS n
+           FROM feature_featured d WHERE d.day >= $1::date AND d.day <= $2::date GROUP BY 1, 2) x
+        GROUP BY g`,
       [period.from, period.to],
     );
     return rows;
@@ -158,12 +192,12 @@ export class ReportRepository {
   }
 
   /** Reach per business over published publications, biggest reach first. */
-  async businessReach(period: ReportPeriod, window: string | null, limit: number | null): Promise<BusinessReachRow[]> {
+  async businessReach(period: ReportPeriod, window: string | null, limit: number | null, offset = 0): Promise<BusinessReachRow[]> {
     const metric = window === null ? 'd' : 's';
-    const join = window === null ? '' : `LEFT JOIN metric_snapshot s ON s.publication_id = d.publication_id AND s."window" = $4`;
+    const join = window === null ? '' : `LEFT JOIN metric_snapshot s ON s.publication_id = d.publication_id AND s."window" = $5`;
     const rows: Array<Record<string, string>> = await this.db.query(
       `WITH per_business AS (
-         SELECT d.business_id, count(DISTINCT d.feature_id) AS features, count(*) AS published, count(${metric}."window") AS "withMetrics",
+         SELECT d.business_id, count(*) AS published, count(${metric}."window") AS "withMetrics",
                 coalesce(sum(${metric}.reach) FILTER (WHERE d.platform <> 'x'), 0) AS reach,
                 coalesce(sum(${metric}.views) FILTER (WHERE d.platform = 'x'), 0) AS "xImpressions",
                 coalesce(sum(${metric}.views), 0) AS views, coalesce(sum(${metric}.engagement), 0) AS engagement
@@ -171,10 +205,13 @@ export class ReportRepository {
           WHERE d.status = 'published' AND d.slot_day >= $1::date AND d.slot_day <= $2::date
           GROUP BY d.business_id
           ORDER BY reach DESC, views DESC, d.business_id
-          LIMIT $3)
-       SELECT p.*, p.business_id AS "businessId", b.name, b.kecamatan FROM per_business p JOIN business b ON b.id = p.business_id
+          LIMIT $3 OFFSET $4)
+       -- Features from feature_featured, only for the businesses listed (a DISTINCT count over every row costs a sort).
+       SELECT p.*, p.business_id AS "businessId", b.name, b.kecamatan,
+              (SELECT count(*) FROM feature_featured ff WHERE ff.business_id = p.business_id AND ff.day >= $1::date AND ff.day <= $2::date) AS features
+         FROM per_business p JOIN business b ON b.id = p.business_id
         ORDER BY p.reach DESC, p.views DESC, p.business_id`,
-      window === null ? [period.from, period.to, limit] : [period.from, period.to, limit, window],
+      window === null ? [period.from, period.to, limit, offset] : [period.from, period.to, limit, offset, window],
     );
     return rows.map((r) => ({
       businessId: r.businessId,

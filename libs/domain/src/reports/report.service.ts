@@ -81,8 +81,15 @@ export class ReportService {
     return this.summary(first < today ? first : today, today, window);
   }
 
-  async breakdown(dimension: Breakdown, from: string, to: string, window: string | null = null): Promise<GroupBreakdown | BusinessBreakdown> {
-    if (dimension === 'business') return this.businesses(from, to, window, null);
+  /** `page` applies to the business breakdown only (it can list every registered business); null lists all. */
+  async breakdown(
+    dimension: Breakdown,
+    from: string,
+    to: string,
+    window: string | null = null,
+    page: { limit: number; offset: number } | null = null,
+  ): Promise<GroupBreakdown | BusinessBreakdown> {
+    if (dimension === 'business') return this.businesses(from, to, window, page?.limit ?? null, page?.offset ?? 0);
     const scope = this.scope(from, to, window);
     const [rows, features] = await Promise.all([
       this.reports.metricGroups(dimension, scope.period, scope.window),
@@ -100,9 +107,10 @@ export class ReportService {
   }
 
   /** Businesses by reach (Instagram + Facebook), then views; `limit` null lists all. */
-  async businesses(from: string, to: string, window: string | null, limit: number | null): Promise<BusinessBreakdown> {
+  async businesses(from: string, to: string, window: string | null, limit: number | null, offset = 0): Promise<BusinessBreakdown> {
     const scope = this.scope(from, to, window);
-    return { ...scope, dimension: 'business', reachNote: REACH_NOTE, businesses: await this.reports.businessReach(scope.period, scope.window, limit) };
+    const businesses = await this.reports.businessReach(scope.period, scope.window, limit, offset);
+    return { ...scope, dimension: 'business', reachNote: REACH_NOTE, businesses };
   }
 
   /** Per kecamatan (all five, even without features): registered vs featured businesses and their share of reach. */

@@ -109,6 +109,7 @@ export class ReachReports1764400000000 implements MigrationInterface {
         day date NOT NULL
       )`);
     await q.query(`CREATE INDEX feature_featured_day_idx ON feature_featured (day) INCLUDE (business_id, rubric, kecamatan)`);
+    await q.query(`CREATE INDEX feature_featured_day_business_idx ON feature_featured (day, business_id)`);
     await q.query(`CREATE INDEX feature_featured_business_idx ON feature_featured (business_id, day)`);
     for (const sql of REPORT_FUNCTIONS_SQL) await q.query(sql);
     await q.query(`SELECT report_rebuild()`);

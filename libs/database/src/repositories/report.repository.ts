@@ -154,11 +154,10 @@ export class ReportRepository {
   /** Features counted on the WIB day they were featured (imports: their week), with distinct businesses. */
   async featureGroups(dimension: Exclude<GroupDimension, 'platform'>, period: ReportPeriod): Promise<FeatureGroupRow[]> {
     const rows: Array<{ key: string; features: number; businesses: number }> = await this.db.query(
-      // Two hash aggregations (per business, then per group) instead of count(DISTINCT), which sorts every row.
-      `SELECT ${GROUP_KEY[dimension].label} AS key, sum(n)::int AS features, count(*)::int AS businesses FROM (
-         SELECT ${GROUP_KEY[dimension].expr} AS g, d.business_id, count(*) AS n
-           FROM feature_featured d WHERE d.day >= $1::date AND d.day <= $2::date GROUP BY 1, 2) x
-        GROUP BY g`,
+      // Grouped first, labelled after: to_char once per group, not per row.
+      `SELECT ${GROUP_KEY[dimension].label} AS key, features, businesses FROM (
+         SELECT ${GROUP_KEY[dimension].expr} AS g, count(*)::int AS features, count(DISTINCT d.business_id)::int AS businesses
+           FROM feature_featured d WHERE d.day >= $1::date AND d.day <= $2::date GROUP BY 1) x`,
       [period.from, period.to],
     );
     return rows;

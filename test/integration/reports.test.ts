@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Platform } from '@app/config';
 import { MetricSnapshotRepository } from '@app/database';
+import { ReportService } from '@app/domain';
 import { insertAccount, insertApprovedBusiness } from '@app/testing';
 import { ApiClient } from '../support/api-client.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
@@ -262,6 +263,12 @@ describe('reports (HTTP, hand-computed fixture)', () => {
       expect(windowed.totals).toMatchObject(atAge);
       expect(windowed.publicationsByStatus).toEqual({ published: 6 });
     }
+    // Folding the deltas into the sums (the worker does it every REPORT_COMPACT_INTERVAL) changes no number.
+    const reportsBefore = await Promise.all(['', '&window=7d', '&window=1h'].map(async (w) => (await manager.get(`/api/reports/breakdown/rubric?from=2026-09-01&to=2026-11-30${w}`).expect(200)).body));
+    expect(await t.api.get(ReportService).compactRollups()).toBeGreaterThan(0);
+    expect(await t.db.query(`SELECT (SELECT count(*) FROM report_daily_delta)::int AS d, (SELECT count(*) FROM report_window_delta)::int AS w`)).toEqual([{ d: 0, w: 0 }]);
+    const reportsAfter = await Promise.all(['', '&window=7d', '&window=1h'].map(async (w) => (await manager.get(`/api/reports/breakdown/rubric?from=2026-09-01&to=2026-11-30${w}`).expect(200)).body));
+    expect(reportsAfter).toEqual(reportsBefore);
   });
 
   it('answers 400 naming each bad field, never 500', async () => {

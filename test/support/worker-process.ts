@@ -69,6 +69,7 @@ export function settingsToEnvironment(settings: Settings): Record<string, string
     SANDBOX_CONTROL_URL: demo.sandboxControlUrl,
     METRIC_NAMES_FILE: settings.metrics.namesFile,
     ACCOUNT_SNAPSHOT_INTERVAL: duration(settings.metrics.accountSnapshotIntervalSeconds),
+    REPORT_COMPACT_INTERVAL: duration(settings.metrics.reportCompactIntervalSeconds),
   };
 }
 

@@ -69,6 +69,8 @@ export interface Settings {
     readonly namesFile: string;
     /** How often the worker records follower counts; one row per account and WIB day, so more often only refreshes it. */
     readonly accountSnapshotIntervalSeconds: number;
+    /** How often the worker folds report deltas into the report sums (keeps the delta tables small). */
+    readonly reportCompactIntervalSeconds: number;
   };
 }
 

@@ -10,7 +10,10 @@ import { REPORT_FUNCTIONS_SQL, REPORT_TRIGGERS_SQL } from './reach-reports.sql.j
  *   platform, WIB day of the slot) and its latest snapshot's numbers.
  * - report_daily: sums of the above per WIB day, platform, rubric, kecamatan and status (deltas applied by trigger);
  *   report_monthly: the same per month (its `day` is the 1st), so a year or the whole programme reads a few rows;
- *   report_window_daily: per day and metric window, so `?window=7d` reads sums too.
+ *   report_window_daily: per day and metric window, so `?window=7d` reads sums too. Triggers append to
+ *   report_daily_delta / report_window_delta (insert-only: no lock on shared sum rows, so no deadlock between
+ *   transactions that touch several publications); report_compact(), run by the worker, folds them in, and readers add
+ *   the deltas still pending, so every number is current either way.
  * - feature_featured: one row per feature that counts as featured, with the WIB day it was (imports: their week).
  */
 export class ReachReports1764400000000 implements MigrationInterface {
@@ -60,7 +63,7 @@ export class ReachReports1764400000000 implements MigrationInterface {
     await q.query(`CREATE INDEX publication_metrics_latest_feature_idx ON publication_metrics_latest (feature_id)`);
     await q.query(`CREATE INDEX publication_metrics_latest_business_idx ON publication_metrics_latest (business_id, slot_day)`);
     await q.query(`CREATE INDEX publication_metrics_latest_failed_idx ON publication_metrics_latest (slot_day) WHERE failure_reason IS NOT NULL`);
-    for (const table of ['report_daily', 'report_monthly']) {
+    for (const table of ['report_daily', 'report_monthly', 'report_daily_delta']) {
       await q.query(`
       CREATE TABLE ${table} (
         day date NOT NULL,
@@ -77,13 +80,13 @@ export class ReachReports1764400000000 implements MigrationInterface {
         comments bigint NOT NULL,
         shares bigint NOT NULL,
         saves bigint NOT NULL,
-        engagement bigint NOT NULL,
-        PRIMARY KEY (day, platform, rubric, kecamatan, status)
+        engagement bigint NOT NULL${table === 'report_daily_delta' ? '' : ',\n        PRIMARY KEY (day, platform, rubric, kecamatan, status)'}
       )`);
     }
     // Per WIB day and metric window: the snapshots at that age of published publications, and permanent failures.
-    await q.query(`
-      CREATE TABLE report_window_daily (
+    for (const table of ['report_window_daily', 'report_window_delta']) {
+      await q.query(`
+      CREATE TABLE ${table} (
         day date NOT NULL,
         "window" text NOT NULL,
         platform text NOT NULL,
@@ -97,9 +100,9 @@ export class ReachReports1764400000000 implements MigrationInterface {
         comments bigint NOT NULL,
         shares bigint NOT NULL,
         saves bigint NOT NULL,
-        engagement bigint NOT NULL,
-        PRIMARY KEY ("window", day, platform, rubric, kecamatan)
+        engagement bigint NOT NULL${table === 'report_window_delta' ? '' : ',\n        PRIMARY KEY ("window", day, platform, rubric, kecamatan)'}
       )`);
+    }
     await q.query(`
       CREATE TABLE feature_featured (
         feature_id uuid PRIMARY KEY REFERENCES feature (id) ON DELETE CASCADE,
@@ -125,6 +128,7 @@ export class ReachReports1764400000000 implements MigrationInterface {
     await q.query(`DROP TRIGGER report_latest_trg ON publication_metrics_latest`);
     for (const fn of [
       'report_rebuild()',
+      'report_compact()',
       'report_on_publication()',
       'report_on_snapshot()',
       'report_on_feature()',
@@ -138,6 +142,6 @@ export class ReachReports1764400000000 implements MigrationInterface {
     ]) {
       await q.query(`DROP FUNCTION IF EXISTS ${fn}`);
     }
-    await q.query(`DROP TABLE feature_featured, report_window_daily, report_monthly, report_daily, publication_metrics_latest, account_snapshot, metric_collection_failure`);
+    await q.query(`DROP TABLE feature_featured, report_window_delta, report_daily_delta, report_window_daily, report_monthly, report_daily, publication_metrics_latest, account_snapshot, metric_collection_failure`);
   }
 }

@@ -31,6 +31,11 @@ const WINDOW_SUMS = `snapshots = d.snapshots + EXCLUDED.snapshots, failures = d.
   comments = d.comments + EXCLUDED.comments, shares = d.shares + EXCLUDED.shares, saves = d.saves + EXCLUDED.saves,
   engagement = d.engagement + EXCLUDED.engagement`;
 
+const DAILY_SUMS = `publications = d.publications + EXCLUDED.publications, with_metrics = d.with_metrics + EXCLUDED.with_metrics,
+  collection_failed = d.collection_failed + EXCLUDED.collection_failed, reach = d.reach + EXCLUDED.reach,
+  views = d.views + EXCLUDED.views, likes = d.likes + EXCLUDED.likes, comments = d.comments + EXCLUDED.comments,
+  shares = d.shares + EXCLUDED.shares, saves = d.saves + EXCLUDED.saves, engagement = d.engagement + EXCLUDED.engagement`;
+
 const featuredDay = `CASE WHEN f.chosen_by = 'import' THEN (f.week_start AT TIME ZONE 'Asia/Jakarta')::date ELSE fd.day END`;
 
 export const REPORT_FUNCTIONS_SQL: readonly string[] = [
@@ -52,34 +57,32 @@ export const REPORT_FUNCTIONS_SQL: readonly string[] = [
      WHERE (l.${LATEST_COLUMNS.replace(/,\s*/g, ', l.')}) IS DISTINCT FROM (EXCLUDED.${LATEST_COLUMNS.replace(/,\s*/g, ', EXCLUDED.')});
    END $$`,
 
-  // The same delta into the day's row and its month's row (long periods read months, see ReportRepository).
+  // Appends a delta instead of updating the shared sum row: concurrent transactions touching several publications
+  // in any order would otherwise deadlock on those rows. report_compact() folds deltas into the sums.
   `CREATE FUNCTION report_daily_add(r publication_metrics_latest, sign int) RETURNS void LANGUAGE sql AS $$
-     ${['report_daily', 'report_monthly'].map((table) => `
-     INSERT INTO ${table} AS d (day, platform, rubric, kecamatan, status, publications, with_metrics, collection_failed,
-                                reach, views, likes, comments, shares, saves, engagement)
-     VALUES (${table === 'report_daily' ? 'r.slot_day' : "date_trunc('month', r.slot_day)::date"}, r.platform, r.rubric, r.kecamatan, r.status,
-             sign, sign * (r."window" IS NOT NULL)::int,
+     INSERT INTO report_daily_delta (day, platform, rubric, kecamatan, status, publications, with_metrics, collection_failed,
+                                     reach, views, likes, comments, shares, saves, engagement)
+     VALUES (r.slot_day, r.platform, r.rubric, r.kecamatan, r.status, sign, sign * (r."window" IS NOT NULL)::int,
              sign * (r.failure_reason IS NOT NULL)::int, sign * coalesce(r.reach, 0), sign * coalesce(r.views, 0),
              sign * coalesce(r.likes, 0), sign * coalesce(r.comments, 0), sign * coalesce(r.shares, 0),
              sign * coalesce(r.saves, 0), sign * coalesce(r.engagement, 0))
-     ON CONFLICT (day, platform, rubric, kecamatan, status) DO UPDATE SET
-       publications = d.publications + EXCLUDED.publications, with_metrics = d.with_metrics + EXCLUDED.with_metrics,
-       collection_failed = d.collection_failed + EXCLUDED.collection_failed, reach = d.reach + EXCLUDED.reach,
-       views = d.views + EXCLUDED.views, likes = d.likes + EXCLUDED.likes, comments = d.comments + EXCLUDED.comments,
-       shares = d.shares + EXCLUDED.shares, saves = d.saves + EXCLUDED.saves, engagement = d.engagement + EXCLUDED.engagement;`).join('\n')}
    $$`,
 
-  // A feature counts as featured on the WIB day of its first published slot; an imported one in its week.
+  // A feature counts as featured on the WIB day of its first published slot; an imported one in its week. An upsert,
+  // not delete-and-insert: a feature's publications are published by concurrent transactions, and each must see
+  // the other's row. LEAST keeps the earliest day when two of them each saw only their own publication.
   `CREATE FUNCTION report_refresh_feature(fid uuid) RETURNS void LANGUAGE plpgsql AS $$
    BEGIN
-     DELETE FROM feature_featured WHERE feature_id = fid;
-     INSERT INTO feature_featured (feature_id, business_id, rubric, kecamatan, day)
+     INSERT INTO feature_featured AS ff (feature_id, business_id, rubric, kecamatan, day)
      SELECT f.id, f.business_id, f.rubric, b.kecamatan, ${featuredDay}
        FROM feature f
        JOIN business b ON b.id = f.business_id
        LEFT JOIN LATERAL (SELECT min(l.slot_day) AS day FROM publication_metrics_latest l
                            WHERE l.feature_id = f.id AND l.status = 'published') fd ON true
-      WHERE f.id = fid AND f.status <> 'cancelled' AND ${featuredDay} IS NOT NULL;
+      WHERE f.id = fid AND f.status <> 'cancelled' AND ${featuredDay} IS NOT NULL
+     ON CONFLICT (feature_id) DO UPDATE SET business_id = EXCLUDED.business_id, rubric = EXCLUDED.rubric,
+       kecamatan = EXCLUDED.kecamatan, day = LEAST(ff.day, EXCLUDED.day);
+     IF NOT FOUND THEN DELETE FROM feature_featured WHERE feature_id = fid; END IF;
    END $$`,
 
   `CREATE FUNCTION report_on_latest() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -108,24 +111,22 @@ export const REPORT_FUNCTIONS_SQL: readonly string[] = [
 
   // Adds (sign 1) or removes (-1) every snapshot and failure of one published publication to its window rows.
   `CREATE FUNCTION report_window_move(l publication_metrics_latest, sign int) RETURNS void LANGUAGE sql AS $$
-     INSERT INTO report_window_daily AS d (day, "window", platform, rubric, kecamatan, snapshots, failures, reach, views, likes,
-                                           comments, shares, saves, engagement)
+     INSERT INTO report_window_delta (day, "window", platform, rubric, kecamatan, snapshots, failures, reach, views, likes,
+                                      comments, shares, saves, engagement)
      SELECT l.slot_day, x.w, l.platform, l.rubric, l.kecamatan, sign * sum(x.snapshots), sign * sum(x.failures), sign * sum(x.reach),
             sign * sum(x.views), sign * sum(x.likes), sign * sum(x.comments), sign * sum(x.shares), sign * sum(x.saves), sign * sum(x.engagement)
        FROM (${WINDOW_PARTS('l.publication_id')}) x
       WHERE l.status = 'published'
       GROUP BY x.w
-     ON CONFLICT (day, "window", platform, rubric, kecamatan) DO UPDATE SET ${WINDOW_SUMS}
    $$`,
 
   `CREATE FUNCTION report_window_add(l publication_metrics_latest, w text, snapshots int, failures int, s metric_snapshot) RETURNS void LANGUAGE sql AS $$
-     INSERT INTO report_window_daily AS d (day, "window", platform, rubric, kecamatan, snapshots, failures, reach, views, likes,
-                                           comments, shares, saves, engagement)
+     INSERT INTO report_window_delta (day, "window", platform, rubric, kecamatan, snapshots, failures, reach, views, likes,
+                                      comments, shares, saves, engagement)
      SELECT l.slot_day, w, l.platform, l.rubric, l.kecamatan, snapshots, failures, snapshots * coalesce(s.reach, 0),
             snapshots * coalesce(s.views, 0), snapshots * coalesce(s.likes, 0), snapshots * coalesce(s.comments, 0),
             snapshots * coalesce(s.shares, 0), snapshots * coalesce(s.saves, 0), snapshots * coalesce(s.engagement, 0)
       WHERE l.status = 'published'
-     ON CONFLICT (day, "window", platform, rubric, kecamatan) DO UPDATE SET ${WINDOW_SUMS}
    $$`,
 
   // A snapshot or failure changes its window's rows by its own delta, then the publication's latest row.
@@ -167,11 +168,40 @@ export const REPORT_FUNCTIONS_SQL: readonly string[] = [
      RETURN NULL;
    END $$`,
 
+  // Folds the deltas into the sums, one compactor at a time. Readers add pending deltas, so this changes no number.
+  `CREATE FUNCTION report_compact() RETURNS int LANGUAGE plpgsql AS $$
+   DECLARE moved int := 0;
+   BEGIN
+     IF NOT pg_try_advisory_xact_lock(hashtext('report_compact')) THEN RETURN 0; END IF;
+     WITH gone AS (DELETE FROM report_daily_delta RETURNING *),
+          agg AS (SELECT day, platform, rubric, kecamatan, status, sum(publications) AS publications, sum(with_metrics) AS with_metrics,
+                         sum(collection_failed) AS collection_failed, sum(reach) AS reach, sum(views) AS views, sum(likes) AS likes,
+                         sum(comments) AS comments, sum(shares) AS shares, sum(saves) AS saves, sum(engagement) AS engagement, count(*) AS n
+                    FROM gone GROUP BY 1, 2, 3, 4, 5),
+          daily AS (INSERT INTO report_daily AS d
+                    SELECT day, platform, rubric, kecamatan, status, publications, with_metrics, collection_failed, reach, views, likes,
+                           comments, shares, saves, engagement FROM agg
+                    ON CONFLICT (day, platform, rubric, kecamatan, status) DO UPDATE SET ${DAILY_SUMS})
+     INSERT INTO report_monthly AS d
+     SELECT date_trunc('month', day)::date, platform, rubric, kecamatan, status, sum(publications), sum(with_metrics), sum(collection_failed),
+            sum(reach), sum(views), sum(likes), sum(comments), sum(shares), sum(saves), sum(engagement)
+       FROM agg GROUP BY 1, 2, 3, 4, 5
+     ON CONFLICT (day, platform, rubric, kecamatan, status) DO UPDATE SET ${DAILY_SUMS};
+     GET DIAGNOSTICS moved = ROW_COUNT;
+     WITH gone AS (DELETE FROM report_window_delta RETURNING *)
+     INSERT INTO report_window_daily AS d
+     SELECT day, "window", platform, rubric, kecamatan, sum(snapshots), sum(failures), sum(reach), sum(views), sum(likes),
+            sum(comments), sum(shares), sum(saves), sum(engagement)
+       FROM gone GROUP BY 1, 2, 3, 4, 5
+     ON CONFLICT (day, "window", platform, rubric, kecamatan) DO UPDATE SET ${WINDOW_SUMS};
+     RETURN moved;
+   END $$`,
+
   // Rebuilds every report table from the raw rows in bulk (migration, bulk loads); row triggers stay quiet meanwhile.
   `CREATE FUNCTION report_rebuild() RETURNS void LANGUAGE plpgsql AS $$
    BEGIN
      PERFORM set_config('report.rebuilding', 'on', true);
-     TRUNCATE report_daily, report_monthly, report_window_daily, feature_featured, publication_metrics_latest;
+     TRUNCATE report_daily, report_monthly, report_window_daily, report_daily_delta, report_window_delta, feature_featured, publication_metrics_latest;
      INSERT INTO publication_metrics_latest (publication_id, ${LATEST_COLUMNS})
      ${latestSelect(
        '',

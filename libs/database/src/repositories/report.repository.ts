@@ -119,7 +119,9 @@ export class ReportRepository {
                 sum(d.comments) AS comments, sum(d.shares) AS shares, sum(d.saves) AS saves, sum(d.engagement) AS engagement
            FROM (SELECT * FROM report_monthly WHERE day >= $3::date AND day < $4::date
                  UNION ALL SELECT * FROM report_daily WHERE day >= $1::date AND day < $3::date
-                 UNION ALL SELECT * FROM report_daily WHERE day >= $4::date AND day <= $2::date) d
+                 UNION ALL SELECT * FROM report_daily WHERE day >= $4::date AND day <= $2::date
+                 -- Deltas the compactor has not folded in yet (see migration 1764400000000).
+                 UNION ALL SELECT * FROM report_daily_delta WHERE day >= $1::date AND day <= $2::date) d
           GROUP BY 1, 2, 3) x`,
       [period.from, period.to, ...wholeMonths(period, dimension !== 'week')],
     );
@@ -132,7 +134,7 @@ export class ReportRepository {
            SELECT ${expr} AS g, d.platform, 'published' AS status, 0 AS publications, sum(d.snapshots) AS "withMetrics",
                   sum(d.failures) AS "collectionFailed", sum(d.reach) AS reach, sum(d.views) AS views, sum(d.likes) AS likes,
                   sum(d.comments) AS comments, sum(d.shares) AS shares, sum(d.saves) AS saves, sum(d.engagement) AS engagement
-             FROM report_window_daily d
+             FROM (SELECT * FROM report_window_daily UNION ALL SELECT * FROM report_window_delta) d
             WHERE d."window" = $3 AND d.day >= $1::date AND d.day <= $2::date
             GROUP BY 1, 2) x`,
         [period.from, period.to, window],
@@ -149,6 +151,12 @@ export class ReportRepository {
       for (const field of SUMS) row[field] = Number(r[field] ?? 0);
       return row;
     });
+  }
+
+  /** Folds pending deltas into the sums (one compactor at a time); returns how many month rows it touched. */
+  async compact(): Promise<number> {
+    const [row] = (await this.db.query(`SELECT report_compact() AS n`)) as Array<{ n: number }>;
+    return Number(row.n);
   }
 
   /** Features counted on the WIB day they were featured (imports: their week), with distinct businesses. */

@@ -148,6 +148,11 @@ export class ReportService {
     return { ...scope, accounts: await this.reports.followerHistory(scope.period) };
   }
 
+  /** Folds the report deltas into their sums; numbers read the same before and after. */
+  compactRollups(): Promise<number> {
+    return this.reports.compact();
+  }
+
   /** Validates the period and window; every bad field is named. */
   scope(from: string, to: string, window: string | null): ReportScope {
     const problems: FieldProblem[] = [];

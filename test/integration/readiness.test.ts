@@ -268,18 +268,19 @@ describe('feature readiness', () => {
   });
 
   describe('PlatformClient.checkAccount against the sandbox', () => {
-    it('reads each account with its token, and Instagram\'s quota in Graph\'s shape', async () => {
+    it('reads each account with its token, its followers, and Instagram\'s quota in Graph\'s shape', async () => {
       const registry = t.api.get(PlatformClientRegistry);
       const ig = await connect('instagram');
       expect(await registry.get('instagram').checkAccount({ accountExternalId: ig.externalId, accessToken: ig.token })).toEqual({
         accountId: ig.externalId,
         name: `instagram_${ig.externalId}`,
         quota: { used: 0, limit: 50, windowSeconds: 86_400 },
+        followers: 150_000,
       });
       const fb = await connect('facebook');
-      expect(await registry.get('facebook').checkAccount({ accountExternalId: fb.externalId, accessToken: fb.token })).toEqual({ accountId: fb.externalId, name: `facebook_${fb.externalId}`, quota: null });
+      expect(await registry.get('facebook').checkAccount({ accountExternalId: fb.externalId, accessToken: fb.token })).toEqual({ accountId: fb.externalId, name: `facebook_${fb.externalId}`, quota: null, followers: 17_000 });
       const x = await connect('x');
-      expect(await registry.get('x').checkAccount({ accountExternalId: x.externalId, accessToken: x.token })).toEqual({ accountId: x.externalId, name: `x_${x.externalId}`, quota: null });
+      expect(await registry.get('x').checkAccount({ accountExternalId: x.externalId, accessToken: x.token })).toEqual({ accountId: x.externalId, name: `x_${x.externalId}`, quota: null, followers: 64_000 });
     });
 
     it('turns an expired token into PlatformAuthError (Graph 190/463, X 401)', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { type Platform, SettingsModule } from '@app/config';
+import { Clock, type Platform, SettingsModule, SystemClock } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { ReportService } from '@app/domain';
 import { insertAccount, insertApprovedBusiness, insertUser } from '@app/testing';
@@ -16,7 +16,7 @@ describe('report summary over a hand-computed fixture (real PostgreSQL)', () => 
 
   beforeAll(async () => {
     env = await createTestEnvironment();
-    moduleRef = await Test.createTestingModule({ imports: [SettingsModule.forRoot(env.settings), DatabaseModule.forRoot()], providers: [ReportService] }).compile();
+    moduleRef = await Test.createTestingModule({ imports: [SettingsModule.forRoot(env.settings), DatabaseModule.forRoot()], providers: [ReportService, { provide: Clock, useClass: SystemClock }] }).compile();
     db = moduleRef.get<DataSource>(getDataSourceToken());
     reports = moduleRef.get(ReportService);
 
@@ -81,7 +81,12 @@ describe('report summary over a hand-computed fixture (real PostgreSQL)', () => 
     expect([ig.published, ig.publicationsWithMetrics, ig.reach, ig.views, ig.engagement]).toEqual([2, 2, 430, 645, 43]);
     expect([fb.published, fb.publicationsWithMetrics, fb.reach, fb.views]).toEqual([1, 1, 50, 80]);
     expect([x.published, x.publicationsWithMetrics, x.reach, x.views]).toEqual([2, 1, null, 900]);
-    expect(x.metricSources).toEqual({ reach: null, views: 'x:public_metrics.impression_count' });
+    expect(x.metricSources).toEqual({
+      reach: null,
+      views: 'x:public_metrics.impression_count',
+      engagement: 'x:like_count+reply_count+retweet_count+quote_count+bookmark_count',
+      engagementRate: 'engagement/impression_count',
+    });
     expect(summary.totals).toMatchObject({ reach: 480, views: 1625, engagement: 60 });
   });
 

@@ -86,6 +86,13 @@ const ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/alerts': ['staff'],
   'POST /api/alerts/:id/resolve': ['staff'],
   'GET /api/reports/summary': ['staff', 'manager'],
+  'GET /api/reports/programme-to-date': ['staff', 'manager'],
+  'GET /api/reports/breakdown/:dimension': ['staff', 'manager'],
+  'GET /api/reports/top-businesses': ['staff', 'manager'],
+  'GET /api/reports/equity': ['staff', 'manager'],
+  'GET /api/reports/followers': ['staff', 'manager'],
+  // An owner reads the report of their own business (another's is 404); staff send it to owners.
+  'GET /api/reports/businesses/:id': ['owner', 'staff', 'manager'],
 
   // Infrastructure: probes, and the renditions Instagram and Facebook fetch without credentials.
   'GET /api/health': 'public',

@@ -70,6 +70,9 @@ export function settingsToEnvironment(settings: Settings): Record<string, string
     SANDBOX_PORT: String(sandbox.port),
     DEMO: String(demo.enabled),
     SANDBOX_CONTROL_URL: demo.sandboxControlUrl,
+    METRIC_NAMES_FILE: settings.metrics.namesFile,
+    ACCOUNT_SNAPSHOT_INTERVAL: duration(settings.metrics.accountSnapshotIntervalSeconds),
+    REPORT_COMPACT_INTERVAL: duration(settings.metrics.reportCompactIntervalSeconds),
   };
 }
 

@@ -5,6 +5,8 @@ import { loggerOptions, SETTINGS, type Settings, SettingsModule } from '@app/con
 import { DatabaseModule } from '@app/database';
 import { DomainModule } from '@app/domain';
 import { QueueModule } from '@app/queue';
+import { AccountSnapshotTask } from './account-snapshot.task.js';
+import { ReportCompactionTask } from './report-compaction.task.js';
 import { CalendarPlannerTask } from './calendar-planner.task.js';
 import { CollectMetricsProcessor } from './collect-metrics.processor.js';
 import { OutboxRelayTask } from './outbox-relay.task.js';
@@ -24,7 +26,7 @@ export class WorkerModule {
         DomainModule,
         ScheduleModule.forRoot(),
       ],
-      providers: [InstagramPublishProcessor, FacebookPublishProcessor, XPublishProcessor, CollectMetricsProcessor, OutboxRelayTask, CalendarPlannerTask, ReconcilerTask],
+      providers: [InstagramPublishProcessor, FacebookPublishProcessor, XPublishProcessor, CollectMetricsProcessor, OutboxRelayTask, CalendarPlannerTask, ReconcilerTask, AccountSnapshotTask, ReportCompactionTask],
     };
   }
 }

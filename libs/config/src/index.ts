@@ -7,3 +7,4 @@ export * from './vocabulary.js';
 export * from './startup.js';
 export * from './logger-options.js';
 export * from './consent.js';
+export * from './metric-names.js';

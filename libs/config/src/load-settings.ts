@@ -86,6 +86,11 @@ export function loadSettings(env: Environment): Settings {
       enabled: read.bool('DEMO', !production),
       sandboxControlUrl: read.url('SANDBOX_CONTROL_URL', sandboxOrigin),
     },
+    metrics: {
+      namesFile: read.string('METRIC_NAMES_FILE', 'config/metrics/metrics.json'),
+      accountSnapshotIntervalSeconds: read.duration('ACCOUNT_SNAPSHOT_INTERVAL', '1h'),
+      reportCompactIntervalSeconds: read.duration('REPORT_COMPACT_INTERVAL', '10s'),
+    },
   };
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;

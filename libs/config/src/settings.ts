@@ -69,6 +69,15 @@ export interface Settings {
   readonly throttle: { readonly loginPerMinute: number; readonly registerPerMinute: number };
   readonly sandbox: { readonly port: number };
   readonly demo: { readonly enabled: boolean; readonly sandboxControlUrl: string };
+  /** Reach metrics and reports (issue 6). */
+  readonly metrics: {
+    /** JSON file with the platform metric names to request (see loadMetricNames). */
+    readonly namesFile: string;
+    /** How often the worker records follower counts; one row per account and WIB day, so more often only refreshes it. */
+    readonly accountSnapshotIntervalSeconds: number;
+    /** How often the worker folds report deltas into the report sums (keeps the delta tables small). */
+    readonly reportCompactIntervalSeconds: number;
+  };
 }
 
 export interface MetricWindow {

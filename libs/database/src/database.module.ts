@@ -4,6 +4,7 @@ import { SETTINGS, type Settings } from '@app/config';
 import { dataSourceOptions, openDatabase } from './data-source.js';
 import { MediaStorage } from './repositories/media-storage.js';
 import {
+  AccountSnapshotRepository,
   AlertRepository,
   AuditRepository,
   BusinessRepository,
@@ -24,6 +25,7 @@ import {
 import { TokenCipher } from './token-cipher.js';
 
 const PROVIDERS = [
+  AccountSnapshotRepository,
   AlertRepository,
   AuditRepository,
   BusinessRepository,

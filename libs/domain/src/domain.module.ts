@@ -11,6 +11,8 @@ import { QueueService } from './calendar/queue.service.js';
 import { CalendarService, RUBRIC_DEFINITIONS } from './calendar/calendar.service.js';
 import { FeaturePreviewService } from './captions/feature-preview.service.js';
 import { DemoSeederService } from './demo/demo-seeder.service.js';
+import { BusinessReportService } from './reports/business-report.service.js';
+import { AccountSnapshotService } from './metrics/account-snapshot.service.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { OutboxRelayService } from './publishing/outbox-relay.service.js';
 import { PublicationActionsService } from './publishing/publication-actions.service.js';
@@ -27,10 +29,12 @@ import { ReadinessService } from './readiness/readiness.service.js';
 import { ReportService } from './reports/report.service.js';
 
 const SERVICES = [
+  AccountSnapshotService,
   AuthService,
   BusinessService,
   BusinessPhotosService,
   BusinessReviewService,
+  BusinessReportService,
   CalendarEditorService,
   CalendarPlannerService,
   CalendarViewService,

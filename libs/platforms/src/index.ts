@@ -2,7 +2,7 @@ export * from './platform-client.js';
 export * from './platform.errors.js';
 export * from './platform-client.registry.js';
 export * from './platforms.module.js';
-export { InstagramClient, INSTAGRAM_METRICS } from './instagram/instagram.client.js';
+export { InstagramClient } from './instagram/instagram.client.js';
 export { FacebookClient } from './facebook/facebook.client.js';
 export { XClient } from './x/x.client.js';
 export type { PlatformOperation } from './network-failure.mapper.js';

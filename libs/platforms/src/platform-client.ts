@@ -109,6 +109,8 @@ export interface AccountCheck {
   /** Username or Page name as the platform shows it, when it says. */
   readonly name: string | null;
   readonly quota: PublishingQuota | null;
+  /** Followers of the account (Instagram followers_count, Page followers_count, X public_metrics), when it says. */
+  readonly followers: number | null;
 }
 
 /**

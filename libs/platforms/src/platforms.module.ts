@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SETTINGS, type Settings } from '@app/config';
+import { loadMetricNames, SETTINGS, type Settings } from '@app/config';
 import { PLATFORM_CLIENTS } from './platform-client.js';
 import { PlatformClientRegistry } from './platform-client.registry.js';
 import { InstagramClient } from './instagram/instagram.client.js';
@@ -12,11 +12,14 @@ import { XClient } from './x/x.client.js';
     {
       provide: PLATFORM_CLIENTS,
       inject: [SETTINGS],
-      useFactory: (settings: Settings) => [
-        new InstagramClient(settings.platforms),
-        new FacebookClient(settings.platforms),
-        new XClient(settings.platforms),
-      ],
+      useFactory: (settings: Settings) => {
+        const names = loadMetricNames(settings.metrics.namesFile);
+        return [
+          new InstagramClient(settings.platforms, names.instagram),
+          new FacebookClient(settings.platforms, names.facebook),
+          new XClient(settings.platforms, names.x),
+        ];
+      },
     },
     PlatformClientRegistry,
   ],

@@ -56,7 +56,12 @@ export function xTweetRoutes(router: Router, { ctx, account }: XRouteDeps): void
 
   router.get('/users/me', (req, res) => {
     const me = account(req);
-    res.json({ data: { id: me.id, name: me.username, username: me.username } });
+    const fields = new Set((queryValue(req, 'user.fields') ?? '').split(',').map((f) => f.trim()));
+    // Like X: public_metrics only when asked for through user.fields.
+    const metrics = fields.has('public_metrics')
+      ? { public_metrics: { followers_count: me.followers, following_count: 0, tweet_count: ctx.state.listPosts({ platform: 'x', accountId: me.id }).length, listed_count: 0, like_count: 0, media_count: 0 } }
+      : {};
+    res.json({ data: { id: me.id, name: me.username, username: me.username, ...metrics } });
   });
 
   /** Recent posts of a user, newest first: what reconciliation matches an uncertain post against. */

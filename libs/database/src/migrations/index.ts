@@ -2,5 +2,6 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
 import { Registry1764100000000 } from './1764100000000-registry.js';
 import { Calendar1764200000000 } from './1764200000000-calendar.js';
 import { Reconcile1764300000000 } from './1764300000000-reconcile.js';
+import { ReachReports1764400000000 } from './1764400000000-reach-reports.js';
 
-export const MIGRATIONS = [InitialSchema1764000000000, Registry1764100000000, Calendar1764200000000, Reconcile1764300000000];
+export const MIGRATIONS = [InitialSchema1764000000000, Registry1764100000000, Calendar1764200000000, Reconcile1764300000000, ReachReports1764400000000];

@@ -1,3 +1,4 @@
+export * from './account-snapshot.repository.js';
 export * from './alert.repository.js';
 export * from './audit.repository.js';
 export * from './business.repository.js';

@@ -5,22 +5,57 @@ import { MetricSnapshotEntity } from '../entities/metric-snapshot.entity.js';
 
 export type NewSnapshot = Omit<MetricSnapshotEntity, 'id'>;
 
+/** Stable reasons: the post is gone or hidden, or the platform refuses the account's token. */
+export type CollectionFailureReason = 'post_unavailable' | 'token_rejected';
+
+export interface CollectionFailure {
+  publicationId: string;
+  window: string;
+  failedAt: Date;
+  reason: CollectionFailureReason;
+  detail: string;
+}
+
 @Injectable()
 export class MetricSnapshotRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** One row per publication and window: collecting a window again overwrites it (jobs retry freely). */
+  /**
+   * One row per publication and window: collecting a window again overwrites it (jobs retry freely). A failure
+   * recorded earlier for the window is gone once it succeeds. The report tables follow by trigger, in this transaction.
+   */
   async upsert(s: NewSnapshot): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      await manager.query(`DELETE FROM metric_collection_failure WHERE publication_id = $1 AND "window" = $2`, [s.publicationId, s.window]);
+      await manager.query(
+        `INSERT INTO metric_snapshot (publication_id, "window", collected_at, reach, views, likes, comments, shares, saves, engagement, sources, errors, raw, api_version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         ON CONFLICT (publication_id, "window") DO UPDATE SET
+           collected_at = EXCLUDED.collected_at, reach = EXCLUDED.reach, views = EXCLUDED.views, likes = EXCLUDED.likes,
+           comments = EXCLUDED.comments, shares = EXCLUDED.shares, saves = EXCLUDED.saves, engagement = EXCLUDED.engagement,
+           sources = EXCLUDED.sources, errors = EXCLUDED.errors, raw = EXCLUDED.raw, api_version = EXCLUDED.api_version`,
+        [s.publicationId, s.window, s.collectedAt, s.reach, s.views, s.likes, s.comments, s.shares, s.saves, s.engagement,
+          JSON.stringify(s.sources), JSON.stringify(s.errors), JSON.stringify(s.raw ?? null), s.apiVersion],
+      );
+    });
+  }
+
+  /** A window that can never be collected (post gone, token refused), so reports can say why numbers are missing. */
+  async recordFailure(f: CollectionFailure): Promise<void> {
     await this.db.query(
-      `INSERT INTO metric_snapshot (publication_id, "window", collected_at, reach, views, likes, comments, shares, saves, engagement, sources, errors, raw, api_version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-       ON CONFLICT (publication_id, "window") DO UPDATE SET
-         collected_at = EXCLUDED.collected_at, reach = EXCLUDED.reach, views = EXCLUDED.views, likes = EXCLUDED.likes,
-         comments = EXCLUDED.comments, shares = EXCLUDED.shares, saves = EXCLUDED.saves, engagement = EXCLUDED.engagement,
-         sources = EXCLUDED.sources, errors = EXCLUDED.errors, raw = EXCLUDED.raw, api_version = EXCLUDED.api_version`,
-      [s.publicationId, s.window, s.collectedAt, s.reach, s.views, s.likes, s.comments, s.shares, s.saves, s.engagement,
-        JSON.stringify(s.sources), JSON.stringify(s.errors), JSON.stringify(s.raw ?? null), s.apiVersion],
+      `INSERT INTO metric_collection_failure (publication_id, "window", failed_at, reason, detail) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (publication_id, "window") DO UPDATE SET failed_at = EXCLUDED.failed_at, reason = EXCLUDED.reason, detail = EXCLUDED.detail`,
+      [f.publicationId, f.window, f.failedAt, f.reason, f.detail],
     );
+  }
+
+  async failuresFor(publicationId: string): Promise<CollectionFailure[]> {
+    const rows: CollectionFailure[] = await this.db.query(
+      `SELECT publication_id AS "publicationId", "window", failed_at AS "failedAt", reason, detail
+         FROM metric_collection_failure WHERE publication_id = $1 ORDER BY failed_at`,
+      [publicationId],
+    );
+    return rows;
   }
 
   forPublication(publicationId: string): Promise<MetricSnapshotEntity[]> {

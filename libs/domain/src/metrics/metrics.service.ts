@@ -47,9 +47,11 @@ export class MetricsService {
         apiVersion: metrics.apiVersion,
       });
     } catch (error) {
-      // Permanent: retrying cannot help, so the job ends here (a later issue records these for reports).
+      // Permanent: retrying cannot help, so the job ends here, recorded so reports say why the numbers are missing.
       if (error instanceof PlatformAuthError || error instanceof PlatformRejectedError) {
-        this.logger.warn({ publicationId: publication.id, window: job.window, reason: error.reason }, 'metrics collection failed permanently');
+        const reason = error instanceof PlatformAuthError ? 'token_rejected' : 'post_unavailable';
+        this.logger.warn({ publicationId: publication.id, window: job.window, reason, detail: error.reason }, 'metrics collection failed permanently');
+        await this.snapshots.recordFailure({ publicationId: publication.id, window: job.window, failedAt: this.clock.now(), reason, detail: error.reason });
         return;
       }
       throw error;

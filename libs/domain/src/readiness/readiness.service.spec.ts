@@ -33,7 +33,7 @@ function setup(options: {
   const account = (platform: Platform): PlatformAccountEntity =>
     ({ id: `acc-${platform}`, platform, externalId: `ext-${platform}`, displayName: platform, status: 'active', tokenExpiresAt: null }) as PlatformAccountEntity;
   const fetchImage = jest.fn(async (_url: string): Promise<MediaFetchResult> => ({ ok: true, image: { mimeType: 'image/jpeg', bytes: 300_000, width: 1080, height: 1350 } }));
-  const checkAccount = options.checkAccount ?? (async (platform: Platform): Promise<AccountCheck> => ({ accountId: `ext-${platform}`, name: platform, quota: null }));
+  const checkAccount = options.checkAccount ?? (async (platform: Platform): Promise<AccountCheck> => ({ accountId: `ext-${platform}`, name: platform, quota: null, followers: null }));
   const client = (platform: Platform): PlatformClient =>
     ({ platform, mediaRules: { mimeTypes: ['image/jpeg'], maxBytes: 8 * 1024 * 1024 }, checkAccount: () => checkAccount(platform) }) as unknown as PlatformClient;
   const publications = (options.publications ?? []).map(
@@ -77,7 +77,7 @@ describe('ReadinessService', () => {
     const { service } = setup({
       checkAccount: async (platform) => {
         if (platform === 'instagram') throw new PlatformRateLimitError('instagram', 'Application request limit reached', 60_000);
-        return { accountId: `ext-${platform}`, name: platform, quota: null };
+        return { accountId: `ext-${platform}`, name: platform, quota: null, followers: null };
       },
     });
     const report = await service.check('f1');

@@ -1,4 +1,4 @@
-import type { Settings } from '@app/config';
+import { defaultMetricNames, type MetricNames, type Settings } from '@app/config';
 import type {
   AccountCheck,
   FindPostRequest,
@@ -13,17 +13,13 @@ import type {
 } from '../platform-client.js';
 import { type ListedPost, matchPost } from '../post-search.js';
 import { listGraphPostsSince, readGraphTime } from '../meta/graph-post-list.js';
-import { PlatformOutcomeUnknownError, PlatformRejectedError } from '../platform.errors.js';
+import { PlatformOutcomeUnknownError } from '../platform.errors.js';
 import { isRecord } from '../network-failure.mapper.js';
 import { GraphHttpClient, graphPath, readGraphId } from '../meta/graph-http.client.js';
-import { collectMetrics, readInsightValue } from '../meta/graph-insights.mapper.js';
+import { collectMetrics, insightWithFallback, readInsightValue } from '../meta/graph-insights.mapper.js';
 import { FACEBOOK_CAPTION_RULES } from './facebook-caption-rules.js';
 import { readGraphAccount } from '../meta/graph-account.mapper.js';
 
-/** Unique viewers ("reach"); the older name is still tried when Meta rejects the new one as an invalid metric. */
-export const FACEBOOK_REACH_METRIC = 'post_total_media_view_unique';
-export const FACEBOOK_LEGACY_REACH_METRIC = 'post_impressions_unique';
-export const FACEBOOK_VIEWS_METRIC = 'post_media_view';
 const ENGAGEMENT_FIELDS = 'reactions.summary(true),comments.summary(true),shares';
 
 /** Meta documents no exact photo limits for Pages (platform-apis.md §5.1 [?]): 10 MB is the common figure, no ratio. */
@@ -39,7 +35,11 @@ export class FacebookClient implements PlatformClient {
   readonly mediaRules = FACEBOOK_MEDIA_RULES;
   private readonly graph: GraphHttpClient;
 
-  constructor(settings: Settings['platforms']) {
+  /** `names`: reach and views insights to request, each with older names to fall back to (config/metrics/metrics.json). */
+  constructor(
+    settings: Settings['platforms'],
+    private readonly names: MetricNames['facebook'] = defaultMetricNames().facebook,
+  ) {
     this.graph = new GraphHttpClient('facebook', settings.metaGraphBaseUrl, settings.requestTimeoutMs);
   }
 
@@ -67,44 +67,42 @@ export class FacebookClient implements PlatformClient {
   /** The Page this Page token manages. Facebook has no publishing quota of its own. */
   async checkAccount(credentials: PlatformCredentials): Promise<AccountCheck> {
     const { accountExternalId: pageId, accessToken: token } = credentials;
-    const page = readGraphAccount('facebook', await this.graph.get(graphPath(pageId), { fields: 'id,name' }, token), 'name');
+    const page = readGraphAccount('facebook', await this.graph.get(graphPath(pageId), { fields: 'id,name,followers_count' }, token), 'name');
     return { ...page, quota: null };
   }
 
   async fetchMetrics(request: MetricsRequest): Promise<PostMetrics> {
     const { externalId: postId } = request;
     const token = request.credentials.accessToken;
-    let reachMetric = FACEBOOK_REACH_METRIC;
     let fields: Promise<unknown> | undefined;
     const engagementFields = (): Promise<unknown> => (fields ??= this.graph.get(graphPath(postId), { fields: ENGAGEMENT_FIELDS }, token));
-
     const insight = async (metric: string): Promise<{ value: number | null; raw: unknown }> => {
       const body = await this.graph.get(graphPath(postId, 'insights'), { metric }, token);
       return { value: readInsightValue(body, metric), raw: body };
     };
-    const collected = await collectMetrics([FACEBOOK_REACH_METRIC, FACEBOOK_VIEWS_METRIC, 'reactions', 'comments', 'shares'], async (name) => {
-      if (name === FACEBOOK_REACH_METRIC) {
-        try {
-          return await insight(name);
-        } catch (error) {
-          if (!isInvalidMetric(error)) throw error;
-          reachMetric = FACEBOOK_LEGACY_REACH_METRIC;
-          return insight(FACEBOOK_LEGACY_REACH_METRIC);
-        }
+    const reachNames = this.names.reach ?? [];
+    const viewsNames = this.names.views ?? [];
+    const answered: Record<string, string> = {};
+    const labels = [reachNames.join('|'), viewsNames.join('|'), 'reactions', 'comments', 'shares'].filter((l) => l !== '');
+    const collected = await collectMetrics(labels, async (label) => {
+      if (label === 'reactions' || label === 'comments' || label === 'shares') {
+        const body = await engagementFields();
+        return { value: readCount(body, label), raw: body };
       }
-      if (name === FACEBOOK_VIEWS_METRIC) return insight(name);
-      const body = await engagementFields();
-      return { value: readCount(body, name), raw: body };
+      const got = await insightWithFallback(label.split('|'), insight);
+      answered[label] = got.metric;
+      return got;
     });
-
     const sources: Record<string, string> = {};
     const pick = (field: string, name: string, source: string): number | null => {
       const value = collected.values.get(name) ?? null;
       if (value !== null) sources[field] = source;
       return value;
     };
-    const reach = pick('reach', FACEBOOK_REACH_METRIC, reachMetric);
-    const views = pick('views', FACEBOOK_VIEWS_METRIC, FACEBOOK_VIEWS_METRIC);
+    const reachLabel = reachNames.join('|');
+    const viewsLabel = viewsNames.join('|');
+    const reach = pick('reach', reachLabel, answered[reachLabel] ?? reachLabel);
+    const views = pick('views', viewsLabel, answered[viewsLabel] ?? viewsLabel);
     const likes = pick('likes', 'reactions', 'reactions.summary.total_count') ?? 0;
     const comments = pick('comments', 'comments', 'comments.summary.total_count') ?? 0;
     const shares = pick('shares', 'shares', 'shares.count') ?? 0;
@@ -130,10 +128,6 @@ function readPagePost(node: Record<string, unknown>): ListedPost | null {
   if (typeof node.id !== 'string' || postedAt === null) return null;
   const url = typeof node.permalink_url === 'string' ? node.permalink_url : `https://www.facebook.com/${node.id}`;
   return { id: node.id, text: typeof node.message === 'string' ? node.message : '', postedAt, url };
-}
-
-function isInvalidMetric(error: unknown): boolean {
-  return error instanceof PlatformRejectedError && /^100(\/|$)/.test(error.details.platformCode ?? '');
 }
 
 /** `reactions.summary.total_count`, `comments.summary.total_count`, `shares.count` (absent when nobody shared). */

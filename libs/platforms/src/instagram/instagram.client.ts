@@ -1,4 +1,4 @@
-import type { Settings } from '@app/config';
+import { defaultMetricNames, type MetricNames, type Settings } from '@app/config';
 import type {
   AccountCheck,
   FindPostRequest,
@@ -24,14 +24,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isRecord } from '../network-failure.mapper.js';
 import { GraphHttpClient, graphPath, readGraphId } from '../meta/graph-http.client.js';
 import { QUOTA_RETRY_MS } from '../meta/graph-error.mapper.js';
-import { collectMetrics, readInsightValue } from '../meta/graph-insights.mapper.js';
+import { collectNamedInsights, readInsightValue } from '../meta/graph-insights.mapper.js';
 import { normaliseInstagramMetrics } from './instagram-metrics.mapper.js';
 import { INSTAGRAM_CAPTION_RULES } from './instagram-caption-rules.js';
 import { readGraphAccount } from '../meta/graph-account.mapper.js';
 import { readPublishingQuota } from './instagram-quota.mapper.js';
-
-/** Feed-image metrics, each requested on its own (platform-apis.md §3.1); `impressions` is retired. */
-export const INSTAGRAM_METRICS = ['reach', 'views', 'likes', 'comments', 'saved', 'shares', 'total_interactions'] as const;
 
 /** JPEG only, under 8 MiB, aspect ratio 4:5 to 1.91:1 (platform-apis.md §2.7, errors 36000/36001/36003). */
 export const INSTAGRAM_MEDIA_RULES: MediaRules = {
@@ -49,7 +46,11 @@ export class InstagramClient implements PlatformClient {
   readonly mediaRules = INSTAGRAM_MEDIA_RULES;
   private readonly graph: GraphHttpClient;
 
-  constructor(private readonly settings: Settings['platforms']) {
+  /** `names`: the metric names to request (config/metrics/metrics.json), each on its own (platform-apis.md §3.1). */
+  constructor(
+    private readonly settings: Settings['platforms'],
+    private readonly names: MetricNames['instagram'] = defaultMetricNames().instagram,
+  ) {
     this.graph = new GraphHttpClient('instagram', settings.metaGraphBaseUrl, settings.requestTimeoutMs);
   }
 
@@ -87,17 +88,17 @@ export class InstagramClient implements PlatformClient {
 
   async fetchMetrics(request: MetricsRequest): Promise<PostMetrics> {
     const token = request.credentials.accessToken;
-    const collected = await collectMetrics(INSTAGRAM_METRICS, async (metric) => {
+    const collected = await collectNamedInsights(this.names, async (metric) => {
       const body = await this.graph.get(graphPath(request.externalId, 'insights'), { metric }, token);
       return { value: readInsightValue(body, metric), raw: body };
     });
-    return normaliseInstagramMetrics(collected, this.graph.apiVersion);
+    return normaliseInstagramMetrics(collected, this.graph.apiVersion, this.names);
   }
 
   /** The IG user with this token, and the publishing quota the account has used in the rolling window. */
   async checkAccount(credentials: PlatformCredentials): Promise<AccountCheck> {
     const { accountExternalId: userId, accessToken: token } = credentials;
-    const user = readGraphAccount('instagram', await this.graph.get(graphPath(userId), { fields: 'id,username' }, token), 'username');
+    const user = readGraphAccount('instagram', await this.graph.get(graphPath(userId), { fields: 'id,username,followers_count' }, token), 'username');
     const limit = await this.graph.get(graphPath(userId, 'content_publishing_limit'), { fields: 'quota_usage,config' }, token);
     return { ...user, quota: readPublishingQuota(limit) };
   }

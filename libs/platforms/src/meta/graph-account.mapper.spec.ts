@@ -7,8 +7,13 @@ describe('readGraphAccount', () => {
     expect(readGraphAccount('instagram', { id: '17841400000000000', username: 'kominfomalang' }, 'username')).toEqual({
       accountId: '17841400000000000',
       name: 'kominfomalang',
+      followers: null,
     });
-    expect(readGraphAccount('facebook', { id: '546349135390552' }, 'name')).toEqual({ accountId: '546349135390552', name: null });
+    expect(readGraphAccount('facebook', { id: '546349135390552', followers_count: 1200 }, 'name')).toEqual({
+      accountId: '546349135390552',
+      name: null,
+      followers: 1200,
+    });
   });
 
   it('treats a 200 without an id as no answer (retryable), not as a verdict on the account', () => {

@@ -1,4 +1,4 @@
-import { PlatformAuthError, PlatformError, PlatformRateLimitError } from '../platform.errors.js';
+import { PlatformAuthError, PlatformError, PlatformRateLimitError, PlatformRejectedError } from '../platform.errors.js';
 import { isRecord } from '../network-failure.mapper.js';
 
 /**
@@ -49,5 +49,64 @@ export async function collectMetrics(
   const fatal = failures.find((f) => f instanceof PlatformAuthError || f instanceof PlatformRateLimitError);
   if (fatal !== undefined) throw fatal;
   if (values.size === 0 && failures.length > 0) throw failures[0];
+  return { values, errors, raw };
+}
+
+/** Meta's answer to a retired or unknown metric name: code 100 ("invalid insights metric"). */
+export function isInvalidMetric(error: unknown): boolean {
+  return error instanceof PlatformRejectedError && /^100(\/|$)/.test(error.details.platformCode ?? '');
+}
+
+export interface NamedInsight {
+  readonly value: number | null;
+  readonly raw: unknown;
+  /** The configured name that answered, for the snapshot's `sources`. */
+  readonly metric: string;
+}
+
+/**
+ * Tries each configured name of one number in order (new name first, older names after), moving on only when Meta
+ * says the name is invalid; any other failure is this number's failure.
+ */
+export async function insightWithFallback(
+  names: readonly string[],
+  fetchOne: (metric: string) => Promise<{ value: number | null; raw: unknown }>,
+): Promise<NamedInsight> {
+  let last: unknown;
+  for (const metric of names) {
+    try {
+      return { ...(await fetchOne(metric)), metric };
+    } catch (error) {
+      if (!isInvalidMetric(error)) throw error;
+      last = error;
+    }
+  }
+  throw last;
+}
+
+/**
+ * Collects every configured number (each with its fallback names), each on its own request. The result is keyed
+ * by the metric name that answered; a number that failed is keyed in `errors` by the names tried.
+ */
+export async function collectNamedInsights(
+  names: Readonly<Record<string, readonly string[] | undefined>>,
+  fetchOne: (metric: string) => Promise<{ value: number | null; raw: unknown }>,
+): Promise<CollectedMetrics> {
+  const lists = Object.values(names).filter((list): list is readonly string[] => list !== undefined && list.length > 0);
+  const answered = new Map<string, string>();
+  const collected = await collectMetrics(
+    lists.map((list) => list.join('|')),
+    async (label) => {
+      const got = await insightWithFallback(label.split('|'), fetchOne);
+      answered.set(label, got.metric);
+      return got;
+    },
+  );
+  const values = new Map<string, number | null>();
+  const errors: Record<string, string> = {};
+  const raw: Record<string, unknown> = {};
+  for (const [label, value] of collected.values) values.set(answered.get(label) ?? label, value);
+  for (const [label, error] of Object.entries(collected.errors)) errors[answered.get(label) ?? label] = error;
+  for (const [label, body] of Object.entries(collected.raw)) raw[answered.get(label) ?? label] = body;
   return { values, errors, raw };
 }

@@ -1,7 +1,7 @@
-import type { Settings } from '@app/config';
+import { defaultMetricNames, type MetricNames, type Settings } from '@app/config';
 import http from 'node:http';
 import https from 'node:https';
-import { type IClientSettings, type ITwitterApiClientPlugin, TwitterApi, type TwitterApiv2 } from 'twitter-api-v2';
+import { type IClientSettings, type ITwitterApiClientPlugin, type TTweetv2TweetField, TwitterApi, type TwitterApiv2 } from 'twitter-api-v2';
 import type {
   AccountCheck,
   FindPostRequest,
@@ -38,7 +38,11 @@ export class XClient implements PlatformClient {
   readonly mediaRules = X_MEDIA_RULES;
   private readonly clientSettings: Partial<IClientSettings>;
 
-  constructor(settings: Settings['platforms']) {
+  /** `names.tweetFields`: what GET /2/tweets is asked for (config/metrics/metrics.json); numbers come from public_metrics. */
+  constructor(
+    settings: Settings['platforms'],
+    private readonly names: MetricNames['x'] = defaultMetricNames().x,
+  ) {
     const plugins: ITwitterApiClientPlugin[] = [timeoutPlugin(settings.requestTimeoutMs)];
     if (settings.xApiBaseUrl === '') {
       this.clientSettings = { plugins };
@@ -83,7 +87,7 @@ export class XClient implements PlatformClient {
 
   async fetchMetrics(request: MetricsRequest): Promise<PostMetrics> {
     const api = this.api(request.credentials.accessToken);
-    const result = await this.call('read', () => api.tweets([request.externalId], { 'tweet.fields': ['public_metrics'] }));
+    const result = await this.call('read', () => api.tweets([request.externalId], { 'tweet.fields': this.names.tweetFields as TTweetv2TweetField[] }));
     const tweet = result.data?.find((t) => t.id === request.externalId);
     if (tweet?.public_metrics === undefined) {
       const problem = result.errors?.find((e) => e.resource_id === request.externalId) ?? result.errors?.[0];
@@ -97,10 +101,11 @@ export class XClient implements PlatformClient {
   /** `GET /2/users/me`: the user this OAuth 2.0 token belongs to. X has no publishing quota to read. */
   async checkAccount(credentials: PlatformCredentials): Promise<AccountCheck> {
     const api = this.api(credentials.accessToken);
-    const me = await this.call('read', () => api.me());
+    const me = await this.call('read', () => api.me({ 'user.fields': ['public_metrics'] }));
     const id = me.data?.id;
     if (typeof id !== 'string' || id === '') throw new PlatformTransientError('x', 'users/me answered without an id');
-    return { accountId: id, name: me.data.username || null, quota: null };
+    const followers = me.data.public_metrics?.followers_count;
+    return { accountId: id, name: me.data.username || null, quota: null, followers: typeof followers === 'number' ? followers : null };
   }
 
   private api(accessToken: string): TwitterApiv2 {

@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import sharp from 'sharp';
+import type { Platform } from '@app/config';
+import { AccountSnapshotRepository, FeatureRepository, MediaStorage, MetricSnapshotRepository, PlatformAccountRepository } from '@app/database';
+import { AccountSnapshotService, MetricsService, PublicationActionsService, PublishService, ReportService } from '@app/domain';
+import { insertApprovedBusiness, insertUser } from '@app/testing';
+import { startTestApi, type TestApi } from '../support/test-api.js';
+
+/**
+ * Metric collection against the sandbox, through the same services the worker runs: each window's job (as the
+ * outbox holds it) collected when due, per-metric failures tolerated, permanent failures recorded and visible in
+ * the report, hand-marked posts collected too, and daily follower counts.
+ */
+let week = 1;
+
+async function publication(t: TestApi, platform: Platform, options: { token?: string; status?: 'confirm' } = {}) {
+  const token = options.token ?? `token-${platform}-${week}-1234567`;
+  const externalId = `${Date.now()}${week}`;
+  await t.sandbox.registerAccount(platform, externalId, token, { followers: 20_000 });
+  const account = await t.api.get(PlatformAccountRepository).upsert({ platform, externalId, displayName: `akun ${platform}`, accessToken: token, tokenExpiresAt: null });
+  const { businessId, mediaId } = await insertApprovedBusiness(t.db, { ownerId: await insertUser(t.db) });
+  const [{ storage_key: key }] = (await t.db.query(`SELECT storage_key FROM media_asset WHERE id = $1`, [mediaId])) as Array<{ storage_key: string }>;
+  await t.api.get(MediaStorage).write(key, await sharp({ create: { width: 1080, height: 1350, channels: 3, background: '#2a6' } }).jpeg().toBuffer());
+  const features = t.api.get(FeatureRepository);
+  const feature = (await features.insertPlanned({ rubric: 'umkm', isoWeek: `2031-W${String(week++).padStart(2, '0')}`, weekStart: new Date(), businessId, chosenBy: 'staff', reason: 't' }))!;
+  const id = randomUUID();
+  await features.confirm(feature.id, [{ id, platform, platformAccountId: account.id, mediaAssetId: mediaId, caption: `Uji metrik ${id}`, scheduledAt: new Date(), idempotencyKey: `${feature.id}:${platform}` }], [], { actorUserId: null, action: 't', entityType: 'feature', entityId: feature.id });
+  return { id, accountId: account.id, externalId, token };
+}
+
+/** The metric jobs the outbox holds for a publication, as the relay would hand them to the worker. */
+async function metricJobs(t: TestApi, publicationId: string): Promise<Array<{ window: string; runAt: Date }>> {
+  const rows = (await t.db.query(
+    `SELECT payload->>'window' AS window, run_at AS "runAt" FROM outbox WHERE job_name = 'collect-metrics' AND payload->>'publicationId' = $1 ORDER BY run_at`,
+    [publicationId],
+  )) as Array<{ window: string; runAt: Date }>;
+  return rows;
+}
+
+/** Runs each job when it is due, like the delayed BullMQ job would. */
+async function collectWhenDue(t: TestApi, publicationId: string): Promise<string[]> {
+  const done: string[] = [];
+  for (const job of await metricJobs(t, publicationId)) {
+    const wait = job.runAt.getTime() - Date.now();
+    if (wait > 0) await sleep(wait);
+    await t.api.get(MetricsService).collect({ v: 1, publicationId, window: job.window });
+    done.push(job.window);
+  }
+  return done;
+}
+
+const today = (): string => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+
+describe('metric collection (sandbox, short windows)', () => {
+  let t: TestApi;
+  const expiredAccounts = new Set<string>();
+
+  beforeAll(async () => {
+    t = await startTestApi({ METRIC_WINDOWS: '1s,2s' });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('collects one snapshot per window on every platform, upserted, and the report counts it at once', async () => {
+    const ids: Record<string, string> = {};
+    for (const platform of ['instagram', 'facebook', 'x'] as const) {
+      const p = await publication(t, platform);
+      await t.api.get(PublishService).publish({ v: 1, publicationId: p.id, publicationVersion: 1 });
+      ids[platform] = p.id;
+      expect((await metricJobs(t, p.id)).map((j) => j.window)).toEqual(['1s', '2s']);
+    }
+    for (const id of Object.values(ids)) expect(await collectWhenDue(t, id)).toEqual(['1s', '2s']);
+    // A retried job overwrites its window instead of adding a row.
+    await t.api.get(MetricsService).collect({ v: 1, publicationId: ids.instagram, window: '2s' });
+
+    const snapshots = t.api.get(MetricSnapshotRepository);
+    for (const [platform, id] of Object.entries(ids)) {
+      const rows = await snapshots.forPublication(id);
+      expect(rows.map((r) => r.window).sort()).toEqual(['1s', '2s']);
+      for (const row of rows) {
+        expect(row.apiVersion).toBe(platform === 'x' ? '2' : 'v25.0');
+        expect(row.raw).toBeTruthy();
+        expect(row.views).toBeGreaterThan(0);
+        if (platform === 'x') expect(row.reach).toBeNull();
+        else expect(row.reach).toBeGreaterThan(0);
+      }
+    }
+    const ig = await snapshots.forPublication(ids.instagram);
+    expect(ig[0].errors).toEqual({});
+    expect(ig[0].sources).toMatchObject({ reach: 'reach', views: 'views', saves: 'saved', engagement: 'total_interactions' });
+    const fb = await snapshots.forPublication(ids.facebook);
+    expect(fb[0].sources).toMatchObject({ reach: 'post_total_media_view_unique', views: 'post_media_view' });
+
+    // The summary reads the report tables the snapshot transaction just updated: the latest window's numbers.
+    const latest = async (id: string) => (await snapshots.forPublication(id)).sort((a, b) => b.collectedAt.getTime() - a.collectedAt.getTime())[0];
+    const summary = await t.api.get(ReportService).summary(today(), today());
+    const [igLatest, fbLatest, xLatest] = [await latest(ids.instagram), await latest(ids.facebook), await latest(ids.x)];
+    expect(summary.totals.reach).toBe(Number(igLatest.reach) + Number(fbLatest.reach));
+    expect(summary.platforms.find((p) => p.platform === 'x')).toMatchObject({ reach: null, views: xLatest.views, publicationsWithMetrics: 1 });
+    const windowed = await t.api.get(ReportService).summary(today(), today(), '1s');
+    const igFirst = ig.find((r) => r.window === '1s')!;
+    expect(windowed.platforms.find((p) => p.platform === 'instagram')!.reach).toBe(igFirst.reach);
+  }, 60_000);
+
+  it('collects a publication staff marked as posted by hand', async () => {
+    const p = await publication(t, 'x');
+    const posted = await t.api.get(PublishService).publish({ v: 1, publicationId: p.id, publicationVersion: 1 }).then(async () => {
+      const [row] = (await t.db.query(`SELECT external_id FROM publication WHERE id = $1`, [p.id])) as Array<{ external_id: string }>;
+      return row.external_id;
+    });
+    // A second publication that failed here but was posted on X by hand, as the post above.
+    const q = await publication(t, 'x', { token: p.token });
+    await t.db.query(`UPDATE publication SET status = 'failed', platform_account_id = $2 WHERE id = $1`, [q.id, p.accountId]);
+    const staff = await insertUser(t.db, 'staff');
+    await t.api.get(PublicationActionsService).markPosted({ userId: staff, role: 'staff' }, q.id, posted, `https://x.com/i/web/status/${posted}`);
+    expect(await collectWhenDue(t, q.id)).toEqual(['1s', '2s']);
+    const rows = await t.api.get(MetricSnapshotRepository).forPublication(q.id);
+    expect(rows).toHaveLength(2);
+    expect(rows[0].views).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('records a collection that can never succeed, and the report says why numbers are missing', async () => {
+    const expired = await publication(t, 'instagram');
+    await t.api.get(PublishService).publish({ v: 1, publicationId: expired.id, publicationVersion: 1 });
+    const response = await fetch(`${t.sandbox.url}/__sandbox/accounts/instagram/${expired.externalId}/expire-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(response.ok).toBe(true);
+    expiredAccounts.add(expired.accountId);
+    const gone = await publication(t, 'x');
+    await t.db.query(`UPDATE publication SET status = 'published', external_id = '1999999999999999999', published_at = now() WHERE id = $1`, [gone.id]);
+    const before = await t.api.get(ReportService).summary(today(), today());
+
+    for (const id of [expired.id, gone.id]) await t.api.get(MetricsService).collect({ v: 1, publicationId: id, window: '1s' });
+
+    const snapshots = t.api.get(MetricSnapshotRepository);
+    expect(await snapshots.forPublication(expired.id)).toHaveLength(0);
+    expect((await snapshots.failuresFor(expired.id)).map((f) => [f.window, f.reason])).toEqual([['1s', 'token_rejected']]);
+    expect((await snapshots.failuresFor(gone.id)).map((f) => [f.window, f.reason])).toEqual([['1s', 'post_unavailable']]);
+    const after = await t.api.get(ReportService).summary(today(), today());
+    const count = (s: typeof after, platform: string, reason: string) => s.collectionFailures.find((f) => f.platform === platform && f.reason === reason)?.count ?? 0;
+    expect(count(after, 'instagram', 'token_rejected') - count(before, 'instagram', 'token_rejected')).toBe(1);
+    expect(count(after, 'x', 'post_unavailable') - count(before, 'x', 'post_unavailable')).toBe(1);
+    const ig = (s: typeof after) => s.platforms.find((p) => p.platform === 'instagram')!;
+    expect(ig(after).collectionFailed - ig(before).collectionFailed).toBe(1);
+    expect(ig(after).metricsMissing).toBeGreaterThanOrEqual(1);
+  }, 30_000);
+
+  it('records each account follower count once per WIB day (an account whose token the platform refuses is skipped)', async () => {
+    const service = t.api.get(AccountSnapshotService);
+    expect(await service.collectAll()).toBeGreaterThanOrEqual(3);
+    await service.collectAll();
+    const accounts = t.api.get(PlatformAccountRepository);
+    for (const account of await accounts.list()) {
+      if (account.status !== 'active' || expiredAccounts.has(account.id)) continue;
+      const rows = await t.api.get(AccountSnapshotRepository).forAccount(account.id);
+      expect(rows).toHaveLength(1);
+      expect(rows[0].day).toBe(today());
+      expect(rows[0].followers).toBe(20_000);
+    }
+  });
+});
+
+describe('metric names from configuration', () => {
+  let t: TestApi;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'metric-names-'));
+    const file = join(dir, 'metrics.json');
+    // `impressions` and `post_impressions` are retired: Meta rejects them, the other numbers must still land.
+    await writeFile(file, JSON.stringify({
+      instagram: { reach: ['reach'], views: ['impressions'], likes: ['likes'], comments: ['comments'], shares: ['shares'], saves: ['saved'], engagement: ['total_interactions'] },
+      facebook: { reach: ['post_impressions_unique_retired', 'post_total_media_view_unique'], views: ['post_impressions'] },
+      x: { tweetFields: ['public_metrics'] },
+    }));
+    t = await startTestApi({ METRIC_WINDOWS: '1s', METRIC_NAMES_FILE: file });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps every other metric when one configured name is rejected, and says which failed', async () => {
+    const ig = await publication(t, 'instagram');
+    const fb = await publication(t, 'facebook');
+    for (const p of [ig, fb]) await t.api.get(PublishService).publish({ v: 1, publicationId: p.id, publicationVersion: 1 });
+    for (const p of [ig, fb]) await collectWhenDue(t, p.id);
+    const [igRow] = await t.api.get(MetricSnapshotRepository).forPublication(ig.id);
+    expect(igRow.reach).toBeGreaterThan(0);
+    expect(igRow.likes).toBeGreaterThanOrEqual(0);
+    expect(igRow.views).toBeNull();
+    expect(Object.keys(igRow.errors)).toEqual(['impressions']);
+    expect(igRow.errors.impressions).toMatch(/#100/);
+    const [fbRow] = await t.api.get(MetricSnapshotRepository).forPublication(fb.id);
+    // The first reach name is unknown to Meta, so the next configured one answers.
+    expect(fbRow.reach).toBeGreaterThan(0);
+    expect(fbRow.sources.reach).toBe('post_total_media_view_unique');
+    expect(fbRow.views).toBeNull();
+    expect(Object.keys(fbRow.errors)).toEqual(['post_impressions']);
+  }, 30_000);
+});

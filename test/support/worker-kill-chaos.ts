@@ -140,7 +140,11 @@ export function describeWorkerKillChaos(defaultRuns: number): void {
       // Settle: the last worker runs until nothing is in flight (leases expire, stalled jobs come back).
       const settleStarted = Date.now();
       const inFlight = async (): Promise<number> =>
-        ((await db.query(`SELECT count(*)::int AS n FROM publication WHERE feature_id = ANY ($1::uuid[]) AND status = ANY ($2::text[])`, [featureIds, UNSETTLED])) as Array<{ n: number }>)[0].n;
+        ((await db.query(
+          `SELECT count(*)::int AS n FROM publication WHERE feature_id = ANY ($1::uuid[]) AND status = ANY ($2::text[])
+              AND NOT (status = 'retry_wait' AND next_attempt_at > now() + interval '1 minute')`,
+          [featureIds, UNSETTLED],
+        )) as Array<{ n: number }>)[0].n;
       while ((await inFlight()) > 0 && Date.now() - settleStarted < SETTLE_TIMEOUT_MS) {
         if (!worker.alive) throw new Error(`worker died on its own while settling:\n${worker.log()}`);
         await sleep(250);
@@ -162,7 +166,9 @@ export function describeWorkerKillChaos(defaultRuns: number): void {
       const duplicateGroups = ((await (await fetch(`${harness.sandbox.url}/__sandbox/duplicates`)).json()) as { duplicates: unknown[] }).duplicates;
 
       const finalStates: Record<string, number> = {};
-      const outcomes = { publishedOnce: 0, settledByPlatformCheck: 0, toldNotPosted: 0, toldPosted: 0 };
+      // heldByPlatformLimit: waiting for the platform's own limit to reset (X allows 100 posts per 15 minutes per user,
+      // which a long run exceeds on its one account): not posted, not lost, goes out after the reset.
+      const outcomes = { publishedOnce: 0, settledByPlatformCheck: 0, heldByPlatformLimit: 0, toldNotPosted: 0, toldPosted: 0 };
       const lost: Array<Pick<PublicationRow, 'id' | 'platform' | 'status' | 'reconcileChecks' | 'lastError' | 'attemptLog'> & { posts: number; alerts: string[] }> = [];
       let duplicates = 0;
       for (const p of publications) {
@@ -176,6 +182,7 @@ export function describeWorkerKillChaos(defaultRuns: number): void {
           if (p.wasUnknown) outcomes.settledByPlatformCheck++;
         }
         else if (TOLD.includes(p.status) && alerts.length > 0 && mine.length <= 1) outcomes[mine.length === 1 ? 'toldPosted' : 'toldNotPosted']++;
+        else if (p.status === 'retry_wait' && mine.length === 0 && p.attemptLog?.endsWith('rate_limited:Akan dicoba lagi: Too Many Requests')) outcomes.heldByPlatformLimit++;
         else lost.push({ id: p.id, platform: p.platform, status: p.status, posts: mine.length, alerts, reconcileChecks: p.reconcileChecks, lastError: p.lastError, attemptLog: p.attemptLog });
       }
       const strayPosts = posts.filter((post) => !publications.some((p) => p.platform === post.platform && p.caption === post.text)).length;

@@ -283,5 +283,8 @@ describe('reports (HTTP, hand-computed fixture)', () => {
     expect((dimension.body.details as Row[]).map((d) => d.field)).toEqual(['dimension']);
     const limit = await manager.get('/api/reports/top-businesses?from=2026-11-01&to=2026-11-30&limit=0').expect(400);
     expect((limit.body.details as Row[]).map((d) => d.field)).toEqual(['limit']);
+    // Real calendar dates PostgreSQL cannot take (year 0, a day after 9999-12-31), and an offset beyond bigint.
+    const extremes = await manager.get('/api/reports/breakdown/business?from=0000-01-01&to=9999-12-31&offset=99999999999999999999').expect(400);
+    expect((extremes.body.details as Row[]).map((d) => d.field).sort()).toEqual(['from', 'offset', 'to']);
   });
 });

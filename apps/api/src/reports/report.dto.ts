@@ -19,12 +19,14 @@ export class FormatQuery {
 
 export class PeriodQuery extends FormatQuery {
   @ApiProperty({ example: '2026-11-01', description: 'First day (WIB), inclusive' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date like 2026-11-01' })
+  // Years bounded so that every date the report derives (a day after `to`, a week before `from`) stays valid in SQL.
+  @Matches(/^20\d{2}-\d{2}-\d{2}$/, { message: 'from must be a date from 2000 to 2099 like 2026-11-01' })
   @IsDateString({ strict: true }, { message: 'from must be a real calendar date' })
   from!: string;
 
   @ApiProperty({ example: '2026-11-30', description: 'Last day (WIB), inclusive' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date like 2026-11-30' })
+  // Years bounded so that every date the report derives (a day after `to`, a week before `from`) stays valid in SQL.
+  @Matches(/^20\d{2}-\d{2}-\d{2}$/, { message: 'to must be a date from 2000 to 2099 like 2026-11-30' })
   @IsDateString({ strict: true }, { message: 'to must be a real calendar date' })
   to!: string;
 }
@@ -55,6 +57,7 @@ export class BreakdownQuery extends PeriodQuery {
   @Type(() => Number)
   @IsInt({ message: 'offset must be a whole number' })
   @Min(0, { message: 'offset must not be negative' })
+  @Max(10_000_000, { message: 'offset must be at most 10000000' })
   offset?: number;
 }
 

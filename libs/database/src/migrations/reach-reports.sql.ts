@@ -41,6 +41,9 @@ const featuredDay = `CASE WHEN f.chosen_by = 'import' THEN (f.week_start AT TIME
 export const REPORT_FUNCTIONS_SQL: readonly string[] = [
   `CREATE FUNCTION report_refresh_publication(pid uuid) RETURNS void LANGUAGE plpgsql AS $$
    BEGIN
+     -- Wait for any other writer of this row first: the INSERT below then reads what that writer committed, instead
+     -- of a snapshot from before the wait that would overwrite it with stale dimensions or numbers.
+     PERFORM 1 FROM publication_metrics_latest WHERE publication_id = pid FOR UPDATE;
      INSERT INTO publication_metrics_latest AS l (publication_id, ${LATEST_COLUMNS})
      ${latestSelect(
        'WHERE p.id = pid',
@@ -137,7 +140,7 @@ export const REPORT_FUNCTIONS_SQL: readonly string[] = [
      snap int := CASE WHEN TG_TABLE_NAME = 'metric_snapshot' THEN 1 ELSE 0 END;
    BEGIN
      SELECT * INTO l FROM publication_metrics_latest
-      WHERE publication_id = CASE WHEN TG_OP = 'DELETE' THEN OLD.publication_id ELSE NEW.publication_id END;
+      WHERE publication_id = CASE WHEN TG_OP = 'DELETE' THEN OLD.publication_id ELSE NEW.publication_id END FOR UPDATE;
      -- Separate statements per table: OLD and NEW have the row type of the table that fired.
      IF FOUND AND snap = 1 THEN
        IF TG_OP <> 'INSERT' THEN PERFORM report_window_add(l, OLD."window", -1, 0, OLD); END IF;

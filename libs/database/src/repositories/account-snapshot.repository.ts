@@ -15,11 +15,11 @@ export interface AccountSnapshotRow {
 export class AccountSnapshotRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** One row per account and day: a later reading the same day replaces the earlier one. */
+  /** One row per account and day: a later reading the same day replaces the earlier one, unless it has no count. */
   async upsert(row: AccountSnapshotRow): Promise<void> {
     await this.db.query(
       `INSERT INTO account_snapshot (platform_account_id, day, followers, collected_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (platform_account_id, day) DO UPDATE SET followers = EXCLUDED.followers, collected_at = EXCLUDED.collected_at`,
+       ON CONFLICT (platform_account_id, day) DO UPDATE SET followers = coalesce(EXCLUDED.followers, account_snapshot.followers), collected_at = EXCLUDED.collected_at`,
       [row.platformAccountId, row.day, row.followers, row.collectedAt],
     );
   }

@@ -248,7 +248,7 @@ export class ReportRepository {
            UNION ALL
            SELECT s."window", s.reach, s.views, s.engagement FROM metric_snapshot s
             WHERE $2::text IS NOT NULL AND s.publication_id = p.id AND s."window" = $2) m ON true
-        WHERE f.business_id = $1 AND (f.status IN ('published', 'partially_failed', 'failed') OR f.chosen_by = 'import')
+        WHERE f.business_id = $1 AND (f.status IN ('publishing', 'published', 'partially_failed', 'failed') OR f.chosen_by = 'import')
         ORDER BY f.week_start, f.rubric, p.platform`,
       [businessId, window],
     );

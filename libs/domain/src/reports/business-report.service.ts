@@ -88,13 +88,16 @@ export class BusinessReportService {
       engagement: sum((p) => p.engagement),
     };
     const list = [...features.values()];
+    // Featured = something went out (or the feature was imported from before the system), as in the manager reports;
+    // a feature whose every publication failed is listed but not counted.
+    const timesFeatured = list.filter((f) => f.chosenBy === 'import' || f.publications.some((p) => p.status === 'published')).length;
     return {
       business: { id: business.id, name: business.name, kecamatan: business.kecamatan, kelurahan: business.kelurahan },
       window,
-      timesFeatured: list.length,
+      timesFeatured,
       features: list,
       totals,
-      ringkasan: summaryText(business.name, list.length, totals),
+      ringkasan: summaryText(business.name, timesFeatured, totals),
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InjectSettings, type Settings } from '@app/config';
-import { AlertRepository, FeatureRepository, type OutboxRow, PlatformAccountRepository, type PublicationEntity, UnknownOutcomeRepository, type UnknownSettlement } from '@app/database';
+import { FeatureRepository, type OutboxRow, PlatformAccountRepository, type PublicationEntity, UnknownOutcomeRepository, type UnknownSettlement } from '@app/database';
 import { PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformRateLimitError } from '@app/platforms';
 import { type JobPayloads, publishJob } from '@app/queue';
 import { metricJobsFor } from './metric-jobs.js';
@@ -24,7 +24,6 @@ export class UnknownOutcomeService {
     private readonly features: FeatureRepository,
     private readonly accounts: PlatformAccountRepository,
     private readonly platforms: PlatformClientRegistry,
-    private readonly alerts: AlertRepository,
     private readonly clock: Clock,
     @InjectSettings() private readonly settings: Settings,
   ) {}

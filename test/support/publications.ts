@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import type { Platform } from '@app/config';
-import { FeatureRepository, MediaStorage, type OutboxRow, PlatformAccountRepository } from '@app/database';
+import { FeatureRepository, MediaStorage, PlatformAccountRepository } from '@app/database';
+import { toOutboxRow } from '@app/domain';
 import { publishJob } from '@app/queue';
 import { insertApprovedBusiness, insertUser } from '@app/testing';
 import type { TestApi } from './test-api.js';
@@ -33,8 +34,7 @@ export async function insertDuePublication(t: TestApi, platform: Platform, optio
   const id = randomUUID();
   const caption = options.caption ?? `Uji ${id}`;
   const now = new Date();
-  const job = publishJob(platform, id, 1, 1, now);
-  const jobs: OutboxRow[] = options.queue ? [{ queue: job.queue, jobName: job.name, jobId: job.jobId, payload: { ...job.payload }, runAt: now }] : [];
+  const jobs = options.queue ? [toOutboxRow(publishJob(platform, id, 1, 1, now))] : [];
   const publication = { id, platform, platformAccountId: account.id, mediaAssetId: mediaId, caption, scheduledAt: now, idempotencyKey: `${feature.id}:${platform}` };
   await features.confirm(feature.id, [publication], jobs, { actorUserId: null, action: 't', entityType: 'feature', entityId: feature.id });
   return { id, accountId: account.id, caption };

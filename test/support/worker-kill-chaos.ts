@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import sharp from 'sharp';
 import { PLATFORMS, type Platform, readEnvironment } from '@app/config';
-import { MediaStorage } from '@app/database';
-import { addWeeks, CalendarService, isoWeekOf } from '@app/domain';
-import { insertAccount, insertApprovedBusiness, insertUser } from '@app/testing';
-import { startTestApi, type TestApi } from './test-api.js';
+import { CalendarService } from '@app/domain';
+import { insertPlannedFeatures, startPublishingRig } from './publishing-rig.js';
+import type { TestApi } from './test-api.js';
 import { buildWorker, LatencyInjector, seededRandom, WorkerProcess } from './worker-process.js';
 
 /**
@@ -63,8 +61,8 @@ export function describeWorkerKillChaos(defaultRuns: number): void {
 
     beforeAll(async () => {
       const built = buildWorker();
-      // Slow platforms (so kills land between "stored" and "recorded"), and an Instagram quota for 50 posts on one account.
-      t = await startTestApi({
+      // Slow platforms (so kills land between "stored" and "recorded"), and an Instagram quota for every run on one account.
+      t = await startPublishingRig({
         // Above the longest attempt on a loaded machine (an attempt outliving its lease is taken for dead).
         PUBLISH_LEASE: '8s',
         RECONCILE_INTERVAL: '1s',
@@ -78,27 +76,8 @@ export function describeWorkerKillChaos(defaultRuns: number): void {
         OUTBOX_POLL_MS: '100',
         INSTAGRAM_CONTAINER_POLL_MS: '50',
       }, { faults: new LatencyInjector(random, 80, 250), instagramQuotaTotal: 100_000 });
-      const { db } = t;
-      for (const platform of PLATFORMS) {
-        await t.sandbox.registerAccount(platform, `chaos-${platform}`, `token-${platform}-0123456789`);
-        await insertAccount(db, t.env.settings.tokenEncryptionKey, platform, `chaos-${platform}`, `token-${platform}-0123456789`);
-      }
-      // One business per run (the 52-week cool-down features each once), each with a real photo Meta can fetch.
-      const photo = await sharp({ create: { width: 1080, height: 1350, channels: 3, background: '#2980b9' } }).jpeg().toBuffer();
-      const owner = await insertUser(db);
-      const storage = t.api.get(MediaStorage);
-      for (let i = 0; i < RUNS + 3; i++) {
-        const { mediaId } = await insertApprovedBusiness(db, { ownerId: owner, name: `Usaha Chaos ${SEED}-${i}` });
-        const [{ key }] = (await db.query(`SELECT storage_key AS key FROM media_asset WHERE id = $1`, [mediaId])) as Array<{ key: string }>;
-        await storage.write(key, photo);
-        await db.query(`UPDATE media_asset SET bytes = $2 WHERE id = $1`, [mediaId, photo.length]);
-      }
-      // Weeks far enough ahead that the worker's planner (horizon 1 week) and auto-confirmation leave them alone.
-      const calendar = t.api.get(CalendarService);
-      const thisWeek = isoWeekOf(new Date());
-      for (let i = 0; i < RUNS; i++) featureIds.push((await calendar.planWeek('umkm', addWeeks(thisWeek, 2 + i))).id);
-      const businesses = (await db.query(`SELECT count(DISTINCT business_id)::int AS n FROM feature WHERE id = ANY ($1::uuid[])`, [featureIds])) as Array<{ n: number }>;
-      expect(businesses[0].n).toBe(RUNS);
+      // One business per run, so every caption differs and a double post shows on the sandbox.
+      featureIds.push(...(await insertPlannedFeatures(t, RUNS, `Usaha Chaos ${SEED}`)));
       await built;
     }, 180_000 + RUNS * 1_000);
 

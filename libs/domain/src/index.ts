@@ -16,6 +16,7 @@ export * from './demo/demo-seeder.service.js';
 export * from './metrics/metrics.service.js';
 export * from './metrics/account-snapshot.service.js';
 export * from './publishing/outbox-relay.service.js';
+export * from './publishing/outbox-row.js';
 export * from './publishing/publication-actions.service.js';
 export * from './publishing/publish.service.js';
 export * from './publishing/reconciler.service.js';

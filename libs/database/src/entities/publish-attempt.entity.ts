@@ -15,3 +15,6 @@ export class PublishAttemptEntity {
   @Column('int', { name: 'http_status', nullable: true }) httpStatus!: number | null;
   @Column('text', { nullable: true }) error!: string | null;
 }
+
+/** SQL condition on `publish_attempt`: attempts that count against PUBLISH_MAX_ATTEMPTS (a rate-limit hold does not). */
+export const SPENT_ATTEMPT_SQL = `outcome <> 'rate_limited'`;

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { BusinessEntity } from '../entities/business.entity.js';
 import { FeatureEntity } from '../entities/feature.entity.js';
 import { PublicationEntity, type PublicationStatus } from '../entities/publication.entity.js';
-import type { AttemptOutcome } from '../entities/publish-attempt.entity.js';
+import { type AttemptOutcome, SPENT_ATTEMPT_SQL } from '../entities/publish-attempt.entity.js';
 import { AlertRepository, type NewAlert } from './alert.repository.js';
 import { AuditRepository, type AuditInput } from './audit.repository.js';
 import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
@@ -94,7 +94,7 @@ export class PublicationRepository {
 
   /** Attempts that count against PUBLISH_MAX_ATTEMPTS: a rate limit or quota hold is the platform's pace, not a failure. */
   async spentAttempts(id: string): Promise<number> {
-    const [{ n }] = (await this.db.query(`SELECT count(*)::int AS n FROM publish_attempt WHERE publication_id = $1 AND outcome <> 'rate_limited'`, [id])) as Array<{ n: number }>;
+    const [{ n }] = (await this.db.query(`SELECT count(*)::int AS n FROM publish_attempt WHERE publication_id = $1 AND ${SPENT_ATTEMPT_SQL}`, [id])) as Array<{ n: number }>;
     return n;
   }
 

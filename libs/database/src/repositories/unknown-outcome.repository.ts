@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Platform } from '@app/config';
 import type { DataSource } from 'typeorm';
 import { PublicationEntity, type PublicationStatus } from '../entities/publication.entity.js';
-import type { AttemptOutcome } from '../entities/publish-attempt.entity.js';
+import { type AttemptOutcome, SPENT_ATTEMPT_SQL } from '../entities/publish-attempt.entity.js';
 import { AlertRepository, type NewAlert } from './alert.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
@@ -53,7 +53,7 @@ export class UnknownOutcomeRepository {
     if (!publication) return null;
     const [attempts] = (await this.db.query(
       `SELECT min(started_at) AS "firstAttemptAt", (array_agg(outcome ORDER BY attempt_number DESC))[1] AS "lastOutcome",
-              count(*) FILTER (WHERE outcome <> 'rate_limited')::int AS "spentAttempts"
+              count(*) FILTER (WHERE ${SPENT_ATTEMPT_SQL})::int AS "spentAttempts"
          FROM publish_attempt WHERE publication_id = $1`,
       [id],
     )) as Array<{ firstAttemptAt: Date | null; lastOutcome: AttemptOutcome | null; spentAttempts: number }>;
@@ -74,8 +74,15 @@ export class UnknownOutcomeRepository {
   /**
    * Applies one check's decision if nothing else moved the publication meanwhile (another check, a staff action):
    * state, follow-up jobs, alerts and the audit trail in one transaction. False when the fence did not hold.
+   * `alerts.resolve` is closed once the publication leaves `unknown`.
    */
-  async settle(id: string, checksBefore: number, settlement: UnknownSettlement, followUps: readonly OutboxRow[], alert?: NewAlert): Promise<boolean> {
+  async settle(
+    id: string,
+    checksBefore: number,
+    settlement: UnknownSettlement,
+    followUps: readonly OutboxRow[],
+    alerts: { readonly raise?: NewAlert; readonly resolve: string },
+  ): Promise<boolean> {
     return this.db.transaction(async (manager) => {
       const [, count] = (await manager.query(
         `UPDATE publication
@@ -88,8 +95,8 @@ export class UnknownOutcomeRepository {
       )) as [unknown, number];
       if (count === 0) return false;
       await this.outbox.append(manager, followUps);
-      if (settlement.status !== 'unknown') await this.alerts.resolve(`publication_unknown:${id}`, manager);
-      if (alert) await this.alerts.raise(alert, manager);
+      if (settlement.status !== 'unknown') await this.alerts.resolve(alerts.resolve, manager);
+      if (alerts.raise) await this.alerts.raise(alerts.raise, manager);
       await this.audit.record(
         {
           actorUserId: null,

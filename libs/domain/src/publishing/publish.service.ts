@@ -104,11 +104,12 @@ export class PublishService {
 
   private async onFailure(publication: PublicationEntity, attempt: number, error: unknown): Promise<{ result: AttemptResult; followUps: OutboxRow[] }> {
     const now = this.clock.now();
+    // An unknown outcome is never re-posted: the reconciler looks for the post on the platform from this time on.
+    const firstCheckAt = new Date(now.getTime() + this.settings.publishing.reconcileCheckIntervalSeconds * 1000);
     if (!(error instanceof PlatformError)) {
       // Not classified by a client: we cannot tell whether the platform received it, so never re-post blindly.
       this.logger.error({ publicationId: publication.id, err: error }, 'unexpected publish failure');
-      const nextAttemptAt = new Date(now.getTime() + this.settings.publishing.reconcileCheckIntervalSeconds * 1000);
-      return { result: { status: 'unknown', attemptOutcome: 'unknown', nextAttemptAt, error: `Hasil tidak diketahui: ${(error as Error).message}` }, followUps: [] };
+      return { result: { status: 'unknown', attemptOutcome: 'unknown', nextAttemptAt: firstCheckAt, error: `Hasil tidak diketahui: ${(error as Error).message}` }, followUps: [] };
     }
     const reason = `${error.reason}`;
     const httpStatus = error.details.httpStatus;
@@ -128,12 +129,10 @@ export class PublishService {
       case 'rejected':
         return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Ditolak platform: ${reason}` }, followUps: [] };
       case 'outcome_unknown': {
-        // Not re-posted: the reconciler looks for the post on the platform from this time on.
-        const nextAttemptAt = new Date(now.getTime() + this.settings.publishing.reconcileCheckIntervalSeconds * 1000);
         if (error instanceof PlatformDuplicateError) {
-          return { result: { status: 'unknown', attemptOutcome: 'duplicate', httpStatus, nextAttemptAt, error: `Platform menolak sebagai duplikat (teks yang sama sudah ada); sedang dicek apakah unggahan ini sudah tayang: ${reason}` }, followUps: [] };
+          return { result: { status: 'unknown', attemptOutcome: 'duplicate', httpStatus, nextAttemptAt: firstCheckAt, error: `Platform menolak sebagai duplikat (teks yang sama sudah ada); sedang dicek apakah unggahan ini sudah tayang: ${reason}` }, followUps: [] };
         }
-        return { result: { status: 'unknown', attemptOutcome: 'unknown', httpStatus, nextAttemptAt, error: `Hasil tidak diketahui, sedang dicek di platform: ${reason}` }, followUps: [] };
+        return { result: { status: 'unknown', attemptOutcome: 'unknown', httpStatus, nextAttemptAt: firstCheckAt, error: `Hasil tidak diketahui, sedang dicek di platform: ${reason}` }, followUps: [] };
       }
       case 'rate_limited':
       case 'transient': {

@@ -2,9 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InjectSettings, type Settings } from '@app/config';
 import { AlertRepository, FeatureRepository, LockRepository, PublicationRepository, UnknownOutcomeRepository } from '@app/database';
 import { JobProducer, publishJob, type QueuedJob, reconcileJob } from '@app/queue';
-import { formatLocal } from '../time/iso-week.js';
 import { OutboxRelayService } from './outbox-relay.service.js';
-import { needsAttentionAlert, unknownOutcomeAlert } from './publication-alerts.js';
+import { lateAlert, needsAttentionAlert, unknownOutcomeAlert } from './publication-alerts.js';
 
 export interface ReconcileRun {
   readonly relayed: number;
@@ -68,17 +67,7 @@ export class ReconcilerService {
     if (requeued > 0) this.logger.warn({ requeued }, 'due publications had no live job; queued again');
 
     const late = await this.publications.lateSince(new Date(now.getTime() - lateAfterSeconds * 1000));
-    for (const p of late) {
-      await this.alerts.raise({
-        kind: 'publication_late',
-        dedupeKey: `publication_late:${p.id}`,
-        publicationId: p.id,
-        featureId: p.featureId,
-        platform: p.platform,
-        message: `Unggahan ${p.platform} yang dijadwalkan ${formatLocal(p.scheduledAt, 'd LLL yyyy HH.mm')} WIB belum tayang (status: ${p.status}).`,
-        action: 'Lihat status dan alasan di daftar publikasi; perbaiki penyebabnya (akun, token, kuota) atau batalkan.',
-      });
-    }
+    for (const p of late) await this.alerts.raise(lateAlert(p));
     const run = { relayed, leasesExpired: expired.length, requeued, checksQueued, late: late.length };
     this.logger.debug(run, 'reconciler tick');
     return run;

@@ -6,7 +6,7 @@ import { type JobPayloads, publishJob } from '@app/queue';
 import { metricJobsFor } from './metric-jobs.js';
 import { toOutboxRow } from './outbox-row.js';
 import { type CheckResult, decideReconcile, type ReconcileDecision } from './reconcile-decision.js';
-import { failedAlert, needsAttentionAlert } from './publication-alerts.js';
+import { failedAlert, needsAttentionAlert, unknownOutcomeAlert } from './publication-alerts.js';
 
 /** Platform clocks and ours may differ a little, and Graph timestamps have whole seconds: look a bit earlier. */
 const CLOCK_SKEW_MS = 2 * 60_000;
@@ -47,7 +47,10 @@ export class UnknownOutcomeService {
       settlement.status === 'needs_attention' ? needsAttentionAlert(publication, decision.note)
       : settlement.status === 'failed' ? failedAlert(publication, decision.note)
       : undefined;
-    const settled = await this.unknowns.settle(publication.id, job.checks, settlement, followUps, alert);
+    const settled = await this.unknowns.settle(publication.id, job.checks, settlement, followUps, {
+      raise: alert,
+      resolve: unknownOutcomeAlert(publication).dedupeKey,
+    });
     this.logger.log({ publicationId: publication.id, platform: publication.platform, check: job.checks + 1, result: result.state, status: settlement.status, settled }, 'unknown outcome checked');
     if (settled) await this.features.refreshStatus(publication.featureId);
   }

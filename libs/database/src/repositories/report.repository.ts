@@ -3,11 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Platform } from '@app/config';
 import type { DataSource } from 'typeorm';
 
-/** Report periods are WIB calendar dates (YYYY-MM-DD), both inclusive, on the WIB day of each publication's slot. */
-export interface ReportPeriod {
-  readonly from: string;
-  readonly to: string;
-}
+import { type Grain, periodSegments, type ReportPeriod, type Segment } from './report-segments.js';
+
+export type { ReportPeriod } from './report-segments.js';
 
 export type GroupDimension = 'total' | 'week' | 'month' | 'rubric' | 'platform' | 'kecamatan';
 
@@ -26,6 +24,8 @@ export interface MetricGroupRow {
   shares: number;
   saves: number;
   engagement: number;
+  /** Engagement of publications whose reach is known: the engagement rate's numerator. */
+  engagementReached: number;
 }
 
 export interface FeatureGroupRow {
@@ -81,26 +81,49 @@ const GROUP_KEY: Record<GroupDimension, { expr: string; label: string }> = {
   kecamatan: { expr: 'd.kecamatan', label: 'g' },
 };
 
-const SUMS = ['publications', 'withMetrics', 'collectionFailed', 'reach', 'views', 'likes', 'comments', 'shares', 'saves', 'engagement'] as const;
+const SUMS = ['publications', 'withMetrics', 'collectionFailed', 'reach', 'views', 'likes', 'comments', 'shares', 'saves', 'engagement', 'engagementReached'] as const;
 
-const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-const firstOfNextMonth = (date: string): string => {
-  const d = new Date(Date.parse(`${date.slice(0, 7)}-01T00:00:00Z`));
-  d.setUTCMonth(d.getUTCMonth() + 1);
-  return d.toISOString().slice(0, 10);
-};
+/** The sum table of each grain; days come from the day table. */
+const LATEST_TABLES: Record<Segment['grain'], string> = { day: 'report_daily', week: 'report_weekly', month: 'report_monthly', year: 'report_monthly' };
+const WINDOW_TABLES: Record<Segment['grain'], string> = { day: 'report_window_daily', week: 'report_window_weekly', month: 'report_window_monthly', year: 'report_window_monthly' };
 
 /**
- * The whole calendar months inside a period, as [start, end) dates: those are read from report_monthly and only the
- * days before and after from report_daily. None (an empty range past the period) for weeks, which cross months.
+ * Up to about a quarter, counting the period's own features (an index range) is cheaper than testing every
+ * business's featured days; beyond, the per-business test wins (measured at 340,000 features: 5 ms against 20 ms for
+ * a month, 200 ms against 20 ms for six years).
  */
-export function wholeMonths(period: ReportPeriod, allowed: boolean): [string, string] {
-  const none: [string, string] = [addDays(period.to, 1), addDays(period.to, 1)];
-  if (!allowed) return none;
-  const start = period.from.endsWith('-01') ? period.from : firstOfNextMonth(period.from);
-  const end = addDays(period.to, 1).endsWith('-01') ? addDays(period.to, 1) : `${period.to.slice(0, 7)}-01`;
-  return start < end ? [start, end] : none;
+const SHORT_PERIOD_DAYS = 92;
+const periodDays = (period: ReportPeriod): number => (Date.parse(period.to) - Date.parse(period.from)) / 86_400_000 + 1;
+
+/** Weeks cross months: the week breakdown reads week sums, every other grouping month sums. */
+const grainsFor = (dimension: GroupDimension): Grain[] => (dimension === 'week' ? ['week'] : ['month']);
+
+/**
+ * `SELECT * FROM <table of each segment's grain> WHERE day in the segment`, UNION ALL, with its parameters numbered
+ * from `first`. A segment of whole months reads a dozen month rows where the day table holds a year of days.
+ */
+function segmentRows(segments: readonly Segment[], tables: Record<Segment['grain'], string>, first: number, where = 'true'): { sql: string; params: string[] } {
+  const params: string[] = [];
+  const parts = segments.map((s) => {
+    params.push(s.from, s.until);
+    return `SELECT * FROM ${tables[s.grain]} WHERE ${where} AND day >= $${first + params.length - 2}::date AND day < $${first + params.length - 1}::date`;
+  });
+  return { sql: parts.join('\n UNION ALL '), params };
 }
+
+const BUSINESS_COLUMNS = 'business_id, published, with_metrics, reach, x_impressions, views, engagement';
+const BUSINESS_SUMS_ROWS = `SELECT ${BUSINESS_COLUMNS} FROM report_business_sums`;
+const BUSINESS_DELTA_ROWS = `SELECT ${BUSINESS_COLUMNS} FROM report_business_delta`;
+/** One published publication as a business-sums row; X impressions are kept apart from reach (X has no reach). */
+const businessRow = (m: string): string => `d.business_id, 1 AS published, (${m}."window" IS NOT NULL)::int AS with_metrics,
+  CASE WHEN d.platform = 'x' THEN 0 ELSE coalesce(${m}.reach, 0) END AS reach,
+  CASE WHEN d.platform = 'x' THEN coalesce(${m}.views, 0) ELSE 0 END AS x_impressions,
+  coalesce(${m}.views, 0) AS views, coalesce(${m}.engagement, 0) AS engagement`;
+const businessLatestRows = `SELECT ${businessRow('d')} FROM publication_metrics_latest d WHERE d.status = 'published'`;
+/** Published publications in the period ($1–$2) with their snapshot at one window. */
+const businessWindowRows = (window: string): string => `SELECT ${businessRow('s')} FROM publication_metrics_latest d
+  LEFT JOIN metric_snapshot s ON s.publication_id = d.publication_id AND s."window" = ${window}
+  WHERE d.status = 'published' AND d.slot_day >= $1::date AND d.slot_day <= $2::date`;
 
 /**
  * Read-only queries behind the manager reports. The latest numbers come from report_monthly and report_daily (kept by
@@ -112,35 +135,36 @@ export class ReportRepository {
 
   async metricGroups(dimension: GroupDimension, period: ReportPeriod, window: string | null): Promise<MetricGroupRow[]> {
     const { expr, label } = GROUP_KEY[dimension];
+    const segments = periodSegments(period, grainsFor(dimension));
+    const sums = `sum(d.reach) AS reach, sum(d.views) AS views, sum(d.likes) AS likes, sum(d.comments) AS comments, sum(d.shares) AS shares,
+                  sum(d.saves) AS saves, sum(d.engagement) AS engagement, sum(d.engagement_reached) AS "engagementReached"`;
+    const sumRows = segmentRows(segments, LATEST_TABLES, 3);
     const latest = this.rows(
       `SELECT ${label} AS key, x.* FROM (
          SELECT ${expr} AS g, d.platform, d.status, sum(d.publications) AS publications, sum(d.with_metrics) AS "withMetrics",
-                sum(d.collection_failed) AS "collectionFailed", sum(d.reach) AS reach, sum(d.views) AS views, sum(d.likes) AS likes,
-                sum(d.comments) AS comments, sum(d.shares) AS shares, sum(d.saves) AS saves, sum(d.engagement) AS engagement
-           FROM (SELECT * FROM report_monthly WHERE day >= $3::date AND day < $4::date
-                 UNION ALL SELECT * FROM report_daily WHERE day >= $1::date AND day < $3::date
-                 UNION ALL SELECT * FROM report_daily WHERE day >= $4::date AND day <= $2::date
+                sum(d.collection_failed) AS "collectionFailed", ${sums}
+           FROM (${sumRows.sql}
                  -- Deltas the compactor has not folded in yet (see migration 1764400000000).
                  UNION ALL SELECT * FROM report_daily_delta WHERE day >= $1::date AND day <= $2::date) d
           GROUP BY 1, 2, 3) x`,
-      [period.from, period.to, ...wholeMonths(period, dimension !== 'week')],
+      [period.from, period.to, ...sumRows.params],
     );
     if (window === null) return latest;
     // Publication counts do not depend on the window; the numbers come from that window's rows.
+    const windowRows = segmentRows(segments, WINDOW_TABLES, 4, `"window" = $3`);
     const [counts, windowed] = await Promise.all([
       latest,
       this.rows(
         `SELECT ${label} AS key, x.* FROM (
            SELECT ${expr} AS g, d.platform, 'published' AS status, 0 AS publications, sum(d.snapshots) AS "withMetrics",
-                  sum(d.failures) AS "collectionFailed", sum(d.reach) AS reach, sum(d.views) AS views, sum(d.likes) AS likes,
-                  sum(d.comments) AS comments, sum(d.shares) AS shares, sum(d.saves) AS saves, sum(d.engagement) AS engagement
-             FROM (SELECT * FROM report_window_daily UNION ALL SELECT * FROM report_window_delta) d
-            WHERE d."window" = $3 AND d.day >= $1::date AND d.day <= $2::date
+                  sum(d.failures) AS "collectionFailed", ${sums}
+             FROM (${windowRows.sql}
+                   UNION ALL SELECT * FROM report_window_delta WHERE "window" = $3 AND day >= $1::date AND day <= $2::date) d
             GROUP BY 1, 2) x`,
-        [period.from, period.to, window],
+        [period.from, period.to, window, ...windowRows.params],
       ),
     ]);
-    const metricsOnly = { withMetrics: 0, collectionFailed: 0, reach: 0, views: 0, likes: 0, comments: 0, shares: 0, saves: 0, engagement: 0 };
+    const metricsOnly = { withMetrics: 0, collectionFailed: 0, reach: 0, views: 0, likes: 0, comments: 0, shares: 0, saves: 0, engagement: 0, engagementReached: 0 };
     return [...counts.map((row) => ({ ...row, ...metricsOnly })), ...windowed];
   }
 
@@ -159,16 +183,31 @@ export class ReportRepository {
     return Number(row.n);
   }
 
-  /** Features counted on the WIB day they were featured (imports: their week), with distinct businesses. */
+  /**
+   * Features counted on the WIB day they were featured (imports: their week), with distinct businesses. Per week or
+   * month each bucket counts its own businesses; over a whole period the businesses come from their featured days
+   * (business_featured_days), one overlap test per business rather than a distinct count over every feature.
+   */
   async featureGroups(dimension: Exclude<GroupDimension, 'platform'>, period: ReportPeriod): Promise<FeatureGroupRow[]> {
-    const rows: Array<{ key: string; features: number; businesses: number }> = await this.db.query(
+    const { expr, label } = GROUP_KEY[dimension];
+    if (dimension === 'week' || dimension === 'month' || periodDays(period) <= SHORT_PERIOD_DAYS) {
       // Grouped first, labelled after: to_char once per group, not per row.
-      `SELECT ${GROUP_KEY[dimension].label} AS key, features, businesses FROM (
-         SELECT ${GROUP_KEY[dimension].expr} AS g, count(*)::int AS features, count(DISTINCT d.business_id)::int AS businesses
-           FROM feature_featured d WHERE d.day >= $1::date AND d.day <= $2::date GROUP BY 1) x`,
+      return this.db.query(
+        `SELECT ${label} AS key, features, businesses FROM (
+           SELECT ${expr} AS g, count(*)::int AS features, count(DISTINCT d.business_id)::int AS businesses
+             FROM feature_featured d WHERE d.day >= $1::date AND d.day <= $2::date GROUP BY 1) x`,
+        [period.from, period.to],
+      );
+    }
+    return this.db.query(
+      `SELECT key, coalesce(f.features, 0) AS features, coalesce(b.businesses, 0) AS businesses
+         FROM (SELECT ${expr}::text AS key, count(*)::int AS features FROM feature_featured d
+                WHERE d.day >= $1::date AND d.day <= $2::date GROUP BY 1) f
+         FULL JOIN (SELECT ${expr}::text AS key, count(*)::int AS businesses FROM business_featured_days d
+                     WHERE ${dimension === 'rubric' ? `d.rubric <> '*'` : `d.rubric = '*'`} AND d.days && daterange($1::date, $2::date, '[]')
+                     GROUP BY 1) b USING (key)`,
       [period.from, period.to],
     );
-    return rows;
   }
 
   /** Why numbers are missing: permanent collection failures by platform and reason. */
@@ -200,25 +239,22 @@ export class ReportRepository {
 
   /** Reach per business over published publications, biggest reach first. */
   async businessReach(period: ReportPeriod, window: string | null, limit: number | null, offset = 0): Promise<BusinessReachRow[]> {
-    const metric = window === null ? 'd' : 's';
-    const join = window === null ? '' : `LEFT JOIN metric_snapshot s ON s.publication_id = d.publication_id AND s."window" = $5`;
+    const source = window === null ? await this.businessSums(period, 5) : { sql: businessWindowRows('$5'), params: [window] };
     const rows: Array<Record<string, string>> = await this.db.query(
       `WITH per_business AS (
-         SELECT d.business_id, count(*) AS published, count(${metric}."window") AS "withMetrics",
-                coalesce(sum(${metric}.reach) FILTER (WHERE d.platform <> 'x'), 0) AS reach,
-                coalesce(sum(${metric}.views) FILTER (WHERE d.platform = 'x'), 0) AS "xImpressions",
-                coalesce(sum(${metric}.views), 0) AS views, coalesce(sum(${metric}.engagement), 0) AS engagement
-           FROM publication_metrics_latest d ${join}
-          WHERE d.status = 'published' AND d.slot_day >= $1::date AND d.slot_day <= $2::date
-          GROUP BY d.business_id
-          ORDER BY reach DESC, views DESC, d.business_id
+         SELECT x.business_id, sum(x.published) AS published, sum(x.with_metrics) AS "withMetrics", sum(x.reach) AS reach,
+                sum(x.x_impressions) AS "xImpressions", sum(x.views) AS views, sum(x.engagement) AS engagement
+           FROM (${source.sql}) x
+          GROUP BY x.business_id
+         HAVING sum(x.published) > 0
+          ORDER BY reach DESC, views DESC, x.business_id
           LIMIT $3 OFFSET $4)
        -- Features from feature_featured, only for the businesses listed (a DISTINCT count over every row costs a sort).
        SELECT p.*, p.business_id AS "businessId", b.name, b.kecamatan,
               (SELECT count(*) FROM feature_featured ff WHERE ff.business_id = p.business_id AND ff.day >= $1::date AND ff.day <= $2::date) AS features
          FROM per_business p JOIN business b ON b.id = p.business_id
         ORDER BY p.reach DESC, p.views DESC, p.business_id`,
-      window === null ? [period.from, period.to, limit, offset] : [period.from, period.to, limit, offset, window],
+      [period.from, period.to, limit, offset, ...source.params],
     );
     return rows.map((r) => ({
       businessId: r.businessId,
@@ -232,6 +268,29 @@ export class ReportRepository {
       views: Number(r.views),
       engagement: Number(r.engagement),
     }));
+  }
+
+  /**
+   * Per-business rows of published publications over a period, for summing: the all-time sums when the period holds
+   * every published publication, else year and month sums for the whole buckets (with their pending deltas) and the
+   * latest rows for the days at the edges. Parameters are numbered from `first`.
+   */
+  private async businessSums(period: ReportPeriod, first: number): Promise<{ sql: string; params: string[] }> {
+    const [span] = (await this.db.query(
+      `SELECT to_char(min(slot_day), 'YYYY-MM-DD') AS first, to_char(max(slot_day), 'YYYY-MM-DD') AS last FROM publication_metrics_latest WHERE status = 'published'`,
+    )) as Array<{ first: string | null; last: string | null }>;
+    const covered = span.first !== null && span.last !== null && period.from <= span.first && period.to >= span.last;
+    if (covered) return { sql: `${BUSINESS_SUMS_ROWS} WHERE grain = 'all' UNION ALL ${BUSINESS_DELTA_ROWS}`, params: [] };
+    const params: string[] = [];
+    const parts = periodSegments(period, ['year', 'month']).map((s) => {
+      params.push(s.from, s.until);
+      const [from, until] = [`$${first + params.length - 2}::date`, `$${first + params.length - 1}::date`];
+      return s.grain === 'day'
+        ? `${businessLatestRows} AND slot_day >= ${from} AND slot_day < ${until}`
+        : `${BUSINESS_SUMS_ROWS} WHERE grain = '${s.grain}' AND day >= ${from} AND day < ${until}
+           UNION ALL ${BUSINESS_DELTA_ROWS} WHERE day >= ${from} AND day < ${until}`;
+    });
+    return { sql: parts.join('\n UNION ALL '), params };
   }
 
   /** Every feature of one business with its publications and their latest (or chosen window's) numbers. */

@@ -26,7 +26,9 @@ export interface PlatformReach {
   shares: number;
   saves: number;
   engagement: number;
-  /** engagement / reach (X: engagement / impressions), null when the divisor is 0. */
+  /** Engagement of the publications whose reach is known (X: 0, it has no reach). */
+  engagementReached: number;
+  /** engagementReached / reach (X: engagement / impressions), null when the divisor is 0. */
   engagementRate: number | null;
   metricSources: MetricSources;
 }
@@ -55,12 +57,12 @@ export interface ReportGroup {
 }
 
 export const METRIC_SOURCES: Record<Platform, MetricSources> = {
-  instagram: { reach: 'instagram:reach', views: 'instagram:views', engagement: 'instagram:total_interactions', engagementRate: 'engagement/reach' },
+  instagram: { reach: 'instagram:reach', views: 'instagram:views', engagement: 'instagram:total_interactions', engagementRate: 'engagement (where reach is known)/reach' },
   facebook: {
     reach: 'facebook:post_total_media_view_unique',
     views: 'facebook:post_media_view',
     engagement: 'facebook:reactions+comments+shares',
-    engagementRate: 'engagement/reach',
+    engagementRate: 'engagement (where reach is known)/reach',
   },
   x: {
     reach: null,
@@ -74,7 +76,7 @@ const TOTAL_SOURCES: GroupTotals['metricSources'] = {
   reach: 'instagram:reach + facebook:post_total_media_view_unique',
   views: 'instagram:views + facebook:post_media_view + x:public_metrics.impression_count',
   engagement: 'sum of each platform engagement',
-  engagementRate: '(instagram + facebook engagement) / reach',
+  engagementRate: '(instagram + facebook engagement where reach is known) / reach',
 };
 
 export const REACH_NOTE = 'Reach is the sum of Instagram and Facebook unique reach; X reports impressions only, counted under views.';
@@ -95,6 +97,7 @@ export function buildGroup(key: string, rows: readonly MetricGroupRow[], feature
     const reach = sum('reach');
     const views = sum('views');
     const engagement = sum('engagement');
+    const engagementReached = sum('engagementReached');
     const withMetrics = sum('withMetrics');
     return {
       platform,
@@ -110,8 +113,9 @@ export function buildGroup(key: string, rows: readonly MetricGroupRow[], feature
       shares: sum('shares'),
       saves: sum('saves'),
       engagement,
-      engagementRate: rate(engagement, platform === 'x' ? views : reach),
+      engagementRate: rate(platform === 'x' ? engagement : engagementReached, platform === 'x' ? views : reach),
       metricSources: METRIC_SOURCES[platform],
+      engagementReached,
     };
   });
   const reachPlatforms = platforms.filter((p) => p.reach !== null);
@@ -128,7 +132,7 @@ export function buildGroup(key: string, rows: readonly MetricGroupRow[], feature
       views: platforms.reduce((n, p) => n + p.views, 0),
       xImpressions: platforms.find((p) => p.platform === 'x')?.views ?? 0,
       engagement: platforms.reduce((n, p) => n + p.engagement, 0),
-      engagementRate: rate(reachPlatforms.reduce((n, p) => n + p.engagement, 0), reach),
+      engagementRate: rate(reachPlatforms.reduce((n, p) => n + p.engagementReached, 0), reach),
       metricSources: TOTAL_SOURCES,
     },
   };

@@ -1,0 +1,196 @@
+/**
+ * Functions of migration 1764500000000: they replace those of 1764400000000 (reach-reports.sql.ts, which stays as
+ * that migration ran) to keep the week and month sums, the per-business sums and the featured days as well.
+ */
+const LATEST_COLUMNS = `feature_id, business_id, rubric, kecamatan, platform, status, slot_day, "window", collected_at,
+  reach, views, likes, comments, shares, saves, engagement, failure_reason`;
+
+const latestSelect = (snapshot: string, failure: string): string => `
+  SELECT p.id, p.feature_id, f.business_id, f.rubric, b.kecamatan, p.platform, p.status,
+         (p.scheduled_at AT TIME ZONE 'Asia/Jakarta')::date,
+         m."window", m.collected_at, m.reach, m.views, m.likes, m.comments, m.shares, m.saves, m.engagement, c.reason
+    FROM publication p
+    JOIN feature f ON f.id = p.feature_id
+    JOIN business b ON b.id = f.business_id
+    ${snapshot}
+    ${failure}`;
+
+interface SumTable {
+  /** Grouping columns, the bucket day first. */
+  readonly keys: readonly string[];
+  readonly sums: readonly string[];
+}
+
+const METRICS = ['reach', 'views', 'likes', 'comments', 'shares', 'saves', 'engagement', 'engagement_reached'];
+const DAILY: SumTable = { keys: ['day', 'platform', 'rubric', 'kecamatan', 'status'], sums: ['publications', 'with_metrics', 'collection_failed', ...METRICS] };
+const WINDOW: SumTable = { keys: ['day', '"window"', 'platform', 'rubric', 'kecamatan'], sums: ['snapshots', 'failures', ...METRICS] };
+const BUSINESS: SumTable = { keys: ['day', 'business_id'], sums: ['published', 'with_metrics', 'reach', 'x_impressions', 'views', 'engagement'] };
+
+const columns = (t: SumTable): string => [...t.keys, ...t.sums].join(', ');
+
+/**
+ * Adds the rows of `source` to `table`, bucketed by `day`: an upsert of sums grouped by the table's keys.
+ * `extra` is a leading constant key column (the business sums' grain).
+ */
+function fold(table: string, t: SumTable, day: string, source: string, extra?: { column: string; value: string }): string {
+  const keys = [day, ...t.keys.slice(1)];
+  const lead = extra === undefined ? [] : [extra.column];
+  return `INSERT INTO ${table} AS d (${[...lead, ...t.keys, ...t.sums].join(', ')})
+    SELECT ${[...(extra === undefined ? [] : [extra.value]), ...keys, ...t.sums.map((c) => `sum(${c})`)].join(', ')}
+      FROM ${source} GROUP BY ${keys.map((_, i) => i + 1 + lead.length).join(', ')}
+    ON CONFLICT (${[...lead, ...t.keys].join(', ')}) DO UPDATE SET ${t.sums.map((c) => `${c} = d.${c} + EXCLUDED.${c}`).join(', ')}`;
+}
+
+const week = (day: string): string => `date_trunc('week', ${day}::timestamp)::date`;
+const month = (day: string): string => `date_trunc('month', ${day}::timestamp)::date`;
+const year = (day: string): string => `date_trunc('year', ${day}::timestamp)::date`;
+
+/** Business sums per month, per year and for all time (day -infinity), from rows bucketed by month. */
+const foldBusiness = (source: string): string[] => [
+  fold('report_business_sums', BUSINESS, 'day', source, { column: 'grain', value: `'month'` }),
+  fold('report_business_sums', BUSINESS, year('day'), source, { column: 'grain', value: `'year'` }),
+  fold('report_business_sums', BUSINESS, `'-infinity'::date`, source, { column: 'grain', value: `'all'` }),
+];
+
+/** Engagement counted only where reach is known, so a missing reach does not inflate the engagement rate. */
+const engagementReached = (row: string): string => `CASE WHEN ${row}.reach IS NULL THEN 0 ELSE coalesce(${row}.engagement, 0) END`;
+
+/** Snapshots and failures of one publication (or all), as rows to sum per window. */
+const windowParts = (publication: string | null): string => `
+  SELECT publication_id, "window" AS w, 1 AS snapshots, 0 AS failures, coalesce(reach, 0) AS reach, coalesce(views, 0) AS views,
+         likes, comments, shares, saves, engagement, ${engagementReached('metric_snapshot')} AS engagement_reached
+    FROM metric_snapshot ${publication === null ? '' : `WHERE publication_id = ${publication}`}
+  UNION ALL
+  SELECT publication_id, "window", 0, 1, 0, 0, 0, 0, 0, 0, 0, 0
+    FROM metric_collection_failure ${publication === null ? '' : `WHERE publication_id = ${publication}`}`;
+
+/** One statement: `statements` (the last one's row count is what GET DIAGNOSTICS reads) over the rows `moving`. */
+const withRows = (moving: string, statements: readonly string[]): string =>
+  `WITH moving AS (${moving}), ${statements.slice(0, -1).map((sql, i) => `s${i} AS (${sql})`).join(', ')} ${statements[statements.length - 1]}`;
+
+/** Takes every pending delta row of `table` out and folds it in with `folds`, in one statement. */
+const moveDeltas = (table: string, folds: readonly string[]): string => withRows(`DELETE FROM ${table} RETURNING *`, folds);
+
+const featuredDays = (where: string): string => `
+  SELECT business_id, r, min(kecamatan), range_agg(daterange(day, day, '[]'))
+    FROM feature_featured, LATERAL (VALUES (rubric), ('*')) x (r)
+   ${where}
+   GROUP BY 1, 2`;
+
+export const ROLLUP_FUNCTIONS_SQL: readonly string[] = [
+  `CREATE OR REPLACE FUNCTION report_daily_add(r publication_metrics_latest, sign int) RETURNS void LANGUAGE sql AS $$
+     INSERT INTO report_daily_delta (${columns(DAILY)})
+     VALUES (r.slot_day, r.platform, r.rubric, r.kecamatan, r.status, sign, sign * (r."window" IS NOT NULL)::int,
+             sign * (r.failure_reason IS NOT NULL)::int, sign * coalesce(r.reach, 0), sign * coalesce(r.views, 0),
+             sign * coalesce(r.likes, 0), sign * coalesce(r.comments, 0), sign * coalesce(r.shares, 0),
+             sign * coalesce(r.saves, 0), sign * coalesce(r.engagement, 0), sign * ${engagementReached('r')});
+     -- X has no unique reach: its impressions are kept apart, never summed into reach.
+     INSERT INTO report_business_delta (${columns(BUSINESS)})
+     SELECT ${month('r.slot_day')}, r.business_id, sign, sign * (r."window" IS NOT NULL)::int,
+            sign * CASE WHEN r.platform = 'x' THEN 0 ELSE coalesce(r.reach, 0) END,
+            sign * CASE WHEN r.platform = 'x' THEN coalesce(r.views, 0) ELSE 0 END,
+            sign * coalesce(r.views, 0), sign * coalesce(r.engagement, 0)
+      WHERE r.status = 'published';
+   $$`,
+
+  `CREATE OR REPLACE FUNCTION report_window_move(l publication_metrics_latest, sign int) RETURNS void LANGUAGE sql AS $$
+     INSERT INTO report_window_delta (${columns(WINDOW)})
+     SELECT l.slot_day, x.w, l.platform, l.rubric, l.kecamatan, ${WINDOW.sums.map((c) => `sign * sum(x.${c})`).join(', ')}
+       FROM (${windowParts('l.publication_id')}) x
+      WHERE l.status = 'published'
+      GROUP BY x.w
+   $$`,
+
+  `CREATE OR REPLACE FUNCTION report_window_add(l publication_metrics_latest, w text, snapshots int, failures int, s metric_snapshot) RETURNS void LANGUAGE sql AS $$
+     INSERT INTO report_window_delta (${columns(WINDOW)})
+     SELECT l.slot_day, w, l.platform, l.rubric, l.kecamatan, snapshots, failures, snapshots * coalesce(s.reach, 0),
+            snapshots * coalesce(s.views, 0), snapshots * coalesce(s.likes, 0), snapshots * coalesce(s.comments, 0),
+            snapshots * coalesce(s.shares, 0), snapshots * coalesce(s.saves, 0), snapshots * coalesce(s.engagement, 0),
+            snapshots * ${engagementReached('s')}
+      WHERE l.status = 'published'
+   $$`,
+
+  // Per business and rubric ('*': any rubric), the WIB days it was featured: "businesses featured in a period" is
+  // then one overlap test per business, for a period of any length. The '*' row is locked first, so two writers of
+  // one business take turns and the second reads what the first committed.
+  `CREATE FUNCTION report_refresh_featured_days(bid uuid) RETURNS void LANGUAGE plpgsql AS $$
+   BEGIN
+     INSERT INTO business_featured_days (business_id, rubric, kecamatan, days) VALUES (bid, '*', '', '{}') ON CONFLICT DO NOTHING;
+     PERFORM 1 FROM business_featured_days WHERE business_id = bid AND rubric = '*' FOR UPDATE;
+     DELETE FROM business_featured_days WHERE business_id = bid AND rubric <> '*';
+     INSERT INTO business_featured_days AS d (business_id, rubric, kecamatan, days) ${featuredDays('WHERE business_id = bid')}
+     ON CONFLICT (business_id, rubric) DO UPDATE SET kecamatan = EXCLUDED.kecamatan, days = EXCLUDED.days;
+     DELETE FROM business_featured_days WHERE business_id = bid AND isempty(days);
+   END $$`,
+
+  `CREATE FUNCTION report_on_featured() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     IF current_setting('report.rebuilding', true) = 'on' THEN RETURN NULL; END IF;
+     IF TG_OP <> 'INSERT' THEN PERFORM report_refresh_featured_days(OLD.business_id); END IF;
+     IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.business_id <> OLD.business_id) THEN PERFORM report_refresh_featured_days(NEW.business_id); END IF;
+     RETURN NULL;
+   END $$`,
+
+  // Folds the deltas into the day, week and month sums (and the business sums into month, year and all time) in one
+  // transaction, one compactor at a time. Readers add the pending deltas, so this changes no number.
+  `CREATE OR REPLACE FUNCTION report_compact() RETURNS int LANGUAGE plpgsql AS $$
+   DECLARE moved int := 0;
+   BEGIN
+     IF NOT pg_try_advisory_xact_lock(hashtext('report_compact')) THEN RETURN 0; END IF;
+     ${moveDeltas('report_daily_delta', [fold('report_daily', DAILY, 'day', 'moving'), fold('report_weekly', DAILY, week('day'), 'moving'), fold('report_monthly', DAILY, month('day'), 'moving')])};
+     GET DIAGNOSTICS moved = ROW_COUNT;
+     ${moveDeltas('report_window_delta', [fold('report_window_daily', WINDOW, 'day', 'moving'), fold('report_window_weekly', WINDOW, week('day'), 'moving'), fold('report_window_monthly', WINDOW, month('day'), 'moving')])};
+     ${moveDeltas('report_business_delta', foldBusiness('moving'))};
+     RETURN moved;
+   END $$`,
+
+  // Rebuilds every report table from the raw rows in bulk (migrations, bulk loads); row triggers stay quiet meanwhile.
+  `CREATE OR REPLACE FUNCTION report_rebuild() RETURNS void LANGUAGE plpgsql AS $$
+   BEGIN
+     PERFORM set_config('report.rebuilding', 'on', true);
+     TRUNCATE report_daily, report_weekly, report_monthly, report_daily_delta, report_window_daily, report_window_weekly,
+              report_window_monthly, report_window_delta, report_business_sums, report_business_delta, feature_featured,
+              business_featured_days, publication_metrics_latest;
+     INSERT INTO publication_metrics_latest (publication_id, ${LATEST_COLUMNS})
+     ${latestSelect(
+       `LEFT JOIN (SELECT DISTINCT ON (publication_id) * FROM metric_snapshot
+                    ORDER BY publication_id, collected_at DESC, "window" DESC) m ON m.publication_id = p.id`,
+       `LEFT JOIN (SELECT DISTINCT ON (publication_id) publication_id, reason FROM metric_collection_failure
+                    ORDER BY publication_id, failed_at DESC) c ON c.publication_id = p.id`,
+     )};
+     INSERT INTO report_daily (${columns(DAILY)})
+     SELECT slot_day, platform, rubric, kecamatan, status, count(*), count("window"), count(failure_reason),
+            ${METRICS.map((c) => (c === 'engagement_reached' ? `coalesce(sum(engagement) FILTER (WHERE reach IS NOT NULL), 0)` : `coalesce(sum(${c}), 0)`)).join(', ')}
+       FROM publication_metrics_latest GROUP BY 1, 2, 3, 4, 5;
+     ${fold('report_weekly', DAILY, week('day'), 'report_daily')};
+     ${fold('report_monthly', DAILY, month('day'), 'report_daily')};
+     INSERT INTO report_window_daily (${columns(WINDOW)})
+     SELECT l.slot_day, x.w, l.platform, l.rubric, l.kecamatan, ${WINDOW.sums.map((c) => `sum(x.${c})`).join(', ')}
+       FROM publication_metrics_latest l JOIN (${windowParts(null)}) x ON x.publication_id = l.publication_id
+      WHERE l.status = 'published'
+      GROUP BY 1, 2, 3, 4, 5;
+     ${fold('report_window_weekly', WINDOW, week('day'), 'report_window_daily')};
+     ${fold('report_window_monthly', WINDOW, month('day'), 'report_window_daily')};
+     ${withRows(
+       `SELECT ${month('slot_day')} AS day, business_id, count(*) AS published, count("window") AS with_metrics,
+               coalesce(sum(reach) FILTER (WHERE platform <> 'x'), 0) AS reach, coalesce(sum(views) FILTER (WHERE platform = 'x'), 0) AS x_impressions,
+               coalesce(sum(views), 0) AS views, coalesce(sum(engagement), 0) AS engagement
+          FROM publication_metrics_latest WHERE status = 'published' GROUP BY 1, 2`,
+       foldBusiness('moving'),
+     )};
+     INSERT INTO feature_featured (feature_id, business_id, rubric, kecamatan, day)
+     SELECT f.id, f.business_id, f.rubric, b.kecamatan, CASE WHEN f.chosen_by = 'import' THEN (f.week_start AT TIME ZONE 'Asia/Jakarta')::date ELSE fd.day END
+       FROM feature f
+       JOIN business b ON b.id = f.business_id
+       LEFT JOIN (SELECT feature_id, min(slot_day) AS day FROM publication_metrics_latest
+                   WHERE status = 'published' GROUP BY feature_id) fd ON fd.feature_id = f.id
+      WHERE f.status <> 'cancelled' AND CASE WHEN f.chosen_by = 'import' THEN (f.week_start AT TIME ZONE 'Asia/Jakarta')::date ELSE fd.day END IS NOT NULL;
+     INSERT INTO business_featured_days (business_id, rubric, kecamatan, days) ${featuredDays('')};
+     PERFORM set_config('report.rebuilding', 'off', true);
+   END $$`,
+];
+
+export const ROLLUP_TRIGGERS_SQL: readonly string[] = [
+  `CREATE TRIGGER report_featured_trg AFTER INSERT OR UPDATE OF business_id, rubric, kecamatan, day OR DELETE ON feature_featured
+     FOR EACH ROW EXECUTE FUNCTION report_on_featured()`,
+];

@@ -10,7 +10,8 @@ import { createTestEnvironment, type TestEnvironment } from '../support/test-env
 /**
  * The report tables (day, week, month sums; per-business month, year and all-time sums; featured days) against a
  * from-scratch count over the raw rows, on a random history, for random periods: before and after the deltas are
- * folded in, and after later changes (new snapshots, a failed post marked published, a business moving kecamatan).
+ * folded in, after later changes (new snapshots, a failed post marked published, a business moving kecamatan), and
+ * after a rebuild.
  */
 const SEED = Number(readEnvironment().REPORT_SEED ?? Date.now() % 2_147_483_647);
 
@@ -215,4 +216,9 @@ describe(`report tables against raw rows (seed ${SEED})`, () => {
     await reports.compact();
     await expectMatchesRawRows('changed, compacted');
   }, 240_000);
+
+  it('match after a rebuild from the raw rows (what a migration or a bulk load runs)', async () => {
+    await db.query(`SELECT report_rebuild()`);
+    await expectMatchesRawRows('rebuilt');
+  }, 120_000);
 });

@@ -9,6 +9,8 @@ import { ROLLUP_FUNCTIONS_SQL, ROLLUP_TRIGGERS_SQL } from './report-rollups.sql.
  * - report_business_sums per month, year and all time (report_business_delta pending): business rankings;
  * - business_featured_days: each business's featured WIB days as a multirange, per rubric and for any rubric ('*'),
  *   kept by a trigger on feature_featured, so "businesses featured in a period" is one overlap test per business;
+ * - report_feature_sums per week and month (report_feature_delta pending): features, and each business's first
+ *   feature in a week or month (marked on feature_featured), so features and businesses per week or month are sums;
  * - engagement_reached: engagement of publications whose reach is known, the engagement rate's numerator (engagement
  *   from a publication whose reach failed to collect no longer inflates it).
  * The new sums are folded from the same deltas, in the same compaction, so every grain agrees at every moment.
@@ -49,6 +51,20 @@ export class ReportRollups1764500000000 implements MigrationInterface {
         days datemultirange NOT NULL,
         PRIMARY KEY (business_id, rubric)
       )`);
+    await q.query(`ALTER TABLE feature_featured ADD COLUMN first_in_week boolean NOT NULL DEFAULT false, ADD COLUMN first_in_month boolean NOT NULL DEFAULT false`);
+    const featureSums = `rubric text NOT NULL,
+        kecamatan text NOT NULL,
+        features int NOT NULL,
+        first_in_week int NOT NULL,
+        first_in_month int NOT NULL`;
+    await q.query(`
+      CREATE TABLE report_feature_sums (
+        grain text NOT NULL CHECK (grain IN ('week', 'month')),
+        day date NOT NULL,
+        ${featureSums},
+        PRIMARY KEY (grain, day, rubric, kecamatan)
+      )`);
+    await q.query(`CREATE TABLE report_feature_delta (day date NOT NULL, ${featureSums})`);
     for (const sql of ROLLUP_FUNCTIONS_SQL) await q.query(sql);
     for (const sql of ROLLUP_TRIGGERS_SQL) await q.query(sql);
     await q.query(`SELECT report_rebuild()`);
@@ -56,8 +72,10 @@ export class ReportRollups1764500000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TRIGGER report_featured_trg ON feature_featured`);
-    await q.query(`DROP FUNCTION report_on_featured(), report_refresh_featured_days(uuid)`);
-    await q.query(`DROP TABLE business_featured_days, report_business_delta, report_business_sums, report_window_monthly, report_window_weekly, report_weekly`);
+    await q.query(`DROP TRIGGER report_featured_sums_trg ON feature_featured`);
+    await q.query(`DROP FUNCTION report_on_featured(), report_on_featured_sums(), report_refresh_featured_days(uuid)`);
+    await q.query(`ALTER TABLE feature_featured DROP COLUMN first_in_week, DROP COLUMN first_in_month`);
+    await q.query(`DROP TABLE report_feature_delta, report_feature_sums, business_featured_days, report_business_delta, report_business_sums, report_window_monthly, report_window_weekly, report_weekly`);
     for (const table of ['report_daily', 'report_monthly', 'report_daily_delta', 'report_window_daily', 'report_window_delta']) {
       await q.query(`ALTER TABLE ${table} DROP COLUMN engagement_reached`);
     }

@@ -24,6 +24,7 @@ interface SumTable {
 const METRICS = ['reach', 'views', 'likes', 'comments', 'shares', 'saves', 'engagement', 'engagement_reached'];
 const DAILY: SumTable = { keys: ['day', 'platform', 'rubric', 'kecamatan', 'status'], sums: ['publications', 'with_metrics', 'collection_failed', ...METRICS] };
 const WINDOW: SumTable = { keys: ['day', '"window"', 'platform', 'rubric', 'kecamatan'], sums: ['snapshots', 'failures', ...METRICS] };
+const FEATURES: SumTable = { keys: ['day', 'rubric', 'kecamatan'], sums: ['features', 'first_in_week', 'first_in_month'] };
 const BUSINESS: SumTable = { keys: ['day', 'business_id'], sums: ['published', 'with_metrics', 'reach', 'x_impressions', 'views', 'engagement'] };
 
 const columns = (t: SumTable): string => [...t.keys, ...t.sums].join(', ');
@@ -77,6 +78,26 @@ const featuredDays = (where: string): string => `
    ${where}
    GROUP BY 1, 2`;
 
+/**
+ * Marks each business's first feature (by day, then id) in each ISO week and month: the marks of whole weeks or months
+ * add up to the businesses featured in them, so those counts are sums too.
+ */
+const firstInBucket = (where: string): string => `
+  UPDATE feature_featured ff SET first_in_week = x.w, first_in_month = x.m
+    FROM (SELECT feature_id,
+                 row_number() OVER (PARTITION BY business_id, ${week('day')} ORDER BY day, feature_id) = 1 AS w,
+                 row_number() OVER (PARTITION BY business_id, ${month('day')} ORDER BY day, feature_id) = 1 AS m
+            FROM feature_featured ${where}) x
+   WHERE ff.feature_id = x.feature_id AND (ff.first_in_week, ff.first_in_month) IS DISTINCT FROM (x.w, x.m)`;
+
+const FEATURED_ROWS = `(SELECT day, rubric, kecamatan, 1 AS features, first_in_week::int AS first_in_week, first_in_month::int AS first_in_month
+  FROM feature_featured) f`;
+
+/** One feature_featured row as a feature-sums delta. */
+const featureDelta = (row: string, sign: string): string =>
+  `INSERT INTO report_feature_delta (${columns(FEATURES)}) VALUES (${row}.day, ${row}.rubric, ${row}.kecamatan, ${sign},
+     ${sign} * ${row}.first_in_week::int, ${sign} * ${row}.first_in_month::int)`;
+
 export const ROLLUP_FUNCTIONS_SQL: readonly string[] = [
   `CREATE OR REPLACE FUNCTION report_daily_add(r publication_metrics_latest, sign int) RETURNS void LANGUAGE sql AS $$
      INSERT INTO report_daily_delta (${columns(DAILY)})
@@ -121,6 +142,16 @@ export const ROLLUP_FUNCTIONS_SQL: readonly string[] = [
      INSERT INTO business_featured_days AS d (business_id, rubric, kecamatan, days) ${featuredDays('WHERE business_id = bid')}
      ON CONFLICT (business_id, rubric) DO UPDATE SET kecamatan = EXCLUDED.kecamatan, days = EXCLUDED.days;
      DELETE FROM business_featured_days WHERE business_id = bid AND isempty(days);
+     ${firstInBucket('WHERE business_id = bid')};
+   END $$`,
+
+  // Every change of a featured row, its first-in-bucket marks included, as deltas of the feature sums.
+  `CREATE FUNCTION report_on_featured_sums() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     IF current_setting('report.rebuilding', true) = 'on' THEN RETURN NULL; END IF;
+     IF TG_OP <> 'INSERT' THEN ${featureDelta('OLD', '-1')}; END IF;
+     IF TG_OP <> 'DELETE' THEN ${featureDelta('NEW', '1')}; END IF;
+     RETURN NULL;
    END $$`,
 
   `CREATE FUNCTION report_on_featured() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -141,6 +172,7 @@ export const ROLLUP_FUNCTIONS_SQL: readonly string[] = [
      GET DIAGNOSTICS moved = ROW_COUNT;
      ${moveDeltas('report_window_delta', [fold('report_window_daily', WINDOW, 'day', 'moving'), fold('report_window_weekly', WINDOW, week('day'), 'moving'), fold('report_window_monthly', WINDOW, month('day'), 'moving')])};
      ${moveDeltas('report_business_delta', foldBusiness('moving'))};
+     ${moveDeltas('report_feature_delta', [fold('report_feature_sums', FEATURES, week('day'), 'moving', { column: 'grain', value: `'week'` }), fold('report_feature_sums', FEATURES, month('day'), 'moving', { column: 'grain', value: `'month'` })])};
      RETURN moved;
    END $$`,
 
@@ -150,7 +182,7 @@ export const ROLLUP_FUNCTIONS_SQL: readonly string[] = [
      PERFORM set_config('report.rebuilding', 'on', true);
      TRUNCATE report_daily, report_weekly, report_monthly, report_daily_delta, report_window_daily, report_window_weekly,
               report_window_monthly, report_window_delta, report_business_sums, report_business_delta, feature_featured,
-              business_featured_days, publication_metrics_latest;
+              business_featured_days, report_feature_sums, report_feature_delta, publication_metrics_latest;
      INSERT INTO publication_metrics_latest (publication_id, ${LATEST_COLUMNS})
      ${latestSelect(
        `LEFT JOIN (SELECT DISTINCT ON (publication_id) * FROM metric_snapshot
@@ -186,11 +218,16 @@ export const ROLLUP_FUNCTIONS_SQL: readonly string[] = [
                    WHERE status = 'published' GROUP BY feature_id) fd ON fd.feature_id = f.id
       WHERE f.status <> 'cancelled' AND CASE WHEN f.chosen_by = 'import' THEN (f.week_start AT TIME ZONE 'Asia/Jakarta')::date ELSE fd.day END IS NOT NULL;
      INSERT INTO business_featured_days (business_id, rubric, kecamatan, days) ${featuredDays('')};
+     ${firstInBucket('')};
+     ${fold('report_feature_sums', FEATURES, week('day'), FEATURED_ROWS, { column: 'grain', value: `'week'` })};
+     ${fold('report_feature_sums', FEATURES, month('day'), FEATURED_ROWS, { column: 'grain', value: `'month'` })};
      PERFORM set_config('report.rebuilding', 'off', true);
    END $$`,
 ];
 
 export const ROLLUP_TRIGGERS_SQL: readonly string[] = [
+  `CREATE TRIGGER report_featured_sums_trg AFTER INSERT OR UPDATE OR DELETE ON feature_featured
+     FOR EACH ROW EXECUTE FUNCTION report_on_featured_sums()`,
   `CREATE TRIGGER report_featured_trg AFTER INSERT OR UPDATE OF business_id, rubric, kecamatan, day OR DELETE ON feature_featured
      FOR EACH ROW EXECUTE FUNCTION report_on_featured()`,
 ];

@@ -184,29 +184,39 @@ export class ReportRepository {
   }
 
   /**
-   * Features counted on the WIB day they were featured (imports: their week), with distinct businesses. Per week or
-   * month each bucket counts its own businesses; over a whole period the businesses come from their featured days
-   * (business_featured_days), one overlap test per business rather than a distinct count over every feature.
+   * Features counted on the WIB day they were featured (imports: their week), with distinct businesses. Whole weeks
+   * or months come from the feature sums (a business's first feature in a week or month is marked, so those marks
+   * add up to its businesses), the days at the edges from feature_featured. Over a whole period, businesses are
+   * counted from the period's features when it is short, else from each business's featured days.
    */
   async featureGroups(dimension: Exclude<GroupDimension, 'platform'>, period: ReportPeriod): Promise<FeatureGroupRow[]> {
     const { expr, label } = GROUP_KEY[dimension];
-    if (dimension === 'week' || dimension === 'month' || periodDays(period) <= SHORT_PERIOD_DAYS) {
-      // Grouped first, labelled after: to_char once per group, not per row.
-      return this.db.query(
-        `SELECT ${label} AS key, features, businesses FROM (
-           SELECT ${expr} AS g, count(*)::int AS features, count(DISTINCT d.business_id)::int AS businesses
-             FROM feature_featured d WHERE d.day >= $1::date AND d.day <= $2::date GROUP BY 1) x`,
-        [period.from, period.to],
-      );
-    }
+    const firsts = dimension === 'week' ? 'd.first_in_week' : dimension === 'month' ? 'd.first_in_month' : '0';
+    const params: string[] = [];
+    const parts = periodSegments(period, grainsFor(dimension)).map((s) => {
+      params.push(s.from, s.until);
+      const range = `d.day >= $${params.length - 1}::date AND d.day < $${params.length}::date`;
+      return s.grain === 'day'
+        ? `SELECT ${expr} AS g, count(*) AS features, count(DISTINCT d.business_id) AS businesses FROM feature_featured d WHERE ${range} GROUP BY 1`
+        : `SELECT ${expr} AS g, d.features, ${firsts} AS businesses FROM report_feature_sums d WHERE d.grain = '${s.grain}' AND ${range}
+           UNION ALL SELECT ${expr} AS g, d.features, ${firsts} AS businesses FROM report_feature_delta d WHERE ${range}`;
+    });
+    // Grouped first, labelled after: to_char once per group, not per row.
+    const counted = `SELECT ${label} AS key, x.* FROM (
+        SELECT g, sum(features)::int AS features, sum(businesses)::int AS businesses FROM (${parts.join('\n UNION ALL ')}) p GROUP BY g) x`;
+    if (dimension === 'week' || dimension === 'month') return this.db.query(counted, params);
+    params.push(period.from, period.to);
+    const [from, to] = [`$${params.length - 1}::date`, `$${params.length}::date`];
+    const businesses =
+      periodDays(period) <= SHORT_PERIOD_DAYS
+        ? `SELECT ${expr}::text AS key, count(DISTINCT d.business_id)::int AS businesses FROM feature_featured d
+            WHERE d.day >= ${from} AND d.day <= ${to} GROUP BY 1`
+        : `SELECT ${expr}::text AS key, count(*)::int AS businesses FROM business_featured_days d
+            WHERE ${dimension === 'rubric' ? `d.rubric <> '*'` : `d.rubric = '*'`} AND d.days && daterange(${from}, ${to}, '[]') GROUP BY 1`;
     return this.db.query(
       `SELECT key, coalesce(f.features, 0) AS features, coalesce(b.businesses, 0) AS businesses
-         FROM (SELECT ${expr}::text AS key, count(*)::int AS features FROM feature_featured d
-                WHERE d.day >= $1::date AND d.day <= $2::date GROUP BY 1) f
-         FULL JOIN (SELECT ${expr}::text AS key, count(*)::int AS businesses FROM business_featured_days d
-                     WHERE ${dimension === 'rubric' ? `d.rubric <> '*'` : `d.rubric = '*'`} AND d.days && daterange($1::date, $2::date, '[]')
-                     GROUP BY 1) b USING (key)`,
-      [period.from, period.to],
+         FROM (SELECT key::text, features FROM (${counted}) c WHERE features <> 0) f FULL JOIN (${businesses}) b USING (key)`,
+      params,
     );
   }
 

@@ -1,11 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { REPORT_FUNCTIONS_SQL } from './reach-reports.sql.js';
-import { ROLLUP_FUNCTIONS_SQL, ROLLUP_TRIGGERS_SQL } from './report-rollups.sql.js';
+import { createSumTable, ROLLUP_FUNCTIONS_SQL, ROLLUP_TRIGGERS_SQL, WEEKLY, WINDOW_WEEKLY } from './report-rollups.sql.js';
 
 /**
  * Reports over long periods without reading every day or every feature (issue 6's scale target):
- * - report_weekly, report_window_weekly, report_window_monthly: the week breakdown and `?window=` read whole weeks
- *   and months like the latest-numbers reports already read whole months;
+ * - report_weekly, report_window_weekly (per week, platform and status or window only: they serve the week breakdown),
+ *   report_window_monthly: the week breakdown and `?window=` read whole weeks and months like the latest-numbers
+ *   reports already read whole months;
  * - report_business_sums per month, year and all time (report_business_delta pending): business rankings;
  * - business_featured_days: each business's featured WIB days as a multirange, per rubric and for any rubric ('*'),
  *   kept by a trigger on feature_featured, so "businesses featured in a period" is one overlap test per business;
@@ -23,8 +24,8 @@ export class ReportRollups1764500000000 implements MigrationInterface {
     for (const table of ['report_daily', 'report_monthly', 'report_daily_delta', 'report_window_daily', 'report_window_delta']) {
       await q.query(`ALTER TABLE ${table} ADD COLUMN engagement_reached bigint NOT NULL DEFAULT 0`);
     }
-    await q.query(`CREATE TABLE report_weekly (LIKE report_daily INCLUDING ALL)`);
-    await q.query(`CREATE TABLE report_window_weekly (LIKE report_window_daily INCLUDING ALL)`);
+    await q.query(createSumTable('report_weekly', WEEKLY));
+    await q.query(createSumTable('report_window_weekly', WINDOW_WEEKLY));
     await q.query(`CREATE TABLE report_window_monthly (LIKE report_window_daily INCLUDING ALL)`);
     const businessSums = `business_id uuid NOT NULL,
         published int NOT NULL,

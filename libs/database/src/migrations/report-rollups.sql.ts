@@ -15,7 +15,7 @@ const latestSelect = (snapshot: string, failure: string): string => `
     ${snapshot}
     ${failure}`;
 
-interface SumTable {
+export interface SumTable {
   /** Grouping columns, the bucket day first. */
   readonly keys: readonly string[];
   readonly sums: readonly string[];
@@ -24,6 +24,17 @@ interface SumTable {
 const METRICS = ['reach', 'views', 'likes', 'comments', 'shares', 'saves', 'engagement', 'engagement_reached'];
 const DAILY: SumTable = { keys: ['day', 'platform', 'rubric', 'kecamatan', 'status'], sums: ['publications', 'with_metrics', 'collection_failed', ...METRICS] };
 const WINDOW: SumTable = { keys: ['day', '"window"', 'platform', 'rubric', 'kecamatan'], sums: ['snapshots', 'failures', ...METRICS] };
+/** Week sums serve only the week breakdown: no rubric or kecamatan, a seventh of the rows to read. */
+export const WEEKLY: SumTable = { keys: ['day', 'platform', 'status'], sums: DAILY.sums };
+export const WINDOW_WEEKLY: SumTable = { keys: ['day', '"window"', 'platform'], sums: WINDOW.sums };
+
+/** CREATE TABLE for a sum table: text keys after the day, int counts, bigint metrics. */
+export const createSumTable = (name: string, t: SumTable): string => `CREATE TABLE ${name} (
+  day date NOT NULL,
+  ${t.keys.slice(1).map((k) => `${k} text NOT NULL`).join(',\n  ')},
+  ${t.sums.map((c) => `${c} ${METRICS.includes(c) ? 'bigint' : 'int'} NOT NULL`).join(',\n  ')},
+  PRIMARY KEY (${t.keys.join(', ')})
+)`;
 const FEATURES: SumTable = { keys: ['day', 'rubric', 'kecamatan'], sums: ['features', 'first_in_week', 'first_in_month'] };
 const BUSINESS: SumTable = { keys: ['day', 'business_id'], sums: ['published', 'with_metrics', 'reach', 'x_impressions', 'views', 'engagement'] };
 
@@ -168,9 +179,9 @@ export const ROLLUP_FUNCTIONS_SQL: readonly string[] = [
    DECLARE moved int := 0;
    BEGIN
      IF NOT pg_try_advisory_xact_lock(hashtext('report_compact')) THEN RETURN 0; END IF;
-     ${moveDeltas('report_daily_delta', [fold('report_daily', DAILY, 'day', 'moving'), fold('report_weekly', DAILY, week('day'), 'moving'), fold('report_monthly', DAILY, month('day'), 'moving')])};
+     ${moveDeltas('report_daily_delta', [fold('report_daily', DAILY, 'day', 'moving'), fold('report_weekly', WEEKLY, week('day'), 'moving'), fold('report_monthly', DAILY, month('day'), 'moving')])};
      GET DIAGNOSTICS moved = ROW_COUNT;
-     ${moveDeltas('report_window_delta', [fold('report_window_daily', WINDOW, 'day', 'moving'), fold('report_window_weekly', WINDOW, week('day'), 'moving'), fold('report_window_monthly', WINDOW, month('day'), 'moving')])};
+     ${moveDeltas('report_window_delta', [fold('report_window_daily', WINDOW, 'day', 'moving'), fold('report_window_weekly', WINDOW_WEEKLY, week('day'), 'moving'), fold('report_window_monthly', WINDOW, month('day'), 'moving')])};
      ${moveDeltas('report_business_delta', foldBusiness('moving'))};
      ${moveDeltas('report_feature_delta', [fold('report_feature_sums', FEATURES, week('day'), 'moving', { column: 'grain', value: `'week'` }), fold('report_feature_sums', FEATURES, month('day'), 'moving', { column: 'grain', value: `'month'` })])};
      RETURN moved;
@@ -194,14 +205,14 @@ export const ROLLUP_FUNCTIONS_SQL: readonly string[] = [
      SELECT slot_day, platform, rubric, kecamatan, status, count(*), count("window"), count(failure_reason),
             ${METRICS.map((c) => (c === 'engagement_reached' ? `coalesce(sum(engagement) FILTER (WHERE reach IS NOT NULL), 0)` : `coalesce(sum(${c}), 0)`)).join(', ')}
        FROM publication_metrics_latest GROUP BY 1, 2, 3, 4, 5;
-     ${fold('report_weekly', DAILY, week('day'), 'report_daily')};
+     ${fold('report_weekly', WEEKLY, week('day'), 'report_daily')};
      ${fold('report_monthly', DAILY, month('day'), 'report_daily')};
      INSERT INTO report_window_daily (${columns(WINDOW)})
      SELECT l.slot_day, x.w, l.platform, l.rubric, l.kecamatan, ${WINDOW.sums.map((c) => `sum(x.${c})`).join(', ')}
        FROM publication_metrics_latest l JOIN (${windowParts(null)}) x ON x.publication_id = l.publication_id
       WHERE l.status = 'published'
       GROUP BY 1, 2, 3, 4, 5;
-     ${fold('report_window_weekly', WINDOW, week('day'), 'report_window_daily')};
+     ${fold('report_window_weekly', WINDOW_WEEKLY, week('day'), 'report_window_daily')};
      ${fold('report_window_monthly', WINDOW, month('day'), 'report_window_daily')};
      ${withRows(
        `SELECT ${month('slot_day')} AS day, business_id, count(*) AS published, count("window") AS with_metrics,

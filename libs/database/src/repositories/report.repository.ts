@@ -98,15 +98,19 @@ const periodDays = (period: ReportPeriod): number => (Date.parse(period.to) - Da
 /** Weeks cross months: the week breakdown reads week sums, every other grouping month sums. */
 const grainsFor = (dimension: GroupDimension): Grain[] => (dimension === 'week' ? ['week'] : ['month']);
 
+/** The columns a grouping reads: rubric and kecamatan are not kept per week, and the week breakdown needs neither. */
+const dimensionColumns = (dimension: GroupDimension): string => (dimension === 'week' ? '' : 'rubric, kecamatan,');
+const SUM_COLUMNS = 'reach, views, likes, comments, shares, saves, engagement, engagement_reached';
+
 /**
- * `SELECT * FROM <table of each segment's grain> WHERE day in the segment`, UNION ALL, with its parameters numbered
- * from `first`. A segment of whole months reads a dozen month rows where the day table holds a year of days.
+ * `SELECT <columns> FROM <table of each segment's grain> WHERE day in the segment`, UNION ALL, with its parameters
+ * numbered from `first`. A segment of whole months reads a dozen month rows where the day table holds a year of days.
  */
-function segmentRows(segments: readonly Segment[], tables: Record<Segment['grain'], string>, first: number, where = 'true'): { sql: string; params: string[] } {
+function segmentRows(segments: readonly Segment[], tables: Record<Segment['grain'], string>, columns: string, first: number, where = 'true'): { sql: string; params: string[] } {
   const params: string[] = [];
   const parts = segments.map((s) => {
     params.push(s.from, s.until);
-    return `SELECT * FROM ${tables[s.grain]} WHERE ${where} AND day >= $${first + params.length - 2}::date AND day < $${first + params.length - 1}::date`;
+    return `SELECT ${columns} FROM ${tables[s.grain]} WHERE ${where} AND day >= $${first + params.length - 2}::date AND day < $${first + params.length - 1}::date`;
   });
   return { sql: parts.join('\n UNION ALL '), params };
 }
@@ -138,20 +142,22 @@ export class ReportRepository {
     const segments = periodSegments(period, grainsFor(dimension));
     const sums = `sum(d.reach) AS reach, sum(d.views) AS views, sum(d.likes) AS likes, sum(d.comments) AS comments, sum(d.shares) AS shares,
                   sum(d.saves) AS saves, sum(d.engagement) AS engagement, sum(d.engagement_reached) AS "engagementReached"`;
-    const sumRows = segmentRows(segments, LATEST_TABLES, 3);
+    const latestColumns = `day, platform, status, ${dimensionColumns(dimension)} publications, with_metrics, collection_failed, ${SUM_COLUMNS}`;
+    const sumRows = segmentRows(segments, LATEST_TABLES, latestColumns, 3);
     const latest = this.rows(
       `SELECT ${label} AS key, x.* FROM (
          SELECT ${expr} AS g, d.platform, d.status, sum(d.publications) AS publications, sum(d.with_metrics) AS "withMetrics",
                 sum(d.collection_failed) AS "collectionFailed", ${sums}
            FROM (${sumRows.sql}
                  -- Deltas the compactor has not folded in yet (see migration 1764400000000).
-                 UNION ALL SELECT * FROM report_daily_delta WHERE day >= $1::date AND day <= $2::date) d
+                 UNION ALL SELECT ${latestColumns} FROM report_daily_delta WHERE day >= $1::date AND day <= $2::date) d
           GROUP BY 1, 2, 3) x`,
       [period.from, period.to, ...sumRows.params],
     );
     if (window === null) return latest;
     // Publication counts do not depend on the window; the numbers come from that window's rows.
-    const windowRows = segmentRows(segments, WINDOW_TABLES, 4, `"window" = $3`);
+    const windowColumns = `day, platform, ${dimensionColumns(dimension)} snapshots, failures, ${SUM_COLUMNS}`;
+    const windowRows = segmentRows(segments, WINDOW_TABLES, windowColumns, 4, `"window" = $3`);
     const [counts, windowed] = await Promise.all([
       latest,
       this.rows(
@@ -159,7 +165,7 @@ export class ReportRepository {
            SELECT ${expr} AS g, d.platform, 'published' AS status, 0 AS publications, sum(d.snapshots) AS "withMetrics",
                   sum(d.failures) AS "collectionFailed", ${sums}
              FROM (${windowRows.sql}
-                   UNION ALL SELECT * FROM report_window_delta WHERE "window" = $3 AND day >= $1::date AND day <= $2::date) d
+                   UNION ALL SELECT ${windowColumns} FROM report_window_delta WHERE "window" = $3 AND day >= $1::date AND day <= $2::date) d
             GROUP BY 1, 2) x`,
         [period.from, period.to, window, ...windowRows.params],
       ),

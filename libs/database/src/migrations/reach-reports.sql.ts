@@ -3,10 +3,10 @@
  * code, so that every writer (the collector, a repair by hand, a test fixture) keeps the reports right in its own
  * transaction. WIB days are computed with an explicit zone, never the server's.
  */
-const LATEST_COLUMNS = `feature_id, business_id, rubric, kecamatan, platform, status, slot_day, "window", collected_at,
+export const LATEST_COLUMNS = `feature_id, business_id, rubric, kecamatan, platform, status, slot_day, "window", collected_at,
   reach, views, likes, comments, shares, saves, engagement, failure_reason`;
 
-const latestSelect = (where: string, snapshot: string, failure: string): string => `
+export const latestSelect = (where: string, snapshot: string, failure: string): string => `
   SELECT p.id, p.feature_id, f.business_id, f.rubric, b.kecamatan, p.platform, p.status,
          (p.scheduled_at AT TIME ZONE 'Asia/Jakarta')::date,
          m."window", m.collected_at, m.reach, m.views, m.likes, m.comments, m.shares, m.saves, m.engagement, c.reason
@@ -36,7 +36,7 @@ const DAILY_SUMS = `publications = d.publications + EXCLUDED.publications, with_
   views = d.views + EXCLUDED.views, likes = d.likes + EXCLUDED.likes, comments = d.comments + EXCLUDED.comments,
   shares = d.shares + EXCLUDED.shares, saves = d.saves + EXCLUDED.saves, engagement = d.engagement + EXCLUDED.engagement`;
 
-const featuredDay = `CASE WHEN f.chosen_by = 'import' THEN (f.week_start AT TIME ZONE 'Asia/Jakarta')::date ELSE fd.day END`;
+export const featuredDay = `CASE WHEN f.chosen_by = 'import' THEN (f.week_start AT TIME ZONE 'Asia/Jakarta')::date ELSE fd.day END`;
 
 export const REPORT_FUNCTIONS_SQL: readonly string[] = [
   `CREATE FUNCTION report_refresh_publication(pid uuid) RETURNS void LANGUAGE plpgsql AS $$

@@ -1,20 +1,9 @@
+import { featuredDay, LATEST_COLUMNS, latestSelect } from './reach-reports.sql.js';
+
 /**
  * Functions of migration 1764500000000: they replace those of 1764400000000 (reach-reports.sql.ts, which stays as
  * that migration ran) to keep the week and month sums, the per-business sums and the featured days as well.
  */
-const LATEST_COLUMNS = `feature_id, business_id, rubric, kecamatan, platform, status, slot_day, "window", collected_at,
-  reach, views, likes, comments, shares, saves, engagement, failure_reason`;
-
-const latestSelect = (snapshot: string, failure: string): string => `
-  SELECT p.id, p.feature_id, f.business_id, f.rubric, b.kecamatan, p.platform, p.status,
-         (p.scheduled_at AT TIME ZONE 'Asia/Jakarta')::date,
-         m."window", m.collected_at, m.reach, m.views, m.likes, m.comments, m.shares, m.saves, m.engagement, c.reason
-    FROM publication p
-    JOIN feature f ON f.id = p.feature_id
-    JOIN business b ON b.id = f.business_id
-    ${snapshot}
-    ${failure}`;
-
 export interface SumTable {
   /** Grouping columns, the bucket day first. */
   readonly keys: readonly string[];
@@ -196,6 +185,7 @@ export const ROLLUP_FUNCTIONS_SQL: readonly string[] = [
               business_featured_days, report_feature_sums, report_feature_delta, publication_metrics_latest;
      INSERT INTO publication_metrics_latest (publication_id, ${LATEST_COLUMNS})
      ${latestSelect(
+       '',
        `LEFT JOIN (SELECT DISTINCT ON (publication_id) * FROM metric_snapshot
                     ORDER BY publication_id, collected_at DESC, "window" DESC) m ON m.publication_id = p.id`,
        `LEFT JOIN (SELECT DISTINCT ON (publication_id) publication_id, reason FROM metric_collection_failure
@@ -222,12 +212,12 @@ export const ROLLUP_FUNCTIONS_SQL: readonly string[] = [
        foldBusiness('moving'),
      )};
      INSERT INTO feature_featured (feature_id, business_id, rubric, kecamatan, day)
-     SELECT f.id, f.business_id, f.rubric, b.kecamatan, CASE WHEN f.chosen_by = 'import' THEN (f.week_start AT TIME ZONE 'Asia/Jakarta')::date ELSE fd.day END
+     SELECT f.id, f.business_id, f.rubric, b.kecamatan, ${featuredDay}
        FROM feature f
        JOIN business b ON b.id = f.business_id
        LEFT JOIN (SELECT feature_id, min(slot_day) AS day FROM publication_metrics_latest
                    WHERE status = 'published' GROUP BY feature_id) fd ON fd.feature_id = f.id
-      WHERE f.status <> 'cancelled' AND CASE WHEN f.chosen_by = 'import' THEN (f.week_start AT TIME ZONE 'Asia/Jakarta')::date ELSE fd.day END IS NOT NULL;
+      WHERE f.status <> 'cancelled' AND ${featuredDay} IS NOT NULL;
      INSERT INTO business_featured_days (business_id, rubric, kecamatan, days) ${featuredDays('')};
      ${firstInBucket('')};
      ${fold('report_feature_sums', FEATURES, week('day'), FEATURED_ROWS, { column: 'grain', value: `'week'` })};

@@ -8,7 +8,7 @@ import { insertAccount, insertApprovedBusiness } from '@app/testing';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-env.js';
 
 /**
- * The report tables (day, week, month sums; per-business month, year and all-time sums; featured days) against a
+ * The report tables (day, week, month sums; per-business month and prefix sums; featured days) against a
  * from-scratch count over the raw rows, on a random history, for random periods: before and after the deltas are
  * folded in, after later changes (new snapshots, a failed post marked published, a business moving kecamatan), and
  * after a rebuild.
@@ -46,6 +46,9 @@ describe(`report tables against raw rows (seed ${SEED})`, () => {
   const rnd = random(SEED);
   const pick = <T,>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
   const businesses: string[] = [];
+  const media: string[] = [];
+  let accounts: Record<'instagram' | 'facebook' | 'x', string>;
+  let ownerId: string;
 
   beforeAll(async () => {
     env = await createTestEnvironment();
@@ -54,38 +57,15 @@ describe(`report tables against raw rows (seed ${SEED})`, () => {
     reports = moduleRef.get(ReportRepository);
     const [{ id: owner }] = (await db.query(`INSERT INTO app_user (email, password_hash, role) VALUES ('rollups@test.local', 'x', 'owner') RETURNING id`)) as Array<{ id: string }>;
     const key = env.settings.tokenEncryptionKey;
-    const accounts = { instagram: await insertAccount(db, key, 'instagram', 'ig', 'token-aaaaaaaaaa'), facebook: await insertAccount(db, key, 'facebook', 'fb', 'token-bbbbbbbbbb'), x: await insertAccount(db, key, 'x', 'x', 'token-cccccccccc') };
-    const media: string[] = [];
-    for (let i = 0; i < 12; i++) {
-      const b = await insertApprovedBusiness(db, { ownerId: owner, kecamatan: pick(['Blimbing', 'Kedungkandang', 'Klojen', 'Lowokwaru', 'Sukun']) });
-      businesses.push(b.businessId);
-      media.push(b.mediaId);
-    }
+    accounts = { instagram: await insertAccount(db, key, 'instagram', 'ig', 'token-aaaaaaaaaa'), facebook: await insertAccount(db, key, 'facebook', 'fb', 'token-bbbbbbbbbb'), x: await insertAccount(db, key, 'x', 'x', 'token-cccccccccc') };
+    ownerId = owner;
+    for (let i = 0; i < 12; i++) await addBusiness();
     // ~90 weeks from 2024-06-03 (a Monday), each rubric featured in a week with probability 0.4.
     for (let w = 0; w < 90; w++) {
       const weekStart = new Date(Date.parse('2024-06-03T00:00:00+07:00') + w * 7 * 86_400_000);
       for (const rubric of ['umkm', 'ekraf', 'kuliner-legendaris']) {
         if (rnd() > 0.4) continue;
-        const i = Math.floor(rnd() * businesses.length);
-        const imported = rnd() < 0.06;
-        const [{ id: featureId }] = (await db.query(
-          `INSERT INTO feature (rubric, iso_week, week_start, business_id, chosen_by, reason, status)
-           VALUES ($1, to_char($2::timestamptz AT TIME ZONE 'Asia/Jakarta', 'IYYY-"W"IW'), $2, $3, $4, 'r', 'published') RETURNING id`,
-          [rubric, weekStart.toISOString(), businesses[i], imported ? 'import' : 'rotation'],
-        )) as Array<{ id: string }>;
-        if (imported) continue;
-        // Slots anywhere in the week, at WIB hours that cross UTC midnight too.
-        const slot = new Date(weekStart.getTime() + Math.floor(rnd() * 7) * 86_400_000 + pick([1, 10, 23]) * 3_600_000);
-        for (const platform of ['instagram', 'facebook', 'x'] as const) {
-          const r = rnd();
-          const status = r < 0.75 ? 'published' : r < 0.9 ? 'failed' : 'scheduled';
-          const [{ id: publicationId }] = (await db.query(
-            `INSERT INTO publication (feature_id, platform, platform_account_id, media_asset_id, caption, scheduled_at, status, idempotency_key, external_id, published_at)
-             VALUES ($1, $2, $3, $4, 'c', $5, $6, $7, $8, $9) RETURNING id`,
-            [featureId, platform, accounts[platform], media[i], slot, status, `${featureId}:${platform}`, status === 'published' ? `e-${featureId}-${platform}` : null, status === 'published' ? slot : null],
-          )) as Array<{ id: string }>;
-          if (status === 'published') await addSnapshots(publicationId, platform, slot);
-        }
+        await addFeature(Math.floor(rnd() * businesses.length), rubric, weekStart);
       }
     }
   }, 120_000);
@@ -94,6 +74,36 @@ describe(`report tables against raw rows (seed ${SEED})`, () => {
     await moduleRef?.close();
     await env?.teardown();
   });
+
+  async function addBusiness(): Promise<number> {
+    const b = await insertApprovedBusiness(db, { ownerId, kecamatan: pick(['Blimbing', 'Kedungkandang', 'Klojen', 'Lowokwaru', 'Sukun']) });
+    businesses.push(b.businessId);
+    media.push(b.mediaId);
+    return businesses.length - 1;
+  }
+
+  /** A feature of business `i` in the week from `weekStart`: imported, or with posts published, failed or still scheduled. */
+  async function addFeature(i: number, rubric: string, weekStart: Date, allPublished = false): Promise<void> {
+    const imported = !allPublished && rnd() < 0.06;
+    const [{ id: featureId }] = (await db.query(
+      `INSERT INTO feature (rubric, iso_week, week_start, business_id, chosen_by, reason, status)
+       VALUES ($1, to_char($2::timestamptz AT TIME ZONE 'Asia/Jakarta', 'IYYY-"W"IW'), $2, $3, $4, 'r', 'published') RETURNING id`,
+      [rubric, weekStart.toISOString(), businesses[i], imported ? 'import' : 'rotation'],
+    )) as Array<{ id: string }>;
+    if (imported) return;
+    // Slots anywhere in the week, at WIB hours that cross UTC midnight too.
+    const slot = new Date(weekStart.getTime() + Math.floor(rnd() * 7) * 86_400_000 + pick([1, 10, 23]) * 3_600_000);
+    for (const platform of ['instagram', 'facebook', 'x'] as const) {
+      const r = rnd();
+      const status = allPublished || r < 0.75 ? 'published' : r < 0.9 ? 'failed' : 'scheduled';
+      const [{ id: publicationId }] = (await db.query(
+        `INSERT INTO publication (feature_id, platform, platform_account_id, media_asset_id, caption, scheduled_at, status, idempotency_key, external_id, published_at)
+         VALUES ($1, $2, $3, $4, 'c', $5, $6, $7, $8, $9) RETURNING id`,
+        [featureId, platform, accounts[platform], media[i], slot, status, `${featureId}:${platform}`, status === 'published' ? `e-${featureId}-${platform}` : null, status === 'published' ? slot : null],
+      )) as Array<{ id: string }>;
+      if (status === 'published') await addSnapshots(publicationId, platform, slot);
+    }
+  }
 
   async function addSnapshots(publicationId: string, platform: string, slot: Date): Promise<void> {
     for (const [window, hours] of [['1h', 1], ['24h', 24], ['7d', 168]] as const) {
@@ -121,9 +131,10 @@ describe(`report tables against raw rows (seed ${SEED})`, () => {
 
   async function expectMatchesRawRows(label: string): Promise<void> {
     const periods: ReportPeriod[] = [
-      { from: '2024-01-01', to: '2026-12-31' }, // every publication: the all-time business sums
-      { from: '2025-01-01', to: '2025-12-31' }, // a calendar year: year sums
+      { from: '2024-01-01', to: '2026-12-31' }, // every publication
+      { from: '2025-01-01', to: '2025-12-31' }, // a calendar year
       { from: '2024-07-17', to: '2026-02-03' }, // years, months and days at both ends
+      { from: '2025-02-10', to: '2025-06-20' }, // a few whole months: rankings read the month sums, not the running totals
       ...Array.from({ length: 12 }, randomPeriod),
     ];
     for (const period of periods) {
@@ -215,6 +226,26 @@ describe(`report tables against raw rows (seed ${SEED})`, () => {
     await expectMatchesRawRows('changed');
     await reports.compact();
     await expectMatchesRawRows('changed, compacted');
+  }, 240_000);
+
+  it('match when a month is added after the last or before the first, by a business new or old', async () => {
+    // After the last month: the per-business prefix sums grow a month for every business.
+    const grid = async (): Promise<string> => {
+      const [g] = (await db.query(`SELECT to_char(min(day), 'YYYY-MM-DD') || '..' || to_char(max(day), 'YYYY-MM-DD') AS g FROM report_business_prefix`)) as Array<{ g: string }>;
+      return g.g;
+    };
+    await addFeature(await addBusiness(), 'umkm', new Date('2026-03-02T00:00:00+07:00'), true);
+    await addFeature(0, 'ekraf', new Date('2026-03-09T00:00:00+07:00'), true);
+    await expectMatchesRawRows('later month, pending');
+    await reports.compact();
+    expect(await grid()).toBe('2024-06-01..2026-04-01');
+    await expectMatchesRawRows('later month, compacted');
+    // Before the first month (an old feature entered late): they start earlier.
+    await addFeature(1, 'kuliner-legendaris', new Date('2024-04-01T00:00:00+07:00'), true);
+    await addFeature(await addBusiness(), 'umkm', new Date('2024-04-08T00:00:00+07:00'), true);
+    await reports.compact();
+    expect(await grid()).toBe('2024-04-01..2026-04-01');
+    await expectMatchesRawRows('earlier month, compacted');
   }, 240_000);
 
   it('match after a rebuild from the raw rows (what a migration or a bulk load runs)', async () => {

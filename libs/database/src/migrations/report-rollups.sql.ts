@@ -25,7 +25,7 @@ export const createSumTable = (name: string, t: SumTable): string => `CREATE TAB
   PRIMARY KEY (${t.keys.join(', ')})
 )`;
 const FEATURES: SumTable = { keys: ['day', 'rubric', 'kecamatan'], sums: ['features', 'first_in_week', 'first_in_month'] };
-const BUSINESS: SumTable = { keys: ['day', 'business_id'], sums: ['published', 'with_metrics', 'reach', 'x_impressions', 'views', 'engagement'] };
+export const BUSINESS: SumTable = { keys: ['day', 'business_id'], sums: ['published', 'with_metrics', 'reach', 'x_impressions', 'views', 'engagement'] };
 
 const columns = (t: SumTable): string => [...t.keys, ...t.sums].join(', ');
 
@@ -33,7 +33,7 @@ const columns = (t: SumTable): string => [...t.keys, ...t.sums].join(', ');
  * Adds the rows of `source` to `table`, bucketed by `day`: an upsert of sums grouped by the table's keys.
  * `extra` is a leading constant key column (the business sums' grain).
  */
-function fold(table: string, t: SumTable, day: string, source: string, extra?: { column: string; value: string }): string {
+export function fold(table: string, t: SumTable, day: string, source: string, extra?: { column: string; value: string }): string {
   const keys = [day, ...t.keys.slice(1)];
   const lead = extra === undefined ? [] : [extra.column];
   return `INSERT INTO ${table} AS d (${[...lead, ...t.keys, ...t.sums].join(', ')})
@@ -70,7 +70,7 @@ const withRows = (moving: string, statements: readonly string[]): string =>
   `WITH moving AS (${moving}), ${statements.slice(0, -1).map((sql, i) => `s${i} AS (${sql})`).join(', ')} ${statements[statements.length - 1]}`;
 
 /** Takes every pending delta row of `table` out and folds it in with `folds`, in one statement. */
-const moveDeltas = (table: string, folds: readonly string[]): string => withRows(`DELETE FROM ${table} RETURNING *`, folds);
+export const moveDeltas = (table: string, folds: readonly string[]): string => withRows(`DELETE FROM ${table} RETURNING *`, folds);
 
 const featuredDays = (where: string): string => `
   SELECT business_id, r, min(kecamatan), range_agg(daterange(day, day, '[]'))
@@ -97,6 +97,76 @@ const FEATURED_ROWS = `(SELECT day, rubric, kecamatan, 1 AS features, first_in_w
 const featureDelta = (row: string, sign: string): string =>
   `INSERT INTO report_feature_delta (${columns(FEATURES)}) VALUES (${row}.day, ${row}.rubric, ${row}.kecamatan, ${sign},
      ${sign} * ${row}.first_in_week::int, ${sign} * ${row}.first_in_month::int)`;
+
+/** Published publications' latest numbers per business and WIB month, for the business sums. */
+export const BUSINESS_MONTH_ROWS = `SELECT ${month('slot_day')} AS day, business_id, count(*) AS published, count("window") AS with_metrics,
+               coalesce(sum(reach) FILTER (WHERE platform <> 'x'), 0) AS reach, coalesce(sum(views) FILTER (WHERE platform = 'x'), 0) AS x_impressions,
+               coalesce(sum(views), 0) AS views, coalesce(sum(engagement), 0) AS engagement
+          FROM publication_metrics_latest WHERE status = 'published' GROUP BY 1, 2`;
+
+/**
+ * report_compact: folds the deltas into the day, week and month sums (the business deltas by `parts.business`) in one
+ * transaction, one compactor at a time. Readers add the pending deltas, so this changes no number.
+ */
+export const compactFunction = (parts: { declare: string; business: string }): string =>
+  `CREATE OR REPLACE FUNCTION report_compact() RETURNS int LANGUAGE plpgsql AS $$
+   DECLARE moved int := 0;${parts.declare}
+   BEGIN
+     IF NOT pg_try_advisory_xact_lock(hashtext('report_compact')) THEN RETURN 0; END IF;
+     ${moveDeltas('report_daily_delta', [fold('report_daily', DAILY, 'day', 'moving'), fold('report_weekly', WEEKLY, week('day'), 'moving'), fold('report_monthly', DAILY, month('day'), 'moving')])};
+     GET DIAGNOSTICS moved = ROW_COUNT;
+     ${moveDeltas('report_window_delta', [fold('report_window_daily', WINDOW, 'day', 'moving'), fold('report_window_weekly', WINDOW_WEEKLY, week('day'), 'moving'), fold('report_window_monthly', WINDOW, month('day'), 'moving')])};
+     ${parts.business};
+     ${moveDeltas('report_feature_delta', [fold('report_feature_sums', FEATURES, week('day'), 'moving', { column: 'grain', value: `'week'` }), fold('report_feature_sums', FEATURES, month('day'), 'moving', { column: 'grain', value: `'month'` })])};
+     RETURN moved;
+   END $$`;
+
+/**
+ * report_rebuild: rebuilds every report table from the raw rows in bulk (migrations, bulk loads); row triggers stay
+ * quiet meanwhile. `parts.business` builds the business sums.
+ */
+export const rebuildFunction = (parts: { truncate: string; business: string }): string =>
+  `CREATE OR REPLACE FUNCTION report_rebuild() RETURNS void LANGUAGE plpgsql AS $$
+   BEGIN
+     PERFORM set_config('report.rebuilding', 'on', true);
+     TRUNCATE report_daily, report_weekly, report_monthly, report_daily_delta, report_window_daily, report_window_weekly,
+              report_window_monthly, report_window_delta, report_business_sums, report_business_delta, feature_featured,
+              business_featured_days, report_feature_sums, report_feature_delta, publication_metrics_latest${parts.truncate};
+     INSERT INTO publication_metrics_latest (publication_id, ${LATEST_COLUMNS})
+     ${latestSelect(
+       '',
+       `LEFT JOIN (SELECT DISTINCT ON (publication_id) * FROM metric_snapshot
+                    ORDER BY publication_id, collected_at DESC, "window" DESC) m ON m.publication_id = p.id`,
+       `LEFT JOIN (SELECT DISTINCT ON (publication_id) publication_id, reason FROM metric_collection_failure
+                    ORDER BY publication_id, failed_at DESC) c ON c.publication_id = p.id`,
+     )};
+     INSERT INTO report_daily (${columns(DAILY)})
+     SELECT slot_day, platform, rubric, kecamatan, status, count(*), count("window"), count(failure_reason),
+            ${METRICS.map((c) => (c === 'engagement_reached' ? `coalesce(sum(engagement) FILTER (WHERE reach IS NOT NULL), 0)` : `coalesce(sum(${c}), 0)`)).join(', ')}
+       FROM publication_metrics_latest GROUP BY 1, 2, 3, 4, 5;
+     ${fold('report_weekly', WEEKLY, week('day'), 'report_daily')};
+     ${fold('report_monthly', DAILY, month('day'), 'report_daily')};
+     INSERT INTO report_window_daily (${columns(WINDOW)})
+     SELECT l.slot_day, x.w, l.platform, l.rubric, l.kecamatan, ${WINDOW.sums.map((c) => `sum(x.${c})`).join(', ')}
+       FROM publication_metrics_latest l JOIN (${windowParts(null)}) x ON x.publication_id = l.publication_id
+      WHERE l.status = 'published'
+      GROUP BY 1, 2, 3, 4, 5;
+     ${fold('report_window_weekly', WINDOW_WEEKLY, week('day'), 'report_window_daily')};
+     ${fold('report_window_monthly', WINDOW, month('day'), 'report_window_daily')};
+     ${parts.business};
+     INSERT INTO feature_featured (feature_id, business_id, rubric, kecamatan, day)
+     SELECT f.id, f.business_id, f.rubric, b.kecamatan, ${featuredDay}
+       FROM feature f
+       JOIN business b ON b.id = f.business_id
+       LEFT JOIN (SELECT feature_id, min(slot_day) AS day FROM publication_metrics_latest
+                   WHERE status = 'published' GROUP BY feature_id) fd ON fd.feature_id = f.id
+      WHERE f.status <> 'cancelled' AND ${featuredDay} IS NOT NULL;
+     INSERT INTO business_featured_days (business_id, rubric, kecamatan, days) ${featuredDays('')};
+     ${firstInBucket('')};
+     ${fold('report_feature_sums', FEATURES, week('day'), FEATURED_ROWS, { column: 'grain', value: `'week'` })};
+     ${fold('report_feature_sums', FEATURES, month('day'), FEATURED_ROWS, { column: 'grain', value: `'month'` })};
+     PERFORM set_config('report.rebuilding', 'off', true);
+   END $$`;
 
 export const ROLLUP_FUNCTIONS_SQL: readonly string[] = [
   `CREATE OR REPLACE FUNCTION report_daily_add(r publication_metrics_latest, sign int) RETURNS void LANGUAGE sql AS $$
@@ -162,68 +232,8 @@ export const ROLLUP_FUNCTIONS_SQL: readonly string[] = [
      RETURN NULL;
    END $$`,
 
-  // Folds the deltas into the day, week and month sums (and the business sums into month, year and all time) in one
-  // transaction, one compactor at a time. Readers add the pending deltas, so this changes no number.
-  `CREATE OR REPLACE FUNCTION report_compact() RETURNS int LANGUAGE plpgsql AS $$
-   DECLARE moved int := 0;
-   BEGIN
-     IF NOT pg_try_advisory_xact_lock(hashtext('report_compact')) THEN RETURN 0; END IF;
-     ${moveDeltas('report_daily_delta', [fold('report_daily', DAILY, 'day', 'moving'), fold('report_weekly', WEEKLY, week('day'), 'moving'), fold('report_monthly', DAILY, month('day'), 'moving')])};
-     GET DIAGNOSTICS moved = ROW_COUNT;
-     ${moveDeltas('report_window_delta', [fold('report_window_daily', WINDOW, 'day', 'moving'), fold('report_window_weekly', WINDOW_WEEKLY, week('day'), 'moving'), fold('report_window_monthly', WINDOW, month('day'), 'moving')])};
-     ${moveDeltas('report_business_delta', foldBusiness('moving'))};
-     ${moveDeltas('report_feature_delta', [fold('report_feature_sums', FEATURES, week('day'), 'moving', { column: 'grain', value: `'week'` }), fold('report_feature_sums', FEATURES, month('day'), 'moving', { column: 'grain', value: `'month'` })])};
-     RETURN moved;
-   END $$`,
-
-  // Rebuilds every report table from the raw rows in bulk (migrations, bulk loads); row triggers stay quiet meanwhile.
-  `CREATE OR REPLACE FUNCTION report_rebuild() RETURNS void LANGUAGE plpgsql AS $$
-   BEGIN
-     PERFORM set_config('report.rebuilding', 'on', true);
-     TRUNCATE report_daily, report_weekly, report_monthly, report_daily_delta, report_window_daily, report_window_weekly,
-              report_window_monthly, report_window_delta, report_business_sums, report_business_delta, feature_featured,
-              business_featured_days, report_feature_sums, report_feature_delta, publication_metrics_latest;
-     INSERT INTO publication_metrics_latest (publication_id, ${LATEST_COLUMNS})
-     ${latestSelect(
-       '',
-       `LEFT JOIN (SELECT DISTINCT ON (publication_id) * FROM metric_snapshot
-                    ORDER BY publication_id, collected_at DESC, "window" DESC) m ON m.publication_id = p.id`,
-       `LEFT JOIN (SELECT DISTINCT ON (publication_id) publication_id, reason FROM metric_collection_failure
-                    ORDER BY publication_id, failed_at DESC) c ON c.publication_id = p.id`,
-     )};
-     INSERT INTO report_daily (${columns(DAILY)})
-     SELECT slot_day, platform, rubric, kecamatan, status, count(*), count("window"), count(failure_reason),
-            ${METRICS.map((c) => (c === 'engagement_reached' ? `coalesce(sum(engagement) FILTER (WHERE reach IS NOT NULL), 0)` : `coalesce(sum(${c}), 0)`)).join(', ')}
-       FROM publication_metrics_latest GROUP BY 1, 2, 3, 4, 5;
-     ${fold('report_weekly', WEEKLY, week('day'), 'report_daily')};
-     ${fold('report_monthly', DAILY, month('day'), 'report_daily')};
-     INSERT INTO report_window_daily (${columns(WINDOW)})
-     SELECT l.slot_day, x.w, l.platform, l.rubric, l.kecamatan, ${WINDOW.sums.map((c) => `sum(x.${c})`).join(', ')}
-       FROM publication_metrics_latest l JOIN (${windowParts(null)}) x ON x.publication_id = l.publication_id
-      WHERE l.status = 'published'
-      GROUP BY 1, 2, 3, 4, 5;
-     ${fold('report_window_weekly', WINDOW_WEEKLY, week('day'), 'report_window_daily')};
-     ${fold('report_window_monthly', WINDOW, month('day'), 'report_window_daily')};
-     ${withRows(
-       `SELECT ${month('slot_day')} AS day, business_id, count(*) AS published, count("window") AS with_metrics,
-               coalesce(sum(reach) FILTER (WHERE platform <> 'x'), 0) AS reach, coalesce(sum(views) FILTER (WHERE platform = 'x'), 0) AS x_impressions,
-               coalesce(sum(views), 0) AS views, coalesce(sum(engagement), 0) AS engagement
-          FROM publication_metrics_latest WHERE status = 'published' GROUP BY 1, 2`,
-       foldBusiness('moving'),
-     )};
-     INSERT INTO feature_featured (feature_id, business_id, rubric, kecamatan, day)
-     SELECT f.id, f.business_id, f.rubric, b.kecamatan, ${featuredDay}
-       FROM feature f
-       JOIN business b ON b.id = f.business_id
-       LEFT JOIN (SELECT feature_id, min(slot_day) AS day FROM publication_metrics_latest
-                   WHERE status = 'published' GROUP BY feature_id) fd ON fd.feature_id = f.id
-      WHERE f.status <> 'cancelled' AND ${featuredDay} IS NOT NULL;
-     INSERT INTO business_featured_days (business_id, rubric, kecamatan, days) ${featuredDays('')};
-     ${firstInBucket('')};
-     ${fold('report_feature_sums', FEATURES, week('day'), FEATURED_ROWS, { column: 'grain', value: `'week'` })};
-     ${fold('report_feature_sums', FEATURES, month('day'), FEATURED_ROWS, { column: 'grain', value: `'month'` })};
-     PERFORM set_config('report.rebuilding', 'off', true);
-   END $$`,
+  compactFunction({ declare: '', business: moveDeltas('report_business_delta', foldBusiness('moving')) }),
+  rebuildFunction({ truncate: '', business: withRows(BUSINESS_MONTH_ROWS, foldBusiness('moving')) }),
 ];
 
 export const ROLLUP_TRIGGERS_SQL: readonly string[] = [

@@ -155,8 +155,15 @@ export class FeatureRepository {
     return features.map((f) => ({ ...f, publications: publications.filter((p) => p.featureId === f.id) }));
   }
 
-  /** Derives the feature's status from its publications after one of them reached a new state. */
-  async refreshStatus(featureId: string, manager: EntityManager = this.db.manager): Promise<void> {
+  /**
+   * Derives the feature's status from its publications after one of them reached a new state. The feature row is
+   * locked before the statement that reads the publications: of two workers finishing publications of one feature at
+   * once, the one that writes last then reads both outcomes (in one UPDATE it would read a snapshot from before its
+   * wait and could overwrite the other's newer status).
+   */
+  async refreshStatus(featureId: string, manager?: EntityManager): Promise<void> {
+    if (manager === undefined) return this.db.transaction((m) => this.refreshStatus(featureId, m));
+    await manager.query(`SELECT 1 FROM feature WHERE id = $1 FOR NO KEY UPDATE`, [featureId]);
     await manager.query(
       `UPDATE feature f SET status = s.next, updated_at = now()
          FROM (SELECT CASE

@@ -5,7 +5,7 @@ export interface ReportPeriod {
 }
 
 /** Buckets the report tables keep sums for, besides days. Weeks are ISO weeks (Monday). */
-export type Grain = 'year' | 'month' | 'week';
+export type Grain = 'month' | 'week';
 
 /** A run of whole buckets of one grain, or of days: [from, until), dates as YYYY-MM-DD. */
 export interface Segment {
@@ -20,7 +20,6 @@ const toDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 /** The start of the bucket holding `date`. */
 function bucketStart(date: string, grain: Grain): string {
-  if (grain === 'year') return `${date.slice(0, 4)}-01-01`;
   if (grain === 'month') return `${date.slice(0, 7)}-01`;
   const ms = toMs(date);
   const sinceMonday = (new Date(ms).getUTCDay() + 6) % 7;
@@ -33,25 +32,20 @@ function nextBucketStart(date: string, grain: Grain): string {
   if (start === date) return date;
   if (grain === 'week') return toDate(toMs(start) + 7 * DAY_MS);
   const d = new Date(toMs(start));
-  if (grain === 'year') d.setUTCFullYear(d.getUTCFullYear() + 1);
-  else d.setUTCMonth(d.getUTCMonth() + 1);
+  d.setUTCMonth(d.getUTCMonth() + 1);
   return toDate(d.getTime());
 }
 
-function split(from: string, until: string, grains: readonly Grain[]): Segment[] {
-  if (from >= until) return [];
-  const [grain, ...finer] = grains;
-  if (grain === undefined) return [{ grain: 'day', from, until }];
+/**
+ * Splits a period into its run of whole buckets and the days left at its edges: a year reads twelve month rows
+ * instead of 365 day rows.
+ */
+export function periodSegments(period: ReportPeriod, grain: Grain): Segment[] {
+  const from = period.from;
+  const until = toDate(toMs(period.to) + DAY_MS);
   const start = nextBucketStart(from, grain);
   const end = bucketStart(until, grain);
-  if (start >= end) return split(from, until, finer);
-  return [...split(from, start, finer), { grain, from: start, until: end }, ...split(end, until, finer)];
-}
-
-/**
- * Splits a period into runs of whole buckets, coarsest grain first, and the days left at its edges: a year reads
- * twelve month rows (or one year row) instead of 365 day rows. `grains` must nest (year ⊃ month), or be one grain.
- */
-export function periodSegments(period: ReportPeriod, grains: readonly Grain[]): Segment[] {
-  return split(period.from, toDate(toMs(period.to) + DAY_MS), grains);
+  if (start >= end) return [{ grain: 'day', from, until }];
+  const days = (a: string, b: string): Segment[] => (a < b ? [{ grain: 'day', from: a, until: b }] : []);
+  return [...days(from, start), { grain, from: start, until: end }, ...days(end, until)];
 }

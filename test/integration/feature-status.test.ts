@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { SettingsModule } from '@app/config';
+import { DatabaseModule, FeatureRepository } from '@app/database';
+import { insertAccount, insertApprovedBusiness, insertUser } from '@app/testing';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-env.js';
+
+/** A feature's status when two workers finish its publications at the same moment. */
+describe('feature status refresh', () => {
+  let env: TestEnvironment;
+  let moduleRef: TestingModule;
+  let db: DataSource;
+  let features: FeatureRepository;
+
+  beforeAll(async () => {
+    env = await createTestEnvironment();
+    moduleRef = await Test.createTestingModule({ imports: [SettingsModule.forRoot(env.settings), DatabaseModule.forRoot()] }).compile();
+    db = moduleRef.get<DataSource>(getDataSourceToken());
+    features = moduleRef.get(FeatureRepository);
+  });
+
+  afterAll(async () => {
+    await moduleRef?.close();
+    await env?.teardown();
+  });
+
+  async function featureBeingPublished(): Promise<{ featureId: string; publications: string[] }> {
+    const { businessId, mediaId } = await insertApprovedBusiness(db, { ownerId: await insertUser(db) });
+    const [{ id: featureId }] = (await db.query(
+      `INSERT INTO feature (rubric, iso_week, week_start, business_id, chosen_by, reason, status)
+       VALUES ('umkm', '2026-W48', '2026-11-22T17:00:00Z', $1, 'staff', 'r', 'publishing') RETURNING id`,
+      [businessId],
+    )) as Array<{ id: string }>;
+    const publications: string[] = [];
+    for (const platform of ['instagram', 'facebook'] as const) {
+      const account = await insertAccount(db, env.settings.tokenEncryptionKey, platform, `${platform}-${featureId}`, 'token-aaaaaaaaaa');
+      const [{ id }] = (await db.query(
+        `INSERT INTO publication (feature_id, platform, platform_account_id, media_asset_id, caption, scheduled_at, status, idempotency_key)
+         VALUES ($1, $2, $3, $4, 'c', '2026-11-24T03:00:00Z', 'publishing', $5) RETURNING id`,
+        [featureId, platform, account, mediaId, `${featureId}:${platform}`],
+      )) as Array<{ id: string }>;
+      publications.push(id);
+    }
+    return { featureId, publications };
+  }
+
+  const publish = (id: string): Promise<unknown> => db.query(`UPDATE publication SET status = 'published', external_id = $1, published_at = now() WHERE id = $1`, [id]);
+
+  it('is published once both are, even when the refresh that writes last began before the other outcome was committed', async () => {
+    const { featureId, publications } = await featureBeingPublished();
+    // Another transaction holds the feature row (e.g. the other worker's refresh) while worker 1 starts its refresh.
+    const holder = db.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`SELECT 1 FROM feature WHERE id = $1 FOR NO KEY UPDATE`, [featureId]);
+    await publish(publications[0]);
+    const refresh = features.refreshStatus(featureId);
+    await waitForLockWait();
+    // Worker 2's outcome commits while worker 1's refresh waits.
+    await publish(publications[1]);
+    await holder.commitTransaction();
+    await holder.release();
+    await refresh;
+    const [feature] = (await db.query(`SELECT status FROM feature WHERE id = $1`, [featureId])) as Array<{ status: string }>;
+    expect(feature.status).toBe('published');
+  });
+
+  async function waitForLockWait(): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const [row] = (await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)) as Array<{ n: number }>;
+      if (row.n > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('the refresh never waited for the feature row');
+  }
+});

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { DataSource } from 'typeorm';
+import { MIGRATIONS, migrate, openDatabase } from '@app/database';
+import { insertAccount, insertApprovedBusiness, insertUser } from '@app/testing';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-env.js';
+
+/** Every migration's down() undoes its up() on a database holding data, and up() then runs again. */
+describe('migrations', () => {
+  let env: TestEnvironment;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    env = await createTestEnvironment();
+    db = await openDatabase(env.settings.database.url);
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    await env?.teardown();
+  });
+
+  const tables = async (): Promise<string[]> =>
+    ((await db.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)) as Array<{ tablename: string }>).map((t) => t.tablename);
+
+  /** One business featured in March 2026 with a published Instagram post and one snapshot. */
+  async function publishedPost(): Promise<void> {
+    const { businessId, mediaId } = await insertApprovedBusiness(db, { ownerId: await insertUser(db) });
+    const account = await insertAccount(db, env.settings.tokenEncryptionKey, 'instagram', `ig-${businessId}`, 'token-aaaaaaaaaa');
+    const [{ id: featureId }] = (await db.query(
+      `INSERT INTO feature (rubric, iso_week, week_start, business_id, chosen_by, reason, status)
+       VALUES ('umkm', '2026-W10', '2026-03-01T17:00:00Z', $1, 'staff', 'r', 'published') RETURNING id`,
+      [businessId],
+    )) as Array<{ id: string }>;
+    const [{ id: publicationId }] = (await db.query(
+      `INSERT INTO publication (feature_id, platform, platform_account_id, media_asset_id, caption, scheduled_at, status, idempotency_key, external_id, published_at)
+       VALUES ($1, 'instagram', $2, $3, 'c', '2026-03-03T03:00:00Z', 'published', $4, 'ig-1', '2026-03-03T03:00:00Z') RETURNING id`,
+      [featureId, account, mediaId, `${featureId}:instagram`],
+    )) as Array<{ id: string }>;
+    await db.query(
+      `INSERT INTO metric_snapshot (publication_id, "window", collected_at, reach, views, likes, comments, shares, saves, engagement, sources, errors, raw, api_version)
+       VALUES ($1, '24h', '2026-03-04T03:00:00Z', 120, 300, 1, 1, 1, 1, 4, '{}', '{}', '{}', 'v25.0')`,
+      [publicationId],
+    );
+  }
+
+  const businessReach = async (): Promise<number> => {
+    await db.query(`SELECT report_compact()`);
+    const [row] = (await db.query(`SELECT coalesce(sum(reach), 0)::int AS reach FROM report_business_sums WHERE grain = 'month'`)) as Array<{ reach: number }>;
+    return row.reach;
+  };
+
+  it('undoes the latest one and keeps its reports working, then applies it again', async () => {
+    await publishedPost();
+    expect(await businessReach()).toBe(120);
+    const before = await tables();
+    await db.undoLastMigration({ transaction: 'each' });
+    expect(await tables()).toEqual(before.filter((t) => t !== 'report_business_prefix'));
+    await db.query(`SELECT report_rebuild()`);
+    expect(await businessReach()).toBe(120);
+    expect(await migrate(db)).toEqual([MIGRATIONS[MIGRATIONS.length - 1].name]);
+    expect(await tables()).toEqual(before);
+    expect(await businessReach()).toBe(120);
+  });
+
+  it('undoes every one, down to an empty schema, and applies them all again', async () => {
+    for (let i = 0; i < MIGRATIONS.length; i++) await db.undoLastMigration({ transaction: 'each' });
+    expect(await tables()).toEqual(['migrations']);
+    expect(await migrate(db)).toHaveLength(MIGRATIONS.length);
+    await publishedPost();
+    expect(await businessReach()).toBe(120);
+  });
+});

@@ -43,6 +43,9 @@ describe('migrations', () => {
     );
   }
 
+  const sumGrains = async (): Promise<string[]> =>
+    ((await db.query(`SELECT DISTINCT grain FROM report_business_sums ORDER BY 1`)) as Array<{ grain: string }>).map((g) => g.grain);
+
   const businessReach = async (): Promise<number> => {
     await db.query(`SELECT report_compact()`);
     const [row] = (await db.query(`SELECT coalesce(sum(reach), 0)::int AS reach FROM report_business_sums WHERE grain = 'month'`)) as Array<{ reach: number }>;
@@ -55,10 +58,14 @@ describe('migrations', () => {
     const before = await tables();
     await db.undoLastMigration({ transaction: 'each' });
     expect(await tables()).toEqual(before.filter((t) => t !== 'report_business_prefix'));
-    await db.query(`SELECT report_rebuild()`);
+    // The previous version's year and all-time sums are back, and its compaction works.
+    expect(await sumGrains()).toEqual(['all', 'month', 'year']);
     expect(await businessReach()).toBe(120);
     expect(await migrate(db)).toEqual([MIGRATIONS[MIGRATIONS.length - 1].name]);
     expect(await tables()).toEqual(before);
+    expect(await sumGrains()).toEqual(['month']);
+    const [prefix] = (await db.query(`SELECT count(*)::int AS n, coalesce(sum(reach), 0)::int AS reach FROM report_business_prefix WHERE day = '2026-04-01'`)) as Array<{ n: number; reach: number }>;
+    expect(prefix).toEqual({ n: 1, reach: 120 });
     expect(await businessReach()).toBe(120);
   });
 

@@ -22,7 +22,7 @@ export class BusinessPrefixSums1764600000000 implements MigrationInterface {
         x_impressions bigint NOT NULL,
         views bigint NOT NULL,
         engagement bigint NOT NULL,
-        -- Covering: a month's rows are read from the index alone, in order, wherever the compaction left them on the heap.
+        -- Covering: a month's rows are read in order from the index alone (pages vacuum marked all-visible), wherever they sit on the heap.
         PRIMARY KEY (day, business_id) INCLUDE (${BUSINESS.sums.join(', ')})
       )`);
     // The month sums covering too, for runs of months short enough to read them instead.
@@ -34,7 +34,7 @@ export class BusinessPrefixSums1764600000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     for (const sql of ROLLUP_FUNCTIONS_SQL.filter((f) => /FUNCTION report_(compact|rebuild)\(/.test(f))) await q.query(sql);
-    await q.query(`DROP FUNCTION report_refresh_business_prefix(uuid[])`);
+    await q.query(`DROP FUNCTION report_build_business_prefix()`);
     await q.query(`DROP TABLE report_business_prefix`);
     await q.query(`ALTER TABLE report_business_sums DROP CONSTRAINT report_business_sums_pkey, ADD PRIMARY KEY (grain, day, business_id)`);
     await q.query(`SELECT report_rebuild()`);

@@ -66,7 +66,7 @@ const windowParts = (publication: string | null): string => `
     FROM metric_collection_failure ${publication === null ? '' : `WHERE publication_id = ${publication}`}`;
 
 /** One statement: `statements` (the last one's row count is what GET DIAGNOSTICS reads) over the rows `moving`. */
-const withRows = (moving: string, statements: readonly string[]): string =>
+export const withRows = (moving: string, statements: readonly string[]): string =>
   `WITH moving AS (${moving}), ${statements.slice(0, -1).map((sql, i) => `s${i} AS (${sql})`).join(', ')} ${statements[statements.length - 1]}`;
 
 /** Takes every pending delta row of `table` out and folds it in with `folds`, in one statement. */

@@ -68,6 +68,8 @@ export class FeatureRepository {
    * publishing (or out) are left to finish: their outcome is reconciled as usual.
    */
   async cancelUpcomingForBusiness(manager: EntityManager, businessId: string): Promise<{ features: string[]; publications: number }> {
+    // Features before publications, the order cancelNotStarted and refreshStatus lock them in (else a deadlock).
+    await manager.query(`SELECT 1 FROM feature WHERE business_id = $1 AND status IN ('planned', 'confirmed', 'publishing') ORDER BY id FOR NO KEY UPDATE`, [businessId]);
     const [, publications] = await manager.query(
       `UPDATE publication p SET status = 'cancelled', version = p.version + 1, updated_at = now()
          FROM feature f

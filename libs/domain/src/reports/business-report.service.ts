@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectSettings, type Platform, type Settings } from '@app/config';
+import { InjectSettings, loadMetricNames, type Platform, type Settings } from '@app/config';
 import { BusinessRepository, ReportRepository } from '@app/database';
 import type { Actor } from '../actor.js';
 import { invalidField } from '../domain.errors.js';
 import { assertVisible } from '../registry/business-access.js';
 import { formatLocal } from '../time/iso-week.js';
-import { METRIC_SOURCES, REACH_NOTE } from './report-groups.js';
+import { REACH_NOTE, reportSources, type ReportSources } from './report-groups.js';
 
 export interface BusinessReportPublication {
   platform: Platform;
@@ -46,11 +46,15 @@ export interface BusinessReport {
 /** When and where one business was featured, with its reach: the page an owner sees and staff can send. */
 @Injectable()
 export class BusinessReportService {
+  private readonly sources: ReportSources;
+
   constructor(
     private readonly businesses: BusinessRepository,
     private readonly reports: ReportRepository,
     @InjectSettings() private readonly settings: Settings,
-  ) {}
+  ) {
+    this.sources = reportSources(loadMetricNames(settings.metrics.namesFile));
+  }
 
   async forBusiness(actor: Actor, businessId: string, window: string | null = null): Promise<BusinessReport> {
     const labels = this.settings.publishing.metricWindows.map((w) => w.label);
@@ -63,7 +67,7 @@ export class BusinessReportService {
       const feature = features.get(row.featureId) ?? { rubric: row.rubric, isoWeek: row.isoWeek, chosenBy: row.chosenBy, status: row.featureStatus, publications: [] };
       features.set(row.featureId, feature);
       if (row.platform === null || row.status === null) continue;
-      const { reach, views, engagement } = METRIC_SOURCES[row.platform];
+      const { reach, views, engagement } = this.sources.platforms[row.platform];
       feature.publications.push({
         platform: row.platform,
         status: row.status,

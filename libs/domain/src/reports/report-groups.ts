@@ -1,4 +1,4 @@
-import { PLATFORMS, type Platform } from '@app/config';
+import { type MetricNames, PLATFORMS, type Platform } from '@app/config';
 import type { FeatureGroupRow, MetricGroupRow } from '@app/database';
 
 /** Which platform metric each number comes from, so nobody mistakes X impressions for reach. */
@@ -56,28 +56,42 @@ export interface ReportGroup {
   totals: GroupTotals;
 }
 
-export const METRIC_SOURCES: Record<Platform, MetricSources> = {
-  instagram: { reach: 'instagram:reach', views: 'instagram:views', engagement: 'instagram:total_interactions', engagementRate: 'engagement (where reach is known)/reach' },
-  facebook: {
-    reach: 'facebook:post_total_media_view_unique',
-    views: 'facebook:post_media_view',
-    engagement: 'facebook:reactions+comments+shares',
-    engagementRate: 'engagement (where reach is known)/reach',
-  },
-  x: {
-    reach: null,
-    views: 'x:public_metrics.impression_count',
-    engagement: 'x:like_count+reply_count+retweet_count+quote_count+bookmark_count',
-    engagementRate: 'engagement/impression_count',
-  },
-};
+/** Where each report number comes from, per platform and for the totals. */
+export interface ReportSources {
+  platforms: Record<Platform, MetricSources>;
+  totals: GroupTotals['metricSources'];
+}
 
-const TOTAL_SOURCES: GroupTotals['metricSources'] = {
-  reach: 'instagram:reach + facebook:post_total_media_view_unique',
-  views: 'instagram:views + facebook:post_media_view + x:public_metrics.impression_count',
-  engagement: 'sum of each platform engagement',
-  engagementRate: '(instagram + facebook engagement where reach is known) / reach',
-};
+/** `platform:name`, fallbacks as "first (else second)" (a snapshot holds the first its API answered); none configured: not collected. */
+const source = (platform: Platform, names: readonly string[] | undefined): string =>
+  names === undefined || names.length === 0 ? `${platform}: not collected (no metric name configured)` : `${platform}:${names.map((n, i) => (i === 0 ? n : ` (else ${n})`)).join('')}`;
+
+/** The sources of the report numbers, from the metric names the collection requests (config/metrics/metrics.json). */
+export function reportSources(names: MetricNames): ReportSources {
+  const rate = 'engagement (where reach is known)/reach';
+  const ig = names.instagram;
+  const igReach = source('instagram', ig.reach);
+  const fbReach = source('facebook', names.facebook.reach);
+  const igViews = source('instagram', ig.views);
+  const fbViews = source('facebook', names.facebook.views);
+  const xViews = 'x:public_metrics.impression_count';
+  // Without Instagram's own total, the collection sums the parts (normaliseInstagramMetrics).
+  const igParts = (['likes', 'comments', 'shares', 'saves'] as const).map((f) => ig[f]?.[0] ?? f).join('+');
+  const igEngagement = ig.engagement?.length ? `${source('instagram', ig.engagement)} (else ${igParts})` : `instagram:${igParts}`;
+  return {
+    platforms: {
+      instagram: { reach: igReach, views: igViews, engagement: igEngagement, engagementRate: rate },
+      facebook: { reach: fbReach, views: fbViews, engagement: 'facebook:reactions+comments+shares', engagementRate: rate },
+      x: { reach: null, views: xViews, engagement: 'x:like_count+reply_count+retweet_count+quote_count+bookmark_count', engagementRate: 'engagement/impression_count' },
+    },
+    totals: {
+      reach: `${igReach} + ${fbReach}`,
+      views: `${igViews} + ${fbViews} + ${xViews}`,
+      engagement: 'sum of each platform engagement',
+      engagementRate: '(instagram + facebook engagement where reach is known) / reach',
+    },
+  };
+}
 
 export const REACH_NOTE = 'Reach is the sum of Instagram and Facebook unique reach; X reports impressions only, counted under views.';
 
@@ -86,7 +100,7 @@ export function rate(numerator: number, divisor: number): number | null {
 }
 
 /** Folds the per platform and status rows of one group into the report shape. */
-export function buildGroup(key: string, rows: readonly MetricGroupRow[], features: FeatureGroupRow | null | undefined): ReportGroup {
+export function buildGroup(key: string, rows: readonly MetricGroupRow[], features: FeatureGroupRow | null | undefined, sources: ReportSources): ReportGroup {
   const publicationsByStatus: Record<string, number> = {};
   // Rollup rows can fall back to 0 when publications change status; a status with none is not listed.
   for (const row of rows) if (row.publications !== 0) publicationsByStatus[row.status] = (publicationsByStatus[row.status] ?? 0) + row.publications;
@@ -114,7 +128,7 @@ export function buildGroup(key: string, rows: readonly MetricGroupRow[], feature
       saves: sum('saves'),
       engagement,
       engagementRate: rate(platform === 'x' ? engagement : engagementReached, platform === 'x' ? views : reach),
-      metricSources: METRIC_SOURCES[platform],
+      metricSources: sources.platforms[platform],
       engagementReached,
     };
   });
@@ -133,7 +147,7 @@ export function buildGroup(key: string, rows: readonly MetricGroupRow[], feature
       xImpressions: platforms.find((p) => p.platform === 'x')?.views ?? 0,
       engagement: platforms.reduce((n, p) => n + p.engagement, 0),
       engagementRate: rate(reachPlatforms.reduce((n, p) => n + p.engagementReached, 0), reach),
-      metricSources: TOTAL_SOURCES,
+      metricSources: sources.totals,
     },
   };
 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, InjectSettings, PLATFORMS, RUBRICS, type Settings } from '@app/config';
+import { Clock, InjectSettings, loadMetricNames, PLATFORMS, RUBRICS, type Settings } from '@app/config';
 import { type BusinessReachRow, type GroupDimension, type MetricGroupRow, type ReportPeriod, ReportRepository } from '@app/database';
 import { validationFailed, type FieldProblem } from '../domain.errors.js';
 import { KECAMATAN_NAMES } from '../registry/reference-data.js';
 import { formatLocal, startOfLocalDate } from '../time/iso-week.js';
-import { buildGroup, rate, REACH_NOTE, type ReportGroup } from './report-groups.js';
+import { buildGroup, rate, REACH_NOTE, type ReportGroup, reportSources, type ReportSources } from './report-groups.js';
 
 export type { MetricSources, PlatformReach, ReportGroup, GroupTotals } from './report-groups.js';
 
@@ -57,11 +57,15 @@ export interface EquityReport extends ReportScope {
 /** Reports for managers and staff. Periods are WIB dates, both inclusive; see ReportRepository for the design. */
 @Injectable()
 export class ReportService {
+  private readonly sources: ReportSources;
+
   constructor(
     private readonly reports: ReportRepository,
     private readonly clock: Clock,
     @InjectSettings() private readonly settings: Settings,
-  ) {}
+  ) {
+    this.sources = reportSources(loadMetricNames(settings.metrics.namesFile));
+  }
 
   async summary(from: string, to: string, window: string | null = null): Promise<ReportSummary> {
     const scope = this.scope(from, to, window);
@@ -70,7 +74,7 @@ export class ReportService {
       this.reports.featureGroups('total', scope.period),
       this.reports.failureReasons(scope.period, scope.window),
     ]);
-    const { key: _key, ...group } = buildGroup('all', rows, features[0]);
+    const { key: _key, ...group } = buildGroup('all', rows, features[0], this.sources);
     return { ...scope, ...group, features: group.features ?? 0, businessesFeatured: group.businessesFeatured ?? 0, collectionFailures };
   }
 
@@ -102,7 +106,7 @@ export class ReportService {
     for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
     const groups = [...keys]
       .sort((a, b) => (dimension === 'platform' ? PLATFORMS.indexOf(a as never) - PLATFORMS.indexOf(b as never) : a.localeCompare(b)))
-      .map((key) => buildGroup(key, byKey.get(key) ?? [], features === null ? null : features.find((f) => f.key === key)));
+      .map((key) => buildGroup(key, byKey.get(key) ?? [], features === null ? null : features.find((f) => f.key === key), this.sources));
     return { ...scope, dimension, groups };
   }
 
@@ -122,7 +126,7 @@ export class ReportService {
       this.reports.approvedByKecamatan(),
     ]);
     const keys = new Set<string>([...KECAMATAN_NAMES, ...rows.map((r) => r.key), ...approved.map((a) => a.kecamatan)]);
-    const groups = [...keys].sort().map((key) => buildGroup(key, rows.filter((r) => r.key === key), features.find((f) => f.key === key)));
+    const groups = [...keys].sort().map((key) => buildGroup(key, rows.filter((r) => r.key === key), features.find((f) => f.key === key), this.sources));
     const totalReach = groups.reduce((n, g) => n + g.totals.reach, 0);
     return {
       ...scope,

@@ -134,6 +134,7 @@ describe('reports benchmark', () => {
         ['breakdown:business (page of 100)', () => reports.breakdown('business', period.from, period.to, null, { limit: 100, offset: 0 }), () => naive(db, 'business', period)],
         ['equity', () => reports.equity(period.from, period.to), () => naive(db, 'kecamatan', period)],
         ['summary?window=7d', () => reports.summary(period.from, period.to, '7d'), () => naive(db, 'total', period)],
+        ['top-businesses?window=7d', () => reports.businesses(period.from, period.to, '7d', 10), () => naive(db, 'business', period)],
       ];
       for (const [name, optimised, raw] of cases) {
         const fast = await measure(RUNS, optimised);

@@ -27,6 +27,7 @@ const IG: PlatformCredentials = { accountExternalId: '17841400000000001', access
 const IG_RESUME: PlatformCredentials = { accountExternalId: '17841400000000002', accessToken: 'ig-resume-token-0123456789' };
 const FB: PlatformCredentials = { accountExternalId: '100000000000001', accessToken: 'fb-token-0123456789' };
 const X: PlatformCredentials = { accountExternalId: '1500000000000000001', accessToken: 'x-token-0123456789' };
+const X_BUSY: PlatformCredentials = { accountExternalId: '1500000000000000002', accessToken: 'x-busy-token-0123456789' };
 
 /** Random pixels compress badly, so a modest size gives a large JPEG. */
 function noiseJpeg(side: number, quality: number): Promise<Buffer> {
@@ -64,6 +65,7 @@ describe('platform clients against the sandbox', () => {
     await sandbox.registerAccount('instagram', IG_RESUME.accountExternalId, IG_RESUME.accessToken);
     await sandbox.registerAccount('facebook', FB.accountExternalId, FB.accessToken);
     await sandbox.registerAccount('x', X.accountExternalId, X.accessToken);
+    await sandbox.registerAccount('x', X_BUSY.accountExternalId, X_BUSY.accessToken);
     const settings = platformSettings(sandbox.url);
     instagram = new InstagramClient(settings);
     facebook = new FacebookClient(settings);
@@ -243,6 +245,24 @@ describe('platform clients against the sandbox', () => {
       expect(next).toMatch(new RegExp(`^${sandbox.url}/v25.0/${IG.accountExternalId}/media\\?`));
       expect(next).not.toContain('token');
     });
+
+    it('reads an X timeline past its first page of 100 before calling a post absent', async () => {
+      const since = new Date(Date.now() - 1_000);
+      const caption = 'UMKM of The Week: Sambal Bu Yati';
+      const ours = await x.publish(request(X_BUSY, caption));
+      for (let i = 1; i <= 100; i++) {
+        // X allows one user 100 posts per 15 minutes (the sandbox enforces it): the last one comes later.
+        if (i === 100) clockOffsetMs = 16 * 60_000;
+        await x.publish(request(X_BUSY, `Kabar kota nomor ${i}`));
+      }
+      try {
+        const found = await x.findPost({ credentials: X_BUSY, caption, since, checkpoint: null });
+        expect(found).toMatchObject({ state: 'found', post: { externalId: ours.externalId } });
+        expect(await x.findPost({ credentials: X_BUSY, caption: 'Tidak pernah diposting', since, checkpoint: null })).toEqual({ state: 'absent' });
+      } finally {
+        clockOffsetMs = 0;
+      }
+    }, 60_000);
 
     it('lists Facebook published posts and recent X posts', async () => {
       const fb = await get(`/v25.0/${FB.accountExternalId}/published_posts?fields=id,message,created_time`, FB.accessToken);

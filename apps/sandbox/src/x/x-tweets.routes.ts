@@ -75,11 +75,17 @@ export function xTweetRoutes(router: Router, { ctx, account }: XRouteDeps): void
       .listPosts({ platform: 'x', accountId: userId })
       .filter((p) => (Number.isNaN(start) || p.createdAt >= start) && (Number.isNaN(end) || p.createdAt <= end))
       .reverse();
-    const posts = matching.slice(0, max);
+    // Like X: next_token (opaque; here the last id served) continues the timeline through pagination_token.
+    const token = queryValue(req, 'pagination_token');
+    const after = token === undefined ? -1 : matching.findIndex((p) => p.id === Buffer.from(token, 'base64url').toString());
+    if (token !== undefined && after === -1) {
+      throw invalidRequest('The `pagination_token` query parameter value is not valid.', 'pagination_token', token);
+    }
+    const rest = matching.slice(after + 1);
+    const posts = rest.slice(0, max);
     const fields = tweetFields(req);
     if (posts.length === 0) return void res.json({ meta: { result_count: 0 } });
-    // Only the first page is served; next_token tells the caller the timeline holds more than it saw.
-    const more = matching.length > max ? { next_token: Buffer.from(posts[posts.length - 1].id).toString('base64url') } : {};
+    const more = rest.length > max ? { next_token: Buffer.from(posts[posts.length - 1].id).toString('base64url') } : {};
     res.json({
       data: posts.map((p) => tweetNode(ctx, p, fields)),
       meta: { result_count: posts.length, newest_id: posts[0].id, oldest_id: posts[posts.length - 1].id, ...more },

@@ -30,6 +30,8 @@ export const X_MEDIA_RULES: MediaRules = {
 
 /** X's largest timeline page. */
 const TIMELINE_PAGE = 100;
+/** Like the Meta listings: days of a city account's posts, far more than the minutes an unclear attempt spans. */
+const TIMELINE_PAGES = 4;
 
 /** X API v2 through twitter-api-v2 with an OAuth 2.0 user access token (Bearer). */
 export class XClient implements PlatformClient {
@@ -67,7 +69,10 @@ export class XClient implements PlatformClient {
     return { externalId: id, url: `https://x.com/i/web/status/${id}` };
   }
 
-  /** The user's timeline since the attempt (newest first, one page of 100), matched by text with links normalised. */
+  /**
+   * The user's timeline since the attempt (newest first, up to TIMELINE_PAGES pages of 100), matched by text with links
+   * normalised. Absence is proven only when the timeline ran out before the page budget.
+   */
   async findPost(request: FindPostRequest): Promise<PostSearch> {
     const api = this.api(request.credentials.accessToken);
     const timeline = await this.call('read', () =>
@@ -77,12 +82,13 @@ export class XClient implements PlatformClient {
         'tweet.fields': ['created_at'],
       }),
     );
+    for (let page = 1; page < TIMELINE_PAGES && !timeline.done; page++) await this.call('read', () => timeline.fetchNext());
     const posts = timeline.tweets
       .filter((t) => t.created_at !== undefined)
       .map((t) => ({ id: t.id, text: t.text, postedAt: new Date(t.created_at as string), url: `https://x.com/i/web/status/${t.id}` }));
     const match = matchPost(posts, request.caption, request.since);
     if (match) return { state: 'found', post: { externalId: match.id, url: match.url, postedAt: match.postedAt } };
-    return timeline.meta.next_token === undefined ? { state: 'absent' } : { state: 'undecidable', reason: 'Too many posts since the attempt to rule it out' };
+    return timeline.done ? { state: 'absent' } : { state: 'undecidable', reason: 'Too many posts since the attempt to rule it out' };
   }
 
   async fetchMetrics(request: MetricsRequest): Promise<PostMetrics> {

@@ -30,7 +30,7 @@ describe('feature status refresh', () => {
     const { businessId, mediaId } = await insertApprovedBusiness(db, { ownerId: await insertUser(db) });
     const [{ id: featureId }] = (await db.query(
       `INSERT INTO feature (rubric, iso_week, week_start, business_id, chosen_by, reason, status)
-       VALUES ('umkm', '2026-W48', '2026-11-22T17:00:00Z', $1, 'staff', 'r', 'publishing') RETURNING id`,
+       VALUES ('umkm', '2026-W48', '2026-11-22T17:00:00Z', $1, 'staff', 'r', 'confirmed') RETURNING id`,
       [businessId],
     )) as Array<{ id: string }>;
     const publications: string[] = [];
@@ -49,19 +49,21 @@ describe('feature status refresh', () => {
   const publish = (id: string): Promise<unknown> => db.query(`UPDATE publication SET status = 'published', external_id = $1, published_at = now() WHERE id = $1`, [id]);
 
   it('is published once both are, even when the refresh that writes last began before the other outcome was committed', async () => {
+    // Claims leave the feature `confirmed`; the first outcome moves it on.
     const { featureId, publications } = await featureBeingPublished();
-    // Another transaction holds the feature row (e.g. the other worker's refresh) while worker 1 starts its refresh.
-    const holder = db.createQueryRunner();
-    await holder.connect();
-    await holder.startTransaction();
-    await holder.query(`SELECT 1 FROM feature WHERE id = $1 FOR NO KEY UPDATE`, [featureId]);
+    // Worker 2's refresh holds the feature row (its UPDATE in progress) when worker 1's refresh starts.
+    const worker2 = db.createQueryRunner();
+    await worker2.connect();
+    await worker2.startTransaction();
+    await worker2.query(`SELECT 1 FROM feature WHERE id = $1 FOR NO KEY UPDATE`, [featureId]);
     await publish(publications[0]);
     const refresh = features.refreshStatus(featureId);
     await waitForLockWait();
-    // Worker 2's outcome commits while worker 1's refresh waits.
+    // Worker 2's outcome is committed while worker 1's refresh waits, and worker 2's refresh writes what it saw.
     await publish(publications[1]);
-    await holder.commitTransaction();
-    await holder.release();
+    await worker2.query(`UPDATE feature SET status = 'published' WHERE id = $1`, [featureId]);
+    await worker2.commitTransaction();
+    await worker2.release();
     await refresh;
     const [feature] = (await db.query(`SELECT status FROM feature WHERE id = $1`, [featureId])) as Array<{ status: string }>;
     expect(feature.status).toBe('published');

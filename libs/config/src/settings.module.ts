@@ -2,10 +2,14 @@ import { DynamicModule, Global, Inject, Module } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Environment, loadSettings } from './load-settings.js';
+import { loadMetricNames } from './metric-names.js';
 import type { Settings } from './settings.js';
 
 export const SETTINGS = Symbol('SETTINGS');
 export const InjectSettings = (): ParameterDecorator => Inject(SETTINGS);
+/** The platform metric names of METRIC_NAMES_FILE, read once: what the collection requests and the reports name. */
+export const METRIC_NAMES = Symbol('METRIC_NAMES');
+export const InjectMetricNames = (): ParameterDecorator => Inject(METRIC_NAMES);
 
 /** `config/.env` (gitignored) is read once; real environment variables win over it. */
 export const ENV_FILE = resolve('config/.env');
@@ -28,8 +32,11 @@ export class SettingsModule {
   static forRoot(settings?: Settings): DynamicModule {
     return {
       module: SettingsModule,
-      providers: [{ provide: SETTINGS, useFactory: () => settings ?? loadSettings(readEnvironment()) }],
-      exports: [SETTINGS],
+      providers: [
+        { provide: SETTINGS, useFactory: () => settings ?? loadSettings(readEnvironment()) },
+        { provide: METRIC_NAMES, inject: [SETTINGS], useFactory: (s: Settings) => loadMetricNames(s.metrics.namesFile) },
+      ],
+      exports: [SETTINGS, METRIC_NAMES],
     };
   }
 }

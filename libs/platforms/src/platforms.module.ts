@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { loadMetricNames, SETTINGS, type Settings } from '@app/config';
+import { METRIC_NAMES, type MetricNames, SETTINGS, type Settings } from '@app/config';
 import { PLATFORM_CLIENTS } from './platform-client.js';
 import { PlatformClientRegistry } from './platform-client.registry.js';
 import { InstagramClient } from './instagram/instagram.client.js';
@@ -11,15 +11,12 @@ import { XClient } from './x/x.client.js';
   providers: [
     {
       provide: PLATFORM_CLIENTS,
-      inject: [SETTINGS],
-      useFactory: (settings: Settings) => {
-        const names = loadMetricNames(settings.metrics.namesFile);
-        return [
-          new InstagramClient(settings.platforms, names.instagram),
-          new FacebookClient(settings.platforms, names.facebook),
-          new XClient(settings.platforms, names.x),
-        ];
-      },
+      inject: [SETTINGS, METRIC_NAMES],
+      useFactory: (settings: Settings, names: MetricNames) => [
+        new InstagramClient(settings.platforms, names.instagram),
+        new FacebookClient(settings.platforms, names.facebook),
+        new XClient(settings.platforms, names.x),
+      ],
     },
     PlatformClientRegistry,
   ],

@@ -38,15 +38,16 @@ const COMPACT_BUSINESS = `SELECT max(day) INTO old_end FROM report_business_pref
      ])}`;
 
 export const PREFIX_FUNCTIONS_SQL: readonly string[] = [
-  // From the month sums, for a rebuild: each business from its first month to the month after the last of any.
+  // From the month sums, for a rebuild: the same rows the compaction keeps, each month's totals the running sum of the
+  // months before it.
   `CREATE FUNCTION report_build_business_prefix() RETURNS void LANGUAGE sql AS $$
      DELETE FROM report_business_prefix;
      INSERT INTO report_business_prefix (${COLUMNS})
-     SELECT g.day::date, b.business_id, ${SUMS.map((c) => `coalesce(sum(m.${c}) OVER earlier, 0)`).join(', ')}
+     SELECT g.day::date, b.business_id, ${SUMS.map((c) => `coalesce(sum(m.${c}) OVER upto, 0)`).join(', ')}
        FROM (SELECT business_id, min(day) AS first FROM report_business_sums WHERE grain = 'month' GROUP BY 1) b
-      CROSS JOIN LATERAL ${months('b.first', `(SELECT max(day) + interval '1 month' FROM report_business_sums WHERE grain = 'month')`)} g (day)
-       LEFT JOIN report_business_sums m ON m.grain = 'month' AND m.business_id = b.business_id AND m.day = g.day::date
-     WINDOW earlier AS (PARTITION BY b.business_id ORDER BY g.day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING);
+      CROSS JOIN LATERAL ${months(`b.first + interval '1 month'`, `(SELECT max(day) + interval '1 month' FROM report_business_sums WHERE grain = 'month')`)} g (day)
+       LEFT JOIN report_business_sums m ON m.grain = 'month' AND m.business_id = b.business_id AND m.day = (g.day - interval '1 month')::date
+     WINDOW upto AS (PARTITION BY b.business_id ORDER BY g.day);
    $$`,
 
   compactFunction({ declare: ' old_end date; grid_end date;', business: COMPACT_BUSINESS }),

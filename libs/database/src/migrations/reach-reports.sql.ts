@@ -6,7 +6,7 @@
 export const LATEST_COLUMNS = `feature_id, business_id, rubric, kecamatan, platform, status, slot_day, "window", collected_at,
   reach, views, likes, comments, shares, saves, engagement, failure_reason`;
 
-export const latestSelect = (where: string, snapshot: string, failure: string): string => `
+const latestSelect = (where: string, snapshot: string, failure: string): string => `
   SELECT p.id, p.feature_id, f.business_id, f.rubric, b.kecamatan, p.platform, p.status,
          (p.scheduled_at AT TIME ZONE 'Asia/Jakarta')::date,
          m."window", m.collected_at, m.reach, m.views, m.likes, m.comments, m.shares, m.saves, m.engagement, c.reason
@@ -37,6 +37,15 @@ const DAILY_SUMS = `publications = d.publications + EXCLUDED.publications, with_
   shares = d.shares + EXCLUDED.shares, saves = d.saves + EXCLUDED.saves, engagement = d.engagement + EXCLUDED.engagement`;
 
 export const featuredDay = `CASE WHEN f.chosen_by = 'import' THEN (f.week_start AT TIME ZONE 'Asia/Jakarta')::date ELSE fd.day END`;
+
+/** Every publication's latest row computed from the raw snapshots and failures, for the rebuilds. */
+export const LATEST_FROM_RAW = latestSelect(
+  '',
+  `LEFT JOIN (SELECT DISTINCT ON (publication_id) * FROM metric_snapshot
+                    ORDER BY publication_id, collected_at DESC, "window" DESC) m ON m.publication_id = p.id`,
+  `LEFT JOIN (SELECT DISTINCT ON (publication_id) publication_id, reason FROM metric_collection_failure
+                    ORDER BY publication_id, failed_at DESC) c ON c.publication_id = p.id`,
+);
 
 export const REPORT_FUNCTIONS_SQL: readonly string[] = [
   `CREATE FUNCTION report_refresh_publication(pid uuid) RETURNS void LANGUAGE plpgsql AS $$
@@ -206,13 +215,7 @@ export const REPORT_FUNCTIONS_SQL: readonly string[] = [
      PERFORM set_config('report.rebuilding', 'on', true);
      TRUNCATE report_daily, report_monthly, report_window_daily, report_daily_delta, report_window_delta, feature_featured, publication_metrics_latest;
      INSERT INTO publication_metrics_latest (publication_id, ${LATEST_COLUMNS})
-     ${latestSelect(
-       '',
-       `LEFT JOIN (SELECT DISTINCT ON (publication_id) * FROM metric_snapshot
-                    ORDER BY publication_id, collected_at DESC, "window" DESC) m ON m.publication_id = p.id`,
-       `LEFT JOIN (SELECT DISTINCT ON (publication_id) publication_id, reason FROM metric_collection_failure
-                    ORDER BY publication_id, failed_at DESC) c ON c.publication_id = p.id`,
-     )};
+     ${LATEST_FROM_RAW};
      INSERT INTO report_daily (day, platform, rubric, kecamatan, status, publications, with_metrics, collection_failed,
                                reach, views, likes, comments, shares, saves, engagement)
      SELECT slot_day, platform, rubric, kecamatan, status, count(*), count("window"), count(failure_reason),

@@ -1,4 +1,4 @@
-import { featuredDay, LATEST_COLUMNS, latestSelect } from './reach-reports.sql.js';
+import { featuredDay, LATEST_COLUMNS, LATEST_FROM_RAW } from './reach-reports.sql.js';
 
 /**
  * Functions of migration 1764500000000: they replace those of 1764400000000 (reach-reports.sql.ts, which stays as
@@ -70,7 +70,7 @@ export const withRows = (moving: string, statements: readonly string[]): string 
   `WITH moving AS (${moving}), ${statements.slice(0, -1).map((sql, i) => `s${i} AS (${sql})`).join(', ')} ${statements[statements.length - 1]}`;
 
 /** Takes every pending delta row of `table` out and folds it in with `folds`, in one statement. */
-export const moveDeltas = (table: string, folds: readonly string[]): string => withRows(`DELETE FROM ${table} RETURNING *`, folds);
+const moveDeltas = (table: string, folds: readonly string[]): string => withRows(`DELETE FROM ${table} RETURNING *`, folds);
 
 const featuredDays = (where: string): string => `
   SELECT business_id, r, min(kecamatan), range_agg(daterange(day, day, '[]'))
@@ -133,13 +133,7 @@ export const rebuildFunction = (parts: { truncate: string; business: string }): 
               report_window_monthly, report_window_delta, report_business_sums, report_business_delta, feature_featured,
               business_featured_days, report_feature_sums, report_feature_delta, publication_metrics_latest${parts.truncate};
      INSERT INTO publication_metrics_latest (publication_id, ${LATEST_COLUMNS})
-     ${latestSelect(
-       '',
-       `LEFT JOIN (SELECT DISTINCT ON (publication_id) * FROM metric_snapshot
-                    ORDER BY publication_id, collected_at DESC, "window" DESC) m ON m.publication_id = p.id`,
-       `LEFT JOIN (SELECT DISTINCT ON (publication_id) publication_id, reason FROM metric_collection_failure
-                    ORDER BY publication_id, failed_at DESC) c ON c.publication_id = p.id`,
-     )};
+     ${LATEST_FROM_RAW};
      INSERT INTO report_daily (${columns(DAILY)})
      SELECT slot_day, platform, rubric, kecamatan, status, count(*), count("window"), count(failure_reason),
             ${METRICS.map((c) => (c === 'engagement_reached' ? `coalesce(sum(engagement) FILTER (WHERE reach IS NOT NULL), 0)` : `coalesce(sum(${c}), 0)`)).join(', ')}

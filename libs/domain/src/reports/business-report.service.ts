@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectSettings, loadMetricNames, type Platform, type Settings } from '@app/config';
+import { InjectMetricNames, InjectSettings, type MetricNames, type Platform, type Settings } from '@app/config';
 import { BusinessRepository, ReportRepository } from '@app/database';
 import type { Actor } from '../actor.js';
 import { invalidField } from '../domain.errors.js';
@@ -52,8 +52,9 @@ export class BusinessReportService {
     private readonly businesses: BusinessRepository,
     private readonly reports: ReportRepository,
     @InjectSettings() private readonly settings: Settings,
+    @InjectMetricNames() names: MetricNames,
   ) {
-    this.sources = reportSources(loadMetricNames(settings.metrics.namesFile));
+    this.sources = reportSources(names);
   }
 
   async forBusiness(actor: Actor, businessId: string, window: string | null = null): Promise<BusinessReport> {

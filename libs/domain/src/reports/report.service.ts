@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, InjectSettings, loadMetricNames, PLATFORMS, RUBRICS, type Settings } from '@app/config';
+import { Clock, InjectMetricNames, InjectSettings, type MetricNames, PLATFORMS, RUBRICS, type Settings } from '@app/config';
 import { type BusinessReachRow, type GroupDimension, type MetricGroupRow, type ReportPeriod, ReportRepository } from '@app/database';
 import { validationFailed, type FieldProblem } from '../domain.errors.js';
 import { KECAMATAN_NAMES } from '../registry/reference-data.js';
@@ -63,8 +63,9 @@ export class ReportService {
     private readonly reports: ReportRepository,
     private readonly clock: Clock,
     @InjectSettings() private readonly settings: Settings,
+    @InjectMetricNames() names: MetricNames,
   ) {
-    this.sources = reportSources(loadMetricNames(settings.metrics.namesFile));
+    this.sources = reportSources(names);
   }
 
   async summary(from: string, to: string, window: string | null = null): Promise<ReportSummary> {

@@ -8,7 +8,7 @@ import { insertAccount, insertApprovedBusiness } from '@app/testing';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-env.js';
 
 /**
- * The report tables (day, week, month sums; per-business month and prefix sums; featured days) against a
+ * The report tables (day, week, month sums; per-business month and prefix sums, latest and per window; featured days) against a
  * from-scratch count over the raw rows, on a random history, for random periods: before and after the deltas are
  * folded in, after later changes (new snapshots, a failed post marked published, a business moving kecamatan), and
  * after a rebuild.
@@ -175,19 +175,23 @@ describe(`report tables against raw rows (seed ${SEED})`, () => {
           Object.fromEntries(rows.filter((r) => Number(r.features) !== 0).map((r) => [r.key, `${Number(r.features)} features, ${Number(r.businesses)} businesses`]));
         expect({ context, dimension, features: byKey(await reports.featureGroups(dimension, period)) }).toEqual({ context, dimension, features: byKey(raw) });
       }
-      const rawBusinesses = (await db.query(
-        `SELECT f.business_id AS "businessId", count(*) AS published, count(l.publication_id) AS "withMetrics",
-                coalesce(sum(l.reach) FILTER (WHERE p.platform <> 'x'), 0) AS reach, coalesce(sum(l.views) FILTER (WHERE p.platform = 'x'), 0) AS "xImpressions",
-                coalesce(sum(l.views), 0) AS views, coalesce(sum(l.engagement), 0) AS engagement
-           FROM publication p JOIN feature f ON f.id = p.feature_id LEFT JOIN (${LATEST}) l ON l.publication_id = p.id
-          WHERE p.status = 'published' AND ${where}
-          GROUP BY 1 ORDER BY reach DESC, views DESC, 1`,
-        params,
-      )) as Array<Record<string, unknown>>;
-      const fields = ['published', 'withMetrics', 'reach', 'xImpressions', 'views', 'engagement'];
-      const ranked = await reports.businessReach(period, null, null);
-      expect({ context, ranking: ranked.map((r) => ({ id: r.businessId, ...numbers(r as unknown as Record<string, unknown>, fields) })) })
-        .toEqual({ context, ranking: rawBusinesses.map((r) => ({ id: r.businessId, ...numbers(r, fields) })) });
+      // Business rankings with the latest numbers and at each window (a window's own snapshot, or none).
+      for (const window of [null, '1h', '7d'] as const) {
+        const numbersFrom = window === null ? `(${LATEST}) l ON l.publication_id = p.id` : `metric_snapshot l ON l.publication_id = p.id AND l."window" = '${window}'`;
+        const rawBusinesses = (await db.query(
+          `SELECT f.business_id AS "businessId", count(*) AS published, count(l.publication_id) AS "withMetrics",
+                  coalesce(sum(l.reach) FILTER (WHERE p.platform <> 'x'), 0) AS reach, coalesce(sum(l.views) FILTER (WHERE p.platform = 'x'), 0) AS "xImpressions",
+                  coalesce(sum(l.views), 0) AS views, coalesce(sum(l.engagement), 0) AS engagement
+             FROM publication p JOIN feature f ON f.id = p.feature_id LEFT JOIN ${numbersFrom}
+            WHERE p.status = 'published' AND ${where}
+            GROUP BY 1 ORDER BY reach DESC, views DESC, 1`,
+          params,
+        )) as Array<Record<string, unknown>>;
+        const fields = ['published', 'withMetrics', 'reach', 'xImpressions', 'views', 'engagement'];
+        const ranked = await reports.businessReach(period, window, null);
+        expect({ context, window, ranking: ranked.map((r) => ({ id: r.businessId, ...numbers(r as unknown as Record<string, unknown>, fields) })) })
+          .toEqual({ context, window, ranking: rawBusinesses.map((r) => ({ id: r.businessId, ...numbers(r, fields) })) });
+      }
       const rawWindow = (await db.query(
         `SELECT to_char(${WIB_DAY}, 'YYYY-MM') AS key, coalesce(sum(s.reach), 0) AS reach, coalesce(sum(s.views), 0) AS views,
                 coalesce(sum(s.engagement) FILTER (WHERE s.reach IS NOT NULL), 0) AS "engagementReached"
@@ -223,6 +227,10 @@ describe(`report tables against raw rows (seed ${SEED})`, () => {
     // A failed post that went out after all (marked by hand): it now counts, possibly featuring its feature earlier.
     await db.query(`UPDATE publication SET status = 'published', external_id = 'manual-' || id WHERE id IN (SELECT id FROM publication WHERE status = 'failed' LIMIT 5)`);
     await db.query(`UPDATE business SET kecamatan = 'Blimbing' WHERE id = $1`, [businesses[1]]);
+    // Snapshots moving with their publication: to a slot 40 days earlier, to another business, or deleted.
+    await db.query(`UPDATE publication SET scheduled_at = scheduled_at - interval '40 days' WHERE id IN (SELECT DISTINCT publication_id FROM metric_snapshot ORDER BY 1 LIMIT 4)`);
+    await db.query(`UPDATE feature SET business_id = $1 WHERE id IN (SELECT p.feature_id FROM publication p JOIN metric_snapshot s ON s.publication_id = p.id WHERE p.feature_id IN (SELECT id FROM feature WHERE business_id <> $1) ORDER BY p.id DESC LIMIT 2)`, [businesses[2]]);
+    await db.query(`DELETE FROM metric_snapshot WHERE (publication_id, "window") IN (SELECT publication_id, "window" FROM metric_snapshot ORDER BY collected_at DESC LIMIT 6)`);
     await expectMatchesRawRows('changed');
     await reports.compact();
     await expectMatchesRawRows('changed, compacted');
@@ -252,8 +260,8 @@ describe(`report tables against raw rows (seed ${SEED})`, () => {
   it('match after a rebuild from the raw rows (what a migration or a bulk load runs)', async () => {
     // The running totals the compactions kept are exactly the ones a rebuild computes.
     const runningTotals = async (): Promise<unknown[]> =>
-      db.query(`SELECT to_char(day, 'YYYY-MM-DD') AS day, business_id, published, with_metrics, reach, x_impressions, views, engagement
-                  FROM report_business_prefix ORDER BY day, business_id`);
+      db.query(`SELECT "window", to_char(day, 'YYYY-MM-DD') AS day, business_id, published, with_metrics, reach, x_impressions, views, engagement
+                  FROM report_business_prefix ORDER BY "window", day, business_id`);
     await reports.compact();
     const kept = await runningTotals();
     await db.query(`SELECT report_rebuild()`);

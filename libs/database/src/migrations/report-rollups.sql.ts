@@ -43,7 +43,7 @@ export function fold(table: string, t: SumTable, day: string, source: string, ex
 }
 
 const week = (day: string): string => `date_trunc('week', ${day}::timestamp)::date`;
-const month = (day: string): string => `date_trunc('month', ${day}::timestamp)::date`;
+export const month = (day: string): string => `date_trunc('month', ${day}::timestamp)::date`;
 const year = (day: string): string => `date_trunc('year', ${day}::timestamp)::date`;
 
 /** Business sums per month, per year and for all time (day -infinity), from rows bucketed by month. */
@@ -162,6 +162,31 @@ export const rebuildFunction = (parts: { truncate: string; business: string }): 
      PERFORM set_config('report.rebuilding', 'off', true);
    END $$`;
 
+/** `extra` statements end a function body, after its own. */
+const andThen = (extra?: string): string => (extra === undefined ? '' : `;
+     ${extra}`);
+
+/** report_window_move: adds (sign 1) or removes (-1) every snapshot and failure of one published publication to its window rows. */
+export const windowMoveFunction = (extra?: string): string =>
+  `CREATE OR REPLACE FUNCTION report_window_move(l publication_metrics_latest, sign int) RETURNS void LANGUAGE sql AS $$
+     INSERT INTO report_window_delta (${columns(WINDOW)})
+     SELECT l.slot_day, x.w, l.platform, l.rubric, l.kecamatan, ${WINDOW.sums.map((c) => `sign * sum(x.${c})`).join(', ')}
+       FROM (${windowParts('l.publication_id')}) x
+      WHERE l.status = 'published'
+      GROUP BY x.w${andThen(extra)}
+   $$`;
+
+/** report_window_add: one snapshot (snapshots ±1) or failure (failures ±1) of a published publication, to its window's rows. */
+export const windowAddFunction = (extra?: string): string =>
+  `CREATE OR REPLACE FUNCTION report_window_add(l publication_metrics_latest, w text, snapshots int, failures int, s metric_snapshot) RETURNS void LANGUAGE sql AS $$
+     INSERT INTO report_window_delta (${columns(WINDOW)})
+     SELECT l.slot_day, w, l.platform, l.rubric, l.kecamatan, snapshots, failures, snapshots * coalesce(s.reach, 0),
+            snapshots * coalesce(s.views, 0), snapshots * coalesce(s.likes, 0), snapshots * coalesce(s.comments, 0),
+            snapshots * coalesce(s.shares, 0), snapshots * coalesce(s.saves, 0), snapshots * coalesce(s.engagement, 0),
+            snapshots * ${engagementReached('s')}
+      WHERE l.status = 'published'${andThen(extra)}
+   $$`;
+
 export const ROLLUP_FUNCTIONS_SQL: readonly string[] = [
   `CREATE OR REPLACE FUNCTION report_daily_add(r publication_metrics_latest, sign int) RETURNS void LANGUAGE sql AS $$
      INSERT INTO report_daily_delta (${columns(DAILY)})
@@ -178,22 +203,9 @@ export const ROLLUP_FUNCTIONS_SQL: readonly string[] = [
       WHERE r.status = 'published';
    $$`,
 
-  `CREATE OR REPLACE FUNCTION report_window_move(l publication_metrics_latest, sign int) RETURNS void LANGUAGE sql AS $$
-     INSERT INTO report_window_delta (${columns(WINDOW)})
-     SELECT l.slot_day, x.w, l.platform, l.rubric, l.kecamatan, ${WINDOW.sums.map((c) => `sign * sum(x.${c})`).join(', ')}
-       FROM (${windowParts('l.publication_id')}) x
-      WHERE l.status = 'published'
-      GROUP BY x.w
-   $$`,
+  windowMoveFunction(),
 
-  `CREATE OR REPLACE FUNCTION report_window_add(l publication_metrics_latest, w text, snapshots int, failures int, s metric_snapshot) RETURNS void LANGUAGE sql AS $$
-     INSERT INTO report_window_delta (${columns(WINDOW)})
-     SELECT l.slot_day, w, l.platform, l.rubric, l.kecamatan, snapshots, failures, snapshots * coalesce(s.reach, 0),
-            snapshots * coalesce(s.views, 0), snapshots * coalesce(s.likes, 0), snapshots * coalesce(s.comments, 0),
-            snapshots * coalesce(s.shares, 0), snapshots * coalesce(s.saves, 0), snapshots * coalesce(s.engagement, 0),
-            snapshots * ${engagementReached('s')}
-      WHERE l.status = 'published'
-   $$`,
+  windowAddFunction(),
 
   // Per business and rubric ('*': any rubric), the WIB days it was featured: "businesses featured in a period" is
   // then one overlap test per business, for a period of any length. The '*' row is locked first, so two writers of

@@ -125,22 +125,27 @@ const MONTH_SUMS_UP_TO = 6;
 const monthsBetween = (from: string, until: string): number =>
   (Number(until.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(until.slice(5, 7)) - Number(from.slice(5, 7));
 const BUSINESS_SUMS = ['published', 'with_metrics', 'reach', 'x_impressions', 'views', 'engagement'];
-const BUSINESS_COLUMNS = `business_id, ${BUSINESS_SUMS.join(', ')}`;
-const BUSINESS_DELTA_ROWS = `SELECT ${BUSINESS_COLUMNS} FROM report_business_delta`;
-/** One published publication as a business-sums row; X impressions are kept apart from reach (X has no reach). */
-const businessRow = (m: string): string => `d.business_id, 1 AS published, (${m}."window" IS NOT NULL)::int AS with_metrics,
-  CASE WHEN d.platform = 'x' THEN 0 ELSE coalesce(${m}.reach, 0) END AS reach,
-  CASE WHEN d.platform = 'x' THEN coalesce(${m}.views, 0) ELSE 0 END AS x_impressions,
-  coalesce(${m}.views, 0) AS views, coalesce(${m}.engagement, 0) AS engagement`;
-const businessLatestRows = `SELECT ${businessRow('d')} FROM publication_metrics_latest d WHERE d.status = 'published'`;
-/** Published publications in the period ($1–$2) with their snapshot at one window. */
-const businessWindowRows = (window: string): string => `SELECT ${businessRow('s')} FROM publication_metrics_latest d
-  LEFT JOIN metric_snapshot s ON s.publication_id = d.publication_id AND s."window" = ${window}
-  WHERE d.status = 'published' AND d.slot_day >= $1::date AND d.slot_day <= $2::date`;
+/** A business-sums row and the numbers it holds: 'latest', or a window (whose rows count no publications, see migration 1764700000000). */
+const BUSINESS_COLUMNS = `"window" AS w, business_id, ${BUSINESS_SUMS.join(', ')}`;
+/**
+ * One published publication in a run of days as a business-sums row, with its latest numbers or (`window` not
+ * 'latest') its snapshot at that window. X impressions are kept apart from reach (X has no reach).
+ */
+const businessEdgeRows = (window: string, from: string, until: string): string => {
+  const m = window === `'latest'` ? 'd' : 's';
+  return `SELECT ${window}::text AS w, d.business_id, 1 AS published, (${m}."window" IS NOT NULL)::int AS with_metrics,
+    CASE WHEN d.platform = 'x' THEN 0 ELSE coalesce(${m}.reach, 0) END AS reach,
+    CASE WHEN d.platform = 'x' THEN coalesce(${m}.views, 0) ELSE 0 END AS x_impressions,
+    coalesce(${m}.views, 0) AS views, coalesce(${m}.engagement, 0) AS engagement
+    FROM publication_metrics_latest d
+    ${m === 's' ? `LEFT JOIN metric_snapshot s ON s.publication_id = d.publication_id AND s."window" = ${window}` : ''}
+   WHERE d.status = 'published' AND d.slot_day >= ${from} AND d.slot_day < ${until}`;
+};
 
 /**
- * Read-only queries behind the manager reports. The latest numbers come from report_monthly and report_daily (kept by
- * triggers, see migration 1764400000000), so no query scans raw snapshots; a chosen window joins its one snapshot per publication.
+ * Read-only queries behind the manager reports. The latest numbers and each window's come from sum tables kept by
+ * triggers (migrations 1764400000000 onwards), so no query scans raw snapshots; only the days at a period's edges read
+ * a business's publications one by one.
  */
 @Injectable()
 export class ReportRepository {
@@ -262,13 +267,18 @@ export class ReportRepository {
     return this.db.query(`SELECT kecamatan, count(*)::int AS businesses FROM business WHERE status = 'approved' GROUP BY 1`);
   }
 
-  /** Reach per business over published publications, biggest reach first. */
+  /**
+   * Reach per business over published publications, biggest reach first: with each publication's latest numbers, or
+   * with its snapshot at `window` (null: latest).
+   */
   async businessReach(period: ReportPeriod, window: string | null, limit: number | null, offset = 0): Promise<BusinessReachRow[]> {
-    const source = window === null ? this.businessSums(period, 5) : { sql: businessWindowRows('$5'), params: [window] };
+    const source = this.businessSums(period, window !== null, 6);
+    // Publications are counted from every row; the numbers only from the rows of the window asked for ($5).
+    const metric = (column: string): string => `sum(x.${column}) FILTER (WHERE x.w = $5)`;
     const rows: Array<Record<string, string>> = await this.db.query(
       `WITH per_business AS (
-         SELECT x.business_id, sum(x.published) AS published, sum(x.with_metrics) AS "withMetrics", sum(x.reach) AS reach,
-                sum(x.x_impressions) AS "xImpressions", sum(x.views) AS views, sum(x.engagement) AS engagement
+         SELECT x.business_id, sum(x.published) AS published, ${metric('with_metrics')} AS "withMetrics", coalesce(${metric('reach')}, 0) AS reach,
+                ${metric('x_impressions')} AS "xImpressions", coalesce(${metric('views')}, 0) AS views, ${metric('engagement')} AS engagement
            FROM (${source.sql}) x
           GROUP BY x.business_id
          HAVING sum(x.published) > 0
@@ -279,44 +289,48 @@ export class ReportRepository {
               (SELECT count(*) FROM feature_featured ff WHERE ff.business_id = p.business_id AND ff.day >= $1::date AND ff.day <= $2::date) AS features
          FROM per_business p JOIN business b ON b.id = p.business_id
         ORDER BY p.reach DESC, p.views DESC, p.business_id`,
-      [period.from, period.to, limit, offset, ...source.params],
+      [period.from, period.to, limit, offset, window ?? 'latest', ...source.params],
     );
+    const num = (v: string | null): number => Number(v ?? 0);
     return rows.map((r) => ({
       businessId: r.businessId,
       name: r.name,
       kecamatan: r.kecamatan,
-      features: Number(r.features),
-      published: Number(r.published),
-      withMetrics: Number(r.withMetrics),
-      reach: Number(r.reach),
-      xImpressions: Number(r.xImpressions),
-      views: Number(r.views),
-      engagement: Number(r.engagement),
+      features: num(r.features),
+      published: num(r.published),
+      withMetrics: num(r.withMetrics),
+      reach: num(r.reach),
+      xImpressions: num(r.xImpressions),
+      views: num(r.views),
+      engagement: num(r.engagement),
     }));
   }
 
   /**
-   * Per-business rows of published publications over a period, for summing. Its whole months: up to half a year, the
-   * month sums; beyond, each business's running totals at the run's end minus those at its start (two rows per business
-   * whatever the length, see migration 1764600000000); with the month deltas still pending. The days at its edges:
-   * the latest rows. Parameters are numbered from `first`.
+   * Per-business rows of published publications over a period, for summing, each with the numbers it holds (`w`):
+   * 'latest', or with `windowed` the window in parameter $5 too. Its whole months: up to half a year, the month sums;
+   * beyond, each business's running totals at the run's end minus those at its start (two rows per business whatever
+   * the length, see migration 1764600000000); with the month deltas still pending. The days at its edges: the latest
+   * rows (and the window's snapshots). Parameters are numbered from `first`.
    */
-  private businessSums(period: ReportPeriod, first: number): { sql: string; params: string[] } {
+  private businessSums(period: ReportPeriod, windowed: boolean, first: number): { sql: string; params: string[] } {
     const params: string[] = [];
+    const windows = windowed ? `('latest', $5)` : `('latest')`;
     const parts = periodSegments(period, 'month').map((s) => {
       params.push(s.from, s.until);
       const [from, until] = [`$${first + params.length - 2}::date`, `$${first + params.length - 1}::date`];
-      if (s.grain === 'day') return `${businessLatestRows} AND slot_day >= ${from} AND slot_day < ${until}`;
-      const pending = `${BUSINESS_DELTA_ROWS} WHERE day >= ${from} AND day < ${until}`;
+      if (s.grain === 'day') return businessEdgeRows(windowed ? '$5' : `'latest'`, from, until);
+      const pending = `SELECT ${BUSINESS_COLUMNS} FROM report_business_delta WHERE "window" IN ${windows} AND day >= ${from} AND day < ${until}`;
       if (monthsBetween(s.from, s.until) <= MONTH_SUMS_UP_TO) {
-        return `SELECT ${BUSINESS_COLUMNS} FROM report_business_sums WHERE grain = 'month' AND day >= ${from} AND day < ${until} UNION ALL ${pending}`;
+        return `SELECT ${BUSINESS_COLUMNS} FROM report_business_sums
+                 WHERE grain = 'month' AND "window" IN ${windows} AND day >= ${from} AND day < ${until} UNION ALL ${pending}`;
       }
       // Past the grid's last month nothing is summed yet: its row holds every business's totals.
       const clamp = (day: string): string => `LEAST(${day}, (SELECT max(day) FROM report_business_prefix))`;
-      return `SELECT b.business_id, ${BUSINESS_SUMS.map((c) => `b.${c} - coalesce(a.${c}, 0) AS ${c}`).join(', ')}
+      return `SELECT b."window" AS w, b.business_id, ${BUSINESS_SUMS.map((c) => `b.${c} - coalesce(a.${c}, 0) AS ${c}`).join(', ')}
                 FROM report_business_prefix b
-                LEFT JOIN report_business_prefix a ON a.business_id = b.business_id AND a.day = ${clamp(from)}
-               WHERE b.day = ${clamp(until)}
+                LEFT JOIN report_business_prefix a ON a."window" = b."window" AND a.business_id = b.business_id AND a.day = ${clamp(from)}
+               WHERE b."window" IN ${windows} AND b.day = ${clamp(until)}
               UNION ALL ${pending}`;
     });
     return { sql: parts.join('\n UNION ALL '), params };

@@ -1,0 +1,52 @@
+import { PREFIX_FUNCTIONS_SQL, prefixFunctions } from './business-prefix.sql.js';
+import { BUSINESS, BUSINESS_MONTH_ROWS, month, type SumTable, windowAddFunction, windowMoveFunction } from './report-rollups.sql.js';
+
+/**
+ * Functions of migration 1764700000000: the per-business month sums and running totals keyed by window as well,
+ * 'latest' for each publication's latest numbers (the rows there were) or a metric window ('7d'). A window's rows
+ * hold only its snapshots' numbers and count no publications: a publication without a snapshot at that window is
+ * still published, and readers take that count from the 'latest' rows.
+ */
+export const BUSINESS_BY_WINDOW: SumTable = { keys: ['day', '"window"', 'business_id'], sums: BUSINESS.sums };
+const COLUMNS = [...BUSINESS_BY_WINDOW.keys, ...BUSINESS_BY_WINDOW.sums].join(', ');
+
+/** A snapshot `s` of publication `l` as business numbers, after published (always 0) and with_metrics (1). X impressions are kept apart from reach. */
+const snapshotNumbers = (l: string, s: string): string[] => [
+  `CASE WHEN ${l}.platform = 'x' THEN 0 ELSE coalesce(${s}.reach, 0) END`,
+  `CASE WHEN ${l}.platform = 'x' THEN coalesce(${s}.views, 0) ELSE 0 END`,
+  `coalesce(${s}.views, 0)`,
+  `coalesce(${s}.engagement, 0)`,
+];
+const perSnapshot = (l: string, s: string, each: (value: string) => string): string => ['1', ...snapshotNumbers(l, s)].map(each).join(', ');
+
+/** report_window_add's business part: one snapshot in or out (snapshots ±1; a failure, 0, changes no business number). */
+const ADD_BUSINESS = `INSERT INTO report_business_delta (${COLUMNS})
+     SELECT ${month('l.slot_day')}, w, l.business_id, 0, ${perSnapshot('l', 's', (v) => `snapshots * ${v}`)}
+      WHERE l.status = 'published' AND snapshots <> 0`;
+
+/** report_window_move's business part: every snapshot of a publication whose month, business or status changed. */
+const MOVE_BUSINESS = `INSERT INTO report_business_delta (${COLUMNS})
+     SELECT ${month('l.slot_day')}, s."window", l.business_id, 0, ${perSnapshot('l', 's', (v) => `sign * sum(${v})`)}
+       FROM metric_snapshot s
+      WHERE s.publication_id = l.publication_id AND l.status = 'published'
+      GROUP BY s."window"`;
+
+/** Month rows of every published publication, its latest numbers and each window's, for a rebuild. */
+const MONTH_ROWS = `(SELECT m.day, 'latest' AS "window", m.business_id, ${BUSINESS.sums.map((c) => `m.${c}`).join(', ')}
+        FROM (${BUSINESS_MONTH_ROWS}) m
+      UNION ALL
+      SELECT ${month('l.slot_day')}, s."window", l.business_id, 0, ${perSnapshot('l', 's', (v) => `sum(${v})`)}
+        FROM publication_metrics_latest l JOIN metric_snapshot s ON s.publication_id = l.publication_id
+       WHERE l.status = 'published'
+       GROUP BY 1, 2, 3) m`;
+
+const orReplace = (sql: string): string => sql.replace(/^CREATE FUNCTION/, 'CREATE OR REPLACE FUNCTION');
+
+export const WINDOW_SUMS_FUNCTIONS_SQL: readonly string[] = [
+  windowAddFunction(ADD_BUSINESS),
+  windowMoveFunction(MOVE_BUSINESS),
+  ...prefixFunctions(BUSINESS_BY_WINDOW, MONTH_ROWS).map(orReplace),
+];
+
+/** What migration 1764600000000 left, for down(). */
+export const PREVIOUS_FUNCTIONS_SQL: readonly string[] = [windowAddFunction(), windowMoveFunction(), ...PREFIX_FUNCTIONS_SQL.map(orReplace)];

@@ -60,7 +60,7 @@ describe('migrations', () => {
     expect([await businessReach(), await businessReach('24h')]).toEqual([120, 120]);
     const before = await tables();
     await db.undoLastMigration({ transaction: 'each' });
-    expect(await tables()).toEqual(before);
+    expect(await tables()).toEqual(before.filter((t) => !t.startsWith('report_business_window_')));
     // The previous version's sums, latest numbers only, are back, and its compaction works.
     expect(await hasWindowKey()).toBe(false);
     expect(await businessReach()).toBe(120);

@@ -8,9 +8,12 @@ import { BUSINESS, BUSINESS_MONTH_ROWS, compactFunction, fold, rebuildFunction, 
  * business's rows reads 0; one past the grid's end reads the grid's last row).
  *
  * `t` is the business sums' shape (migration 1764700000000 adds a window key); `monthRows` the month sums of every
- * published publication, for a rebuild.
+ * published publication, for a rebuild; `first` statements the compaction and the rebuild run before their business
+ * part, and `tables` more tables the rebuild empties (for sums that feed this one).
  */
-export function prefixFunctions(t: SumTable, monthRows: string): string[] {
+export function prefixFunctions(t: SumTable, monthRows: string, first: { compact?: string; rebuild?: string; tables?: string } = {}): string[] {
+  const before = (sql?: string): string => (sql === undefined ? '' : `${sql};
+     `);
   const SUMS = t.sums;
   const KEYS = t.keys.slice(1);
   const COLUMNS = `day, ${KEYS.join(', ')}, ${SUMS.join(', ')}`;
@@ -56,11 +59,11 @@ export function prefixFunctions(t: SumTable, monthRows: string): string[] {
      WINDOW upto AS (PARTITION BY ${keysOf('b')} ORDER BY g.day);
    $$`,
 
-    compactFunction({ declare: ' old_end date; grid_end date;', business: COMPACT_BUSINESS }),
+    compactFunction({ declare: ' old_end date; grid_end date;', business: `${before(first.compact)}${COMPACT_BUSINESS}` }),
 
     rebuildFunction({
-      truncate: ', report_business_prefix',
-      business: `${foldMonths(monthRows)};
+      truncate: `, report_business_prefix${first.tables ?? ''}`,
+      business: `${before(first.rebuild)}${foldMonths(monthRows)};
      PERFORM report_build_business_prefix()`,
     }),
   ];

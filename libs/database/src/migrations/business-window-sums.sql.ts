@@ -1,11 +1,16 @@
 import { PREFIX_FUNCTIONS_SQL, prefixFunctions } from './business-prefix.sql.js';
-import { BUSINESS, BUSINESS_MONTH_ROWS, month, type SumTable, windowAddFunction, windowMoveFunction } from './report-rollups.sql.js';
+import { BUSINESS, BUSINESS_MONTH_ROWS, fold, month, type SumTable, windowAddFunction, windowMoveFunction, withRows } from './report-rollups.sql.js';
 
 /**
  * Functions of migration 1764700000000: the per-business month sums and running totals keyed by window as well,
- * 'latest' for each publication's latest numbers (the rows there were) or a metric window ('7d'). A window's rows
- * hold only its snapshots' numbers and count no publications: a publication without a snapshot at that window is
- * still published, and readers take that count from the 'latest' rows.
+ * 'latest' for each publication's latest numbers (the rows there were) or a metric window ('7d'), and per-business
+ * window sums per day (report_business_window_daily) for the days at a period's edges. A window's rows hold only its
+ * snapshots' numbers and count no publications: a publication without a snapshot at that window is still published,
+ * and readers take that count from the latest numbers.
+ *
+ * Window changes are appended to report_business_window_delta by WIB day; the compaction folds them into the day
+ * sums and passes them on, by month, to report_business_delta, which it then folds into the month sums and running
+ * totals as before. A reader adding both delta tables to the sums sees every change exactly once.
  */
 export const BUSINESS_BY_WINDOW: SumTable = { keys: ['day', '"window"', 'business_id'], sums: BUSINESS.sums };
 const COLUMNS = [...BUSINESS_BY_WINDOW.keys, ...BUSINESS_BY_WINDOW.sums].join(', ');
@@ -20,32 +25,48 @@ const snapshotNumbers = (l: string, s: string): string[] => [
 const perSnapshot = (l: string, s: string, each: (value: string) => string): string => ['1', ...snapshotNumbers(l, s)].map(each).join(', ');
 
 /** report_window_add's business part: one snapshot in or out (snapshots ±1; a failure, 0, changes no business number). */
-const ADD_BUSINESS = `INSERT INTO report_business_delta (${COLUMNS})
-     SELECT ${month('l.slot_day')}, w, l.business_id, 0, ${perSnapshot('l', 's', (v) => `snapshots * ${v}`)}
+const ADD_BUSINESS = `INSERT INTO report_business_window_delta (${COLUMNS})
+     SELECT l.slot_day, w, l.business_id, 0, ${perSnapshot('l', 's', (v) => `snapshots * ${v}`)}
       WHERE l.status = 'published' AND snapshots <> 0`;
 
-/** report_window_move's business part: every snapshot of a publication whose month, business or status changed. */
-const MOVE_BUSINESS = `INSERT INTO report_business_delta (${COLUMNS})
-     SELECT ${month('l.slot_day')}, s."window", l.business_id, 0, ${perSnapshot('l', 's', (v) => `sign * sum(${v})`)}
+/** report_window_move's business part: every snapshot of a publication whose day, business or status changed. */
+const MOVE_BUSINESS = `INSERT INTO report_business_window_delta (${COLUMNS})
+     SELECT l.slot_day, s."window", l.business_id, 0, ${perSnapshot('l', 's', (v) => `sign * sum(${v})`)}
        FROM metric_snapshot s
       WHERE s.publication_id = l.publication_id AND l.status = 'published'
       GROUP BY s."window"`;
 
-/** Month rows of every published publication, its latest numbers and each window's, for a rebuild. */
+/** The compaction's first business step: window deltas into the day sums, and by month into report_business_delta. */
+const MOVE_WINDOW_DAYS = withRows(`DELETE FROM report_business_window_delta RETURNING *`, [
+  fold('report_business_window_daily', BUSINESS_BY_WINDOW, 'day', 'moving'),
+  `INSERT INTO report_business_delta (${COLUMNS})
+     SELECT ${month('day')}, "window", business_id, ${BUSINESS.sums.map((c) => `sum(${c})`).join(', ')} FROM moving GROUP BY 1, 2, 3`,
+]);
+
+/** The rebuild's first business step: the window day sums from the raw snapshots. */
+const BUILD_WINDOW_DAYS = `INSERT INTO report_business_window_daily (${COLUMNS})
+     SELECT l.slot_day, s."window", l.business_id, 0, ${perSnapshot('l', 's', (v) => `sum(${v})`)}
+       FROM publication_metrics_latest l JOIN metric_snapshot s ON s.publication_id = l.publication_id
+      WHERE l.status = 'published'
+      GROUP BY 1, 2, 3`;
+
+/** Month rows of every published publication, its latest numbers and each window's (from the day sums), for a rebuild. */
 const MONTH_ROWS = `(SELECT m.day, 'latest' AS "window", m.business_id, ${BUSINESS.sums.map((c) => `m.${c}`).join(', ')}
         FROM (${BUSINESS_MONTH_ROWS}) m
       UNION ALL
-      SELECT ${month('l.slot_day')}, s."window", l.business_id, 0, ${perSnapshot('l', 's', (v) => `sum(${v})`)}
-        FROM publication_metrics_latest l JOIN metric_snapshot s ON s.publication_id = l.publication_id
-       WHERE l.status = 'published'
-       GROUP BY 1, 2, 3) m`;
+      SELECT ${month('day')}, "window", business_id, ${BUSINESS.sums.map((c) => `sum(${c})`).join(', ')}
+        FROM report_business_window_daily GROUP BY 1, 2, 3) m`;
 
 const orReplace = (sql: string): string => sql.replace(/^CREATE FUNCTION/, 'CREATE OR REPLACE FUNCTION');
 
 export const WINDOW_SUMS_FUNCTIONS_SQL: readonly string[] = [
   windowAddFunction(ADD_BUSINESS),
   windowMoveFunction(MOVE_BUSINESS),
-  ...prefixFunctions(BUSINESS_BY_WINDOW, MONTH_ROWS).map(orReplace),
+  ...prefixFunctions(BUSINESS_BY_WINDOW, MONTH_ROWS, {
+    compact: MOVE_WINDOW_DAYS,
+    rebuild: BUILD_WINDOW_DAYS,
+    tables: ', report_business_window_daily, report_business_window_delta',
+  }).map(orReplace),
 ];
 
 /** What migration 1764600000000 left, for down(). */

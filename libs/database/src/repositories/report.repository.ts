@@ -128,19 +128,37 @@ const BUSINESS_SUMS = ['published', 'with_metrics', 'reach', 'x_impressions', 'v
 /** A business-sums row and the numbers it holds: 'latest', or a window (whose rows count no publications, see migration 1764700000000). */
 const BUSINESS_COLUMNS = `"window" AS w, business_id, ${BUSINESS_SUMS.join(', ')}`;
 /**
- * One published publication in a run of days as a business-sums row, with its latest numbers or (`window` not
- * 'latest') its snapshot at that window. X impressions are kept apart from reach (X has no reach).
+ * Each business's sums over the whole months [from, until) from its running totals: the totals at `until` minus
+ * those at `from` (see migration 1764600000000). With `windowed`, one row per business with the publications counted
+ * from the latest rows and the numbers of the window in $5 (tagged with it); joined per business rather than summed
+ * after, which halves the rows to group (every business with window rows has latest rows on the same days).
  */
-const businessEdgeRows = (window: string, from: string, until: string): string => {
-  const m = window === `'latest'` ? 'd' : 's';
-  return `SELECT ${window}::text AS w, d.business_id, 1 AS published, (${m}."window" IS NOT NULL)::int AS with_metrics,
-    CASE WHEN d.platform = 'x' THEN 0 ELSE coalesce(${m}.reach, 0) END AS reach,
-    CASE WHEN d.platform = 'x' THEN coalesce(${m}.views, 0) ELSE 0 END AS x_impressions,
-    coalesce(${m}.views, 0) AS views, coalesce(${m}.engagement, 0) AS engagement
-    FROM publication_metrics_latest d
-    ${m === 's' ? `LEFT JOIN metric_snapshot s ON s.publication_id = d.publication_id AND s."window" = ${window}` : ''}
-   WHERE d.status = 'published' AND d.slot_day >= ${from} AND d.slot_day < ${until}`;
-};
+function runningTotals(from: string, until: string, windowed: boolean): string {
+  // Past the grid's last month nothing is summed yet: its row holds every business's totals.
+  const clamp = (day: string): string => `LEAST(${day}, (SELECT max(day) FROM report_business_prefix))`;
+  const at = (alias: string, day: string, window: string): string =>
+    `LEFT JOIN report_business_prefix ${alias} ON ${alias}.day = ${clamp(day)} AND ${alias}."window" = ${window} AND ${alias}.business_id = b.business_id`;
+  const diff = (end: string, start: string, c: string): string => `${end}.${c} - coalesce(${start}.${c}, 0)`;
+  if (!windowed) {
+    return `SELECT 'latest'::text AS w, b.business_id, ${BUSINESS_SUMS.map((c) => `${diff('b', 'a', c)} AS ${c}`).join(', ')}
+              FROM report_business_prefix b ${at('a', from, `'latest'`)}
+             WHERE b.day = ${clamp(until)} AND b."window" = 'latest'`;
+  }
+  return `SELECT $5::text AS w, b.business_id, ${diff('b', 'a', 'published')} AS published,
+                 ${BUSINESS_SUMS.slice(1).map((c) => `coalesce(${diff('bw', 'aw', c)}, 0) AS ${c}`).join(', ')}
+            FROM report_business_prefix b ${at('a', from, `'latest'`)} ${at('bw', until, '$5')} ${at('aw', from, '$5')}
+           WHERE b.day = ${clamp(until)} AND b."window" = 'latest'`;
+}
+
+/**
+ * Published publications in a run of days as business-sums rows with their latest numbers, one row each. X impressions
+ * are kept apart from reach (X has no reach).
+ */
+const businessEdgeRows = (from: string, until: string): string => `SELECT 'latest'::text AS w, d.business_id, 1 AS published,
+    (d."window" IS NOT NULL)::int AS with_metrics, CASE WHEN d.platform = 'x' THEN 0 ELSE coalesce(d.reach, 0) END AS reach,
+    CASE WHEN d.platform = 'x' THEN coalesce(d.views, 0) ELSE 0 END AS x_impressions, coalesce(d.views, 0) AS views,
+    coalesce(d.engagement, 0) AS engagement
+   FROM publication_metrics_latest d WHERE d.status = 'published' AND d.slot_day >= ${from} AND d.slot_day < ${until}`;
 
 /**
  * Read-only queries behind the manager reports. The latest numbers and each window's come from sum tables kept by
@@ -310,8 +328,8 @@ export class ReportRepository {
    * Per-business rows of published publications over a period, for summing, each with the numbers it holds (`w`):
    * 'latest', or with `windowed` the window in parameter $5 too. Its whole months: up to half a year, the month sums;
    * beyond, each business's running totals at the run's end minus those at its start (two rows per business whatever
-   * the length, see migration 1764600000000); with the month deltas still pending. The days at its edges: the latest
-   * rows (and the window's snapshots). Parameters are numbered from `first`.
+   * the length, see migration 1764600000000); with the deltas still pending. The days at its edges: the latest rows
+   * (and the window's day sums). Parameters are numbered from `first`.
    */
   private businessSums(period: ReportPeriod, windowed: boolean, first: number): { sql: string; params: string[] } {
     const params: string[] = [];
@@ -319,19 +337,18 @@ export class ReportRepository {
     const parts = periodSegments(period, 'month').map((s) => {
       params.push(s.from, s.until);
       const [from, until] = [`$${first + params.length - 2}::date`, `$${first + params.length - 1}::date`];
-      if (s.grain === 'day') return businessEdgeRows(windowed ? '$5' : `'latest'`, from, until);
-      const pending = `SELECT ${BUSINESS_COLUMNS} FROM report_business_delta WHERE "window" IN ${windows} AND day >= ${from} AND day < ${until}`;
+      // Window changes not yet compacted, by day (see migration 1764700000000).
+      const windowPending = windowed ? `UNION ALL SELECT ${BUSINESS_COLUMNS} FROM report_business_window_delta WHERE "window" = $5 AND day >= ${from} AND day < ${until}` : '';
+      if (s.grain === 'day') {
+        const windowDays = `UNION ALL SELECT ${BUSINESS_COLUMNS} FROM report_business_window_daily WHERE "window" = $5 AND day >= ${from} AND day < ${until}`;
+        return `${businessEdgeRows(from, until)} ${windowed ? `${windowDays} ${windowPending}` : ''}`;
+      }
+      const pending = `SELECT ${BUSINESS_COLUMNS} FROM report_business_delta WHERE "window" IN ${windows} AND day >= ${from} AND day < ${until} ${windowPending}`;
       if (monthsBetween(s.from, s.until) <= MONTH_SUMS_UP_TO) {
         return `SELECT ${BUSINESS_COLUMNS} FROM report_business_sums
                  WHERE grain = 'month' AND "window" IN ${windows} AND day >= ${from} AND day < ${until} UNION ALL ${pending}`;
       }
-      // Past the grid's last month nothing is summed yet: its row holds every business's totals.
-      const clamp = (day: string): string => `LEAST(${day}, (SELECT max(day) FROM report_business_prefix))`;
-      return `SELECT b."window" AS w, b.business_id, ${BUSINESS_SUMS.map((c) => `b.${c} - coalesce(a.${c}, 0) AS ${c}`).join(', ')}
-                FROM report_business_prefix b
-                LEFT JOIN report_business_prefix a ON a."window" = b."window" AND a.business_id = b.business_id AND a.day = ${clamp(from)}
-               WHERE b."window" IN ${windows} AND b.day = ${clamp(until)}
-              UNION ALL ${pending}`;
+      return `${runningTotals(from, until, windowed)} UNION ALL ${pending}`;
     });
     return { sql: parts.join('\n UNION ALL '), params };
   }

@@ -257,6 +257,16 @@ describe(`report tables against raw rows (seed ${SEED})`, () => {
     await expectMatchesRawRows('earlier month, compacted');
   }, 240_000);
 
+  it('leave a featured row alone when a refresh changes nothing', async () => {
+    const [row] = (await db.query(`SELECT feature_id AS id, xmin::text AS version FROM feature_featured ORDER BY feature_id LIMIT 1`)) as Array<{ id: string; version: string }>;
+    const deltas = async (): Promise<number> => ((await db.query(`SELECT count(*)::int AS n FROM report_feature_delta`)) as Array<{ n: number }>)[0].n;
+    const pending = await deltas();
+    // What every status change of the feature or of one of its publications runs.
+    await db.query(`SELECT report_refresh_feature($1)`, [row.id]);
+    const [after] = (await db.query(`SELECT xmin::text AS version FROM feature_featured WHERE feature_id = $1`, [row.id])) as Array<{ version: string }>;
+    expect({ version: after.version, deltas: await deltas() }).toEqual({ version: row.version, deltas: pending });
+  });
+
   it('match after a rebuild from the raw rows (what a migration or a bulk load runs)', async () => {
     // The running totals and window day sums the compactions kept are the ones a rebuild computes (but for rows of
     // zeros: a business whose posts all moved away keeps its rows).

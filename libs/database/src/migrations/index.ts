@@ -6,5 +6,6 @@ import { ReachReports1764400000000 } from './1764400000000-reach-reports.js';
 import { ReportRollups1764500000000 } from './1764500000000-report-rollups.js';
 import { BusinessPrefixSums1764600000000 } from './1764600000000-business-prefix-sums.js';
 import { BusinessWindowSums1764700000000 } from './1764700000000-business-window-sums.js';
+import { QuietFeatureRefresh1764800000000 } from './1764800000000-quiet-feature-refresh.js';
 
-export const MIGRATIONS = [InitialSchema1764000000000, Registry1764100000000, Calendar1764200000000, Reconcile1764300000000, ReachReports1764400000000, ReportRollups1764500000000, BusinessPrefixSums1764600000000, BusinessWindowSums1764700000000];
+export const MIGRATIONS = [InitialSchema1764000000000, Registry1764100000000, Calendar1764200000000, Reconcile1764300000000, ReachReports1764400000000, ReportRollups1764500000000, BusinessPrefixSums1764600000000, BusinessWindowSums1764700000000, QuietFeatureRefresh1764800000000];

@@ -38,6 +38,14 @@ const DAILY_SUMS = `publications = d.publications + EXCLUDED.publications, with_
 
 export const featuredDay = `CASE WHEN f.chosen_by = 'import' THEN (f.week_start AT TIME ZONE 'Asia/Jakarta')::date ELSE fd.day END`;
 
+/** Feature `fid`'s featured row (feature_id, business_id, rubric, kecamatan, day), if it counts as featured. */
+export const FEATURED_OF_FEATURE = `SELECT f.id, f.business_id, f.rubric, b.kecamatan, ${featuredDay}
+       FROM feature f
+       JOIN business b ON b.id = f.business_id
+       LEFT JOIN LATERAL (SELECT min(l.slot_day) AS day FROM publication_metrics_latest l
+                           WHERE l.feature_id = f.id AND l.status = 'published') fd ON true
+      WHERE f.id = fid AND f.status <> 'cancelled' AND ${featuredDay} IS NOT NULL`;
+
 /** Every publication's latest row computed from the raw snapshots and failures, for the rebuilds. */
 export const LATEST_FROM_RAW = latestSelect(
   '',
@@ -86,12 +94,7 @@ export const REPORT_FUNCTIONS_SQL: readonly string[] = [
   `CREATE FUNCTION report_refresh_feature(fid uuid) RETURNS void LANGUAGE plpgsql AS $$
    BEGIN
      INSERT INTO feature_featured AS ff (feature_id, business_id, rubric, kecamatan, day)
-     SELECT f.id, f.business_id, f.rubric, b.kecamatan, ${featuredDay}
-       FROM feature f
-       JOIN business b ON b.id = f.business_id
-       LEFT JOIN LATERAL (SELECT min(l.slot_day) AS day FROM publication_metrics_latest l
-                           WHERE l.feature_id = f.id AND l.status = 'published') fd ON true
-      WHERE f.id = fid AND f.status <> 'cancelled' AND ${featuredDay} IS NOT NULL
+     ${FEATURED_OF_FEATURE}
      ON CONFLICT (feature_id) DO UPDATE SET business_id = EXCLUDED.business_id, rubric = EXCLUDED.rubric,
        kecamatan = EXCLUDED.kecamatan, day = LEAST(ff.day, EXCLUDED.day);
      IF NOT FOUND THEN DELETE FROM feature_featured WHERE feature_id = fid; END IF;

@@ -10,9 +10,10 @@ import { BUSINESS, BUSINESS_MONTH_ROWS, fold, month, type SumTable, windowAddFun
  *
  * Window changes are appended to report_business_window_delta by WIB day; the compaction folds them into the day
  * sums and passes them on, by month, to report_business_delta, which it then folds into the month sums and running
- * totals as before. A reader adding both delta tables to the sums sees every change exactly once.
+ * totals as before, in the same transaction. So every change is in exactly one place at any moment: readers of whole
+ * months add the pending rows of both delta tables, readers of edge days those of the first.
  */
-export const BUSINESS_BY_WINDOW: SumTable = { keys: ['day', '"window"', 'business_id'], sums: BUSINESS.sums };
+const BUSINESS_BY_WINDOW: SumTable = { keys: ['day', '"window"', 'business_id'], sums: BUSINESS.sums };
 const COLUMNS = [...BUSINESS_BY_WINDOW.keys, ...BUSINESS_BY_WINDOW.sums].join(', ');
 
 /** A snapshot `s` of publication `l` as business numbers, after published (always 0) and with_metrics (1). X impressions are kept apart from reach. */

@@ -167,6 +167,16 @@ describe('reports (HTTP, hand-computed fixture)', () => {
       ['Warung "Bu Sri", Kauman', 1, 350, 1000, 55],
       ['Kopi Tlogomas', 2, 240, 0, 29],
     ]);
+    // At a window: each publication's snapshot at that age, or nothing (Kopi's October post has no 7d snapshot), over
+    // whole months and over days that are not.
+    for (const period of ['from=2026-10-01&to=2026-11-30', 'from=2026-10-15&to=2026-11-20']) {
+      const at = async (window: string) =>
+        ((await manager.get(`/api/reports/top-businesses?${period}&limit=5&window=${window}`).expect(200)).body.businesses as Row[]).map((b) => [
+          b.name, b.reach, b.xImpressions, b.engagement,
+        ]);
+      expect(await at('7d')).toEqual([['Warung "Bu Sri", Kauman', 300, 1000, 50], ['Kopi Tlogomas', 200, 0, 25]]);
+      expect(await at('1h')).toEqual([['Warung "Bu Sri", Kauman', 150, 400, 23], ['Kopi Tlogomas', 40, 0, 4]]);
+    }
     const second = (await manager.get('/api/reports/breakdown/business?from=2026-10-01&to=2026-11-30&limit=1&offset=1').expect(200)).body;
     expect((second.businesses as Row[]).map((b) => b.name)).toEqual(['Kopi Tlogomas']);
     const equity = (await manager.get('/api/reports/equity?from=2026-11-01&to=2026-11-30').expect(200)).body;

@@ -66,6 +66,8 @@ export class SandboxState {
   private readonly accounts = new Map<string, SandboxAccount>();
   readonly containers = new Map<string, IgContainer>();
   private readonly posts = new Map<string, SandboxPost>();
+  /** The same posts per platform and account, in the order they were made: the lists a publish checks against. */
+  private readonly postsByAccount = new Map<string, SandboxPost[]>();
   readonly xMedia = new Map<string, XMediaUpload>();
   readonly rateWindows = new Map<string, RateWindow>();
   /**
@@ -104,16 +106,26 @@ export class SandboxState {
   }
 
   addPost(post: SandboxPost): void {
-    this.posts.set(postKey(post.platform, post.id), post);
+    const key = postKey(post.platform, post.id);
+    const own = this.postsByAccount.get(accountKey(post.platform, post.accountId)) ?? [];
+    const previous = this.posts.get(key);
+    if (previous === undefined) own.push(post);
+    else own.splice(own.indexOf(previous), 1, post);
+    this.posts.set(key, post);
+    this.postsByAccount.set(accountKey(post.platform, post.accountId), own);
   }
 
   post(platform: Platform, id: string): SandboxPost | undefined {
     return this.posts.get(postKey(platform, id));
   }
 
-  /** Oldest first. */
+  /** Oldest first. One account's posts come from its own list: publishes check them, and a burst makes thousands. */
   listPosts(filter: { platform?: Platform; accountId?: string } = {}): SandboxPost[] {
-    return [...this.posts.values()]
+    const candidates =
+      filter.platform !== undefined && filter.accountId !== undefined
+        ? (this.postsByAccount.get(accountKey(filter.platform, filter.accountId)) ?? [])
+        : this.posts.values();
+    return [...candidates]
       .filter((p) => (filter.platform === undefined || p.platform === filter.platform) && (filter.accountId === undefined || p.accountId === filter.accountId))
       .sort((a, b) => a.createdAt - b.createdAt);
   }
@@ -152,6 +164,7 @@ export class SandboxState {
     this.accounts.clear();
     this.containers.clear();
     this.posts.clear();
+    this.postsByAccount.clear();
     this.xMedia.clear();
     this.rateWindows.clear();
     this.outsidePublishes.clear();

@@ -1,0 +1,28 @@
+import { describe, expect, it } from '@jest/globals';
+import { SandboxState, type SandboxPost } from './sandbox-state.js';
+
+const post = (platform: SandboxPost['platform'], accountId: string, id: string, createdAt: number, text = id): SandboxPost => ({ platform, accountId, id, text, imageBytes: 0, createdAt });
+
+describe('SandboxState posts', () => {
+  it('lists one account’s posts oldest first, apart from other accounts and platforms', () => {
+    const state = new SandboxState(() => 0);
+    state.addPost(post('instagram', 'ig-1', 'a', 30));
+    state.addPost(post('instagram', 'ig-2', 'b', 10));
+    state.addPost(post('facebook', 'ig-1', 'c', 5));
+    state.addPost(post('instagram', 'ig-1', 'd', 20)); // made later, stamped earlier (a clock moved back)
+    expect(state.listPosts({ platform: 'instagram', accountId: 'ig-1' }).map((p) => p.id)).toEqual(['d', 'a']);
+    expect(state.listPosts({ platform: 'instagram' }).map((p) => p.id)).toEqual(['b', 'd', 'a']);
+    expect(state.listPosts().map((p) => p.id)).toEqual(['c', 'b', 'd', 'a']);
+  });
+
+  it('keeps one post per id, counts the quota from it, and forgets everything on reset', () => {
+    const state = new SandboxState(() => 0);
+    state.addPost(post('instagram', 'ig-1', 'a', 100, 'first'));
+    state.addPost(post('instagram', 'ig-1', 'a', 100, 'edited'));
+    expect(state.listPosts({ platform: 'instagram', accountId: 'ig-1' }).map((p) => p.text)).toEqual(['edited']);
+    expect(state.instagramQuotaUsage('ig-1', 1_000)).toBe(1);
+    state.reset();
+    expect(state.listPosts({ platform: 'instagram', accountId: 'ig-1' })).toEqual([]);
+    expect(state.instagramQuotaUsage('ig-1', 1_000)).toBe(0);
+  });
+});

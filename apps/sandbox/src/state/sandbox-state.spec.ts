@@ -20,6 +20,9 @@ describe('SandboxState posts', () => {
     state.addPost(post('instagram', 'ig-1', 'a', 100, 'first'));
     state.addPost(post('instagram', 'ig-1', 'a', 100, 'edited'));
     expect(state.listPosts({ platform: 'instagram', accountId: 'ig-1' }).map((p) => p.text)).toEqual(['edited']);
+    state.addPost(post('instagram', 'ig-2', 'a', 100, 'moved'));
+    expect([state.listPosts({ platform: 'instagram', accountId: 'ig-1' }), state.listPosts({ platform: 'instagram', accountId: 'ig-2' }).map((p) => p.text)]).toEqual([[], ['moved']]);
+    state.addPost(post('instagram', 'ig-1', 'a', 100, 'edited'));
     expect(state.instagramQuotaUsage('ig-1', 1_000)).toBe(1);
     state.reset();
     expect(state.listPosts({ platform: 'instagram', accountId: 'ig-1' })).toEqual([]);

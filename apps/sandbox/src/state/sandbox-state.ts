@@ -107,12 +107,20 @@ export class SandboxState {
 
   addPost(post: SandboxPost): void {
     const key = postKey(post.platform, post.id);
-    const own = this.postsByAccount.get(accountKey(post.platform, post.accountId)) ?? [];
     const previous = this.posts.get(key);
-    if (previous === undefined) own.push(post);
-    else own.splice(own.indexOf(previous), 1, post);
+    if (previous !== undefined) {
+      const list = this.accountPosts(previous);
+      list.splice(list.indexOf(previous), 1);
+    }
     this.posts.set(key, post);
-    this.postsByAccount.set(accountKey(post.platform, post.accountId), own);
+    this.accountPosts(post).push(post);
+  }
+
+  private accountPosts(post: SandboxPost): SandboxPost[] {
+    const key = accountKey(post.platform, post.accountId);
+    const list = this.postsByAccount.get(key) ?? [];
+    this.postsByAccount.set(key, list);
+    return list;
   }
 
   post(platform: Platform, id: string): SandboxPost | undefined {

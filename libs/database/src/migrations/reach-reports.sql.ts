@@ -46,6 +46,15 @@ export const FEATURED_OF_FEATURE = `SELECT f.id, f.business_id, f.rubric, b.keca
                            WHERE l.feature_id = f.id AND l.status = 'published') fd ON true
       WHERE f.id = fid AND f.status <> 'cancelled' AND ${featuredDay} IS NOT NULL`;
 
+/** Every feature's featured row from the latest rows, for the rebuilds. */
+export const FEATURED_FROM_LATEST = `INSERT INTO feature_featured (feature_id, business_id, rubric, kecamatan, day)
+     SELECT f.id, f.business_id, f.rubric, b.kecamatan, ${featuredDay}
+       FROM feature f
+       JOIN business b ON b.id = f.business_id
+       LEFT JOIN (SELECT feature_id, min(slot_day) AS day FROM publication_metrics_latest
+                   WHERE status = 'published' GROUP BY feature_id) fd ON fd.feature_id = f.id
+      WHERE f.status <> 'cancelled' AND ${featuredDay} IS NOT NULL`;
+
 /** Every publication's latest row computed from the raw snapshots and failures, for the rebuilds. */
 export const LATEST_FROM_RAW = latestSelect(
   '',
@@ -235,13 +244,7 @@ export const REPORT_FUNCTIONS_SQL: readonly string[] = [
        FROM publication_metrics_latest l JOIN (${WINDOW_PARTS(null)}) x ON x.publication_id = l.publication_id
       WHERE l.status = 'published'
       GROUP BY 1, 2, 3, 4, 5;
-     INSERT INTO feature_featured (feature_id, business_id, rubric, kecamatan, day)
-     SELECT f.id, f.business_id, f.rubric, b.kecamatan, ${featuredDay}
-       FROM feature f
-       JOIN business b ON b.id = f.business_id
-       LEFT JOIN (SELECT feature_id, min(slot_day) AS day FROM publication_metrics_latest
-                   WHERE status = 'published' GROUP BY feature_id) fd ON fd.feature_id = f.id
-      WHERE f.status <> 'cancelled' AND ${featuredDay} IS NOT NULL;
+     ${FEATURED_FROM_LATEST};
      PERFORM set_config('report.rebuilding', 'off', true);
    END $$`,
 ];

@@ -1,4 +1,4 @@
-import { featuredDay, LATEST_COLUMNS, LATEST_FROM_RAW } from './reach-reports.sql.js';
+import { FEATURED_FROM_LATEST, LATEST_COLUMNS, LATEST_FROM_RAW } from './reach-reports.sql.js';
 
 /**
  * Functions of migration 1764500000000: they replace those of 1764400000000 (reach-reports.sql.ts, which stays as
@@ -148,13 +148,7 @@ export const rebuildFunction = (parts: { truncate: string; business: string }): 
      ${fold('report_window_weekly', WINDOW_WEEKLY, week('day'), 'report_window_daily')};
      ${fold('report_window_monthly', WINDOW, month('day'), 'report_window_daily')};
      ${parts.business};
-     INSERT INTO feature_featured (feature_id, business_id, rubric, kecamatan, day)
-     SELECT f.id, f.business_id, f.rubric, b.kecamatan, ${featuredDay}
-       FROM feature f
-       JOIN business b ON b.id = f.business_id
-       LEFT JOIN (SELECT feature_id, min(slot_day) AS day FROM publication_metrics_latest
-                   WHERE status = 'published' GROUP BY feature_id) fd ON fd.feature_id = f.id
-      WHERE f.status <> 'cancelled' AND ${featuredDay} IS NOT NULL;
+     ${FEATURED_FROM_LATEST};
      INSERT INTO business_featured_days (business_id, rubric, kecamatan, days) ${featuredDays('')};
      ${firstInBucket('')};
      ${fold('report_feature_sums', FEATURES, week('day'), FEATURED_ROWS, { column: 'grain', value: `'week'` })};

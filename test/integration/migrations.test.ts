@@ -22,14 +22,14 @@ describe('migrations', () => {
   const tables = async (): Promise<string[]> =>
     ((await db.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)) as Array<{ tablename: string }>).map((t) => t.tablename);
 
-  /** One business featured in March 2026 with a published Instagram post and one snapshot. */
-  async function publishedPost(): Promise<void> {
+  /** One business featured in March 2026 (in `rubric`) with a published Instagram post and one snapshot. */
+  async function publishedPost(rubric = 'umkm'): Promise<void> {
     const { businessId, mediaId } = await insertApprovedBusiness(db, { ownerId: await insertUser(db) });
     const account = await insertAccount(db, env.settings.tokenEncryptionKey, 'instagram', `ig-${businessId}`, 'token-aaaaaaaaaa');
     const [{ id: featureId }] = (await db.query(
       `INSERT INTO feature (rubric, iso_week, week_start, business_id, chosen_by, reason, status)
-       VALUES ('umkm', '2026-W10', '2026-03-01T17:00:00Z', $1, 'staff', 'r', 'published') RETURNING id`,
-      [businessId],
+       VALUES ($2, '2026-W10', '2026-03-01T17:00:00Z', $1, 'staff', 'r', 'published') RETURNING id`,
+      [businessId, rubric],
     )) as Array<{ id: string }>;
     const [{ id: publicationId }] = (await db.query(
       `INSERT INTO publication (feature_id, platform, platform_account_id, media_asset_id, caption, scheduled_at, status, idempotency_key, external_id, published_at)
@@ -61,25 +61,35 @@ describe('migrations', () => {
     return body.includes('IS DISTINCT FROM');
   };
 
-  it('undoes the latest two and keeps their reports working, then applies them again', async () => {
+  /** The language of report_daily_add: PL/pgSQL since migration 1764900000000. */
+  const dailyAddLanguage = async (): Promise<string> =>
+    ((await db.query(`SELECT l.lanname AS name FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.proname = 'report_daily_add'`)) as Array<{ name: string }>)[0].name;
+
+  it('undoes the latest three and keeps their reports working, then applies them again', async () => {
     await publishedPost();
     expect([await businessReach(), await businessReach('24h')]).toEqual([120, 120]);
     const before = await tables();
+    expect(await dailyAddLanguage()).toBe('plpgsql');
+    await db.undoLastMigration({ transaction: 'each' });
+    expect(await dailyAddLanguage()).toBe('sql');
+    await publishedPost('ekraf');
+    expect([await businessReach(), await businessReach('24h')]).toEqual([240, 240]);
     expect(await quietRefresh()).toBe(true);
     await db.undoLastMigration({ transaction: 'each' });
     expect(await quietRefresh()).toBe(false);
-    expect([await businessReach(), await businessReach('24h')]).toEqual([120, 120]);
+    expect([await businessReach(), await businessReach('24h')]).toEqual([240, 240]);
     await db.undoLastMigration({ transaction: 'each' });
     expect(await tables()).toEqual(before.filter((t) => !t.startsWith('report_business_window_')));
     // The previous version's sums, latest numbers only, are back, and its compaction works.
     expect(await hasWindowKey()).toBe(false);
-    expect(await businessReach()).toBe(120);
-    expect(await migrate(db)).toEqual(MIGRATIONS.slice(-2).map((m) => m.name));
+    expect(await businessReach()).toBe(240);
+    expect(await migrate(db)).toEqual(MIGRATIONS.slice(-3).map((m) => m.name));
+    expect(await dailyAddLanguage()).toBe('plpgsql');
     expect(await hasWindowKey()).toBe(true);
     expect(await quietRefresh()).toBe(true);
-    const prefix = await db.query(`SELECT "window", reach::int FROM report_business_prefix WHERE day = '2026-04-01' ORDER BY 1`);
-    expect(prefix).toEqual([{ window: '24h', reach: 120 }, { window: 'latest', reach: 120 }]);
-    expect([await businessReach(), await businessReach('24h')]).toEqual([120, 120]);
+    const prefix = await db.query(`SELECT "window", sum(reach)::int AS reach FROM report_business_prefix WHERE day = '2026-04-01' GROUP BY 1 ORDER BY 1`);
+    expect(prefix).toEqual([{ window: '24h', reach: 240 }, { window: 'latest', reach: 240 }]);
+    expect([await businessReach(), await businessReach('24h')]).toEqual([240, 240]);
   });
 
   it('undoes every one, down to an empty schema, and applies them all again', async () => {

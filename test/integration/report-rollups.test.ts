@@ -166,7 +166,7 @@ describe(`report tables against raw rows (seed ${SEED})`, () => {
              SELECT f.business_id, f.rubric, b.kecamatan,
                     CASE WHEN f.chosen_by = 'import' THEN (f.week_start AT TIME ZONE 'Asia/Jakarta')::date
                          ELSE (SELECT min(${WIB_DAY}) FROM publication p WHERE p.feature_id = f.id AND p.status = 'published') END AS day
-               FROM feature f JOIN business b ON b.id = f.business_id)
+               FROM feature f JOIN business b ON b.id = f.business_id WHERE f.status <> 'cancelled')
            SELECT ${KEY[dimension].replaceAll(WIB_DAY, 'day').replace('b.kecamatan', 'f.kecamatan')} AS key, count(*)::int AS features, count(DISTINCT business_id)::int AS businesses
              FROM featured f WHERE day >= $1::date AND day <= $2::date GROUP BY 1`,
           params,
@@ -231,6 +231,16 @@ describe(`report tables against raw rows (seed ${SEED})`, () => {
     await db.query(`UPDATE publication SET scheduled_at = scheduled_at - interval '40 days' WHERE id IN (SELECT DISTINCT publication_id FROM metric_snapshot ORDER BY 1 LIMIT 4)`);
     await db.query(`UPDATE feature SET business_id = $1 WHERE id IN (SELECT p.feature_id FROM publication p JOIN metric_snapshot s ON s.publication_id = p.id WHERE p.feature_id IN (SELECT id FROM feature WHERE business_id <> $1) ORDER BY p.id DESC LIMIT 2)`, [businesses[2]]);
     await db.query(`DELETE FROM metric_snapshot WHERE (publication_id, "window") IN (SELECT publication_id, "window" FROM metric_snapshot ORDER BY collected_at DESC LIMIT 6)`);
+    // Waiting posts through a claim, a retry and a second claim, then out; their features through publishing.
+    const walking = ((await db.query(`SELECT id, feature_id AS "featureId" FROM publication WHERE status = 'scheduled' ORDER BY id LIMIT 6`)) as Array<{ id: string; featureId: string }>);
+    const features = [...new Set(walking.map((p) => p.featureId))];
+    await db.query(`UPDATE feature SET status = 'publishing' WHERE id = ANY ($1::uuid[])`, [features]);
+    for (const status of ['dispatched', 'publishing', 'retry_wait', 'publishing', 'published']) {
+      await db.query(`UPDATE publication SET status = $2, external_id = CASE WHEN $2 = 'published' THEN 'walked-' || id END WHERE id = ANY ($1::uuid[])`, [walking.map((p) => p.id), status]);
+    }
+    await db.query(`UPDATE feature SET status = 'published' WHERE id = ANY ($1::uuid[])`, [features]);
+    // A cancelled feature is not featured, whatever its publications say.
+    await db.query(`UPDATE feature SET status = 'cancelled' WHERE id IN (SELECT feature_id FROM publication WHERE status = 'published' ORDER BY feature_id DESC LIMIT 2)`);
     await expectMatchesRawRows('changed');
     await reports.compact();
     await expectMatchesRawRows('changed, compacted');
@@ -266,6 +276,30 @@ describe(`report tables against raw rows (seed ${SEED})`, () => {
     const [after] = (await db.query(`SELECT xmin::text AS version FROM feature_featured WHERE feature_id = $1`, [row.id])) as Array<{ version: string }>;
     expect({ version: after.version, deltas: await deltas() }).toEqual({ version: row.version, deltas: pending });
   });
+
+  it('touch only the status counts when a post changes between unpublished states, or its feature between live ones', async () => {
+    const [p] = (await db.query(`SELECT id, feature_id AS "featureId" FROM publication
+        WHERE status = 'scheduled' AND feature_id IN (SELECT id FROM feature WHERE status <> 'cancelled') ORDER BY id LIMIT 1`)) as Array<{ id: string; featureId: string }>;
+    // A claim and the feature's refresh after it, counted inside one transaction: a backend's function counts are
+    // flushed between transactions, so only a difference taken within one is this change's alone.
+    const calls = await db.transaction(async (m) => {
+      await m.query(`SET LOCAL track_functions = 'all'`);
+      const count = async (): Promise<Record<string, number>> =>
+        Object.fromEntries(
+          ((await m.query(
+            `SELECT proname AS name, coalesce(pg_stat_get_xact_function_calls(oid), 0)::int AS n FROM pg_proc
+              WHERE proname IN ('report_refresh_publication', 'report_daily_add', 'report_window_move', 'report_refresh_feature')`,
+          )) as Array<{ name: string; n: number }>).map((c) => [c.name, c.n]),
+        );
+      const before = await count();
+      await m.query(`UPDATE publication SET status = 'publishing' WHERE id = $1`, [p.id]);
+      await m.query(`UPDATE feature SET status = 'publishing' WHERE id = $1`, [p.featureId]);
+      const after = await count();
+      return Object.fromEntries(Object.entries(after).map(([name, n]) => [name, n - before[name]]));
+    });
+    expect(calls).toEqual({ report_daily_add: 2, report_refresh_feature: 0, report_refresh_publication: 1, report_window_move: 0 });
+    await expectMatchesRawRows('claimed');
+  }, 120_000);
 
   it('match after a rebuild from the raw rows (what a migration or a bulk load runs)', async () => {
     // The running totals and window day sums the compactions kept are the ones a rebuild computes (but for rows of

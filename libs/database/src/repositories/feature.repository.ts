@@ -166,6 +166,11 @@ export class FeatureRepository {
   async refreshStatus(featureId: string, manager?: EntityManager): Promise<void> {
     if (manager === undefined) return this.db.transaction((m) => this.refreshStatus(featureId, m));
     await manager.query(`SELECT 1 FROM feature WHERE id = $1 FOR NO KEY UPDATE`, [featureId]);
+    await this.deriveStatus(featureId, manager);
+  }
+
+  /** refreshStatus for a transaction that already holds the feature row's lock (taken before it read anything). */
+  async deriveStatus(featureId: string, manager: EntityManager): Promise<void> {
     await manager.query(
       `UPDATE feature f SET status = s.next, updated_at = now()
          FROM (SELECT CASE

@@ -4,10 +4,12 @@ import type { Platform } from '@app/config';
 import type { DataSource } from 'typeorm';
 import { BusinessEntity } from '../entities/business.entity.js';
 import { FeatureEntity } from '../entities/feature.entity.js';
+import type { Rendition } from '../entities/media-asset.entity.js';
 import { PublicationEntity, type PublicationStatus } from '../entities/publication.entity.js';
 import { type AttemptOutcome, SPENT_ATTEMPT_SQL } from '../entities/publish-attempt.entity.js';
 import { AlertRepository, type NewAlert } from './alert.repository.js';
 import { AuditRepository, type AuditInput } from './audit.repository.js';
+import { FeatureRepository } from './feature.repository.js';
 import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
 
 /** States from which a publish job may take a publication. `scheduled` is included because a job can run
@@ -17,6 +19,8 @@ const CLAIMABLE: readonly PublicationStatus[] = ['scheduled', 'dispatched', 'ret
 export interface Claim {
   publication: PublicationEntity;
   attempt: number;
+  /** The publication's media renditions (none if the media row is gone). */
+  renditions: Rendition[];
 }
 
 export interface AttemptResult {
@@ -51,36 +55,44 @@ export class PublicationRepository {
     private readonly outbox: OutboxRepository,
     private readonly audit: AuditRepository,
     private readonly alerts: AlertRepository,
+    private readonly features: FeatureRepository,
   ) {}
+
+  /** A SELECT list giving a publication row under `alias` its entity's property names. */
+  private publicationColumns(alias: string): string {
+    return this.db
+      .getMetadata(PublicationEntity)
+      .columns.map((c) => `${alias}.${c.databaseName} AS "${c.propertyName}"`)
+      .join(', ');
+  }
 
   findById(id: string): Promise<PublicationEntity | null> {
     return this.db.getRepository(PublicationEntity).findOneBy({ id });
   }
 
   /**
-   * Takes the publication for one attempt: one conditional UPDATE plus the attempt row, committed together
-   * before the platform is called. Returns null when another run owns it, it is done, or the job is stale.
+   * Takes the publication for one attempt: one conditional UPDATE plus the attempt row, committed together (one
+   * statement) before the platform is called. Returns null when another run owns it, it is done, or the job is stale.
+   * The claim also brings its media's renditions, which every attempt needs next.
    */
   async claim(id: string, version: number, now: Date, leaseSeconds: number): Promise<Claim | null> {
-    return this.db.transaction(async (manager) => {
-      const [rows] = (await manager.query(
-        `UPDATE publication SET status = 'publishing', attempts = attempts + 1, lease_expires_at = $3::timestamptz + make_interval(secs => $4),
+    const rows = (await this.db.query(
+      `WITH claimed AS (
+         UPDATE publication SET status = 'publishing', attempts = attempts + 1, lease_expires_at = $3::timestamptz + make_interval(secs => $4),
                 next_attempt_at = NULL, updated_at = now()
           WHERE id = $1 AND version = $2 AND status = ANY ($5::text[])
             -- Second guard: nothing of a cancelled feature goes out, whatever its publication says.
             AND NOT EXISTS (SELECT 1 FROM feature f WHERE f.id = publication.feature_id AND f.status = 'cancelled')
-          RETURNING id, attempts`,
-        [id, version, now, leaseSeconds, CLAIMABLE],
-      )) as [Array<{ id: string; attempts: number }>, number];
-      if (rows.length === 0) return null;
-      const attempt = rows[0].attempts;
-      await manager.query(
-        `INSERT INTO publish_attempt (publication_id, attempt_number, started_at, outcome) VALUES ($1, $2, $3, 'in_flight')`,
-        [id, attempt, now],
-      );
-      const publication = await manager.getRepository(PublicationEntity).findOneByOrFail({ id });
-      return { publication, attempt };
-    });
+          RETURNING *),
+       attempt AS (
+         INSERT INTO publish_attempt (publication_id, attempt_number, started_at, outcome) SELECT id, attempts, $3, 'in_flight' FROM claimed)
+       SELECT ${this.publicationColumns('c')}, m.renditions AS "mediaRenditions"
+         FROM claimed c LEFT JOIN media_asset m ON m.id = c.media_asset_id`,
+      [id, version, now, leaseSeconds, CLAIMABLE],
+    )) as Array<PublicationEntity & { mediaRenditions: Rendition[] | null }>;
+    if (rows.length === 0) return null;
+    const { mediaRenditions, ...publication } = rows[0];
+    return { publication, attempt: publication.attempts, renditions: mediaRenditions ?? [] };
   }
 
   /** Persists an intermediate platform id (Instagram container) while the attempt still owns the row. */
@@ -109,27 +121,33 @@ export class PublicationRepository {
   }
 
   /**
-   * Closes an attempt: the publication's new state, the attempt row and any follow-up jobs, in one transaction.
-   * Returns false if the attempt no longer owned the publication (e.g. its lease was taken over).
+   * Closes an attempt: the publication's new state, the attempt row, any follow-up jobs and the feature's status
+   * derived from it, in one transaction. Returns false if the attempt no longer owned the publication (e.g. its lease
+   * was taken over).
    */
   async finishAttempt(id: string, attempt: number, result: AttemptResult, followUps: readonly OutboxRow[], now: Date, alert?: NewAlert): Promise<boolean> {
     return this.db.transaction(async (manager) => {
-      const [, count] = (await manager.query(
-        `UPDATE publication
-            SET status = $3, external_id = COALESCE($4, external_id), external_url = COALESCE($5, external_url),
-                last_error = $6, next_attempt_at = $7, lease_expires_at = NULL, reconcile_checks = 0,
-                published_at = CASE WHEN $3 = 'published' THEN $8::timestamptz ELSE published_at END, updated_at = now()
-          WHERE id = $1 AND status = 'publishing' AND attempts = $2`,
-        [id, attempt, result.status, result.externalId ?? null, result.externalUrl ?? null, result.error ?? null, result.nextAttemptAt ?? null, now],
-      )) as [unknown, number];
-      if (count === 0) return false;
-      await manager.query(
-        `UPDATE publish_attempt SET outcome = $3, finished_at = $4, http_status = $5, error = $6 WHERE publication_id = $1 AND attempt_number = $2`,
-        [id, attempt, result.attemptOutcome, now, result.httpStatus ?? null, result.error ?? null],
-      );
+      const done = (await manager.query(
+        // The feature row is locked before the publication's: the order of every transaction that takes both.
+        `WITH feature_lock AS (SELECT f.id FROM feature f WHERE f.id = (SELECT feature_id FROM publication WHERE id = $1) FOR NO KEY UPDATE),
+              done AS (
+                UPDATE publication
+                   SET status = $3, external_id = COALESCE($4, external_id), external_url = COALESCE($5, external_url),
+                       last_error = $6, next_attempt_at = $7, lease_expires_at = NULL, reconcile_checks = 0,
+                       published_at = CASE WHEN $3 = 'published' THEN $8::timestamptz ELSE published_at END, updated_at = now()
+                 WHERE id = $1 AND status = 'publishing' AND attempts = $2 AND feature_id IN (SELECT id FROM feature_lock)
+                 RETURNING feature_id),
+              closed AS (
+                UPDATE publish_attempt SET outcome = $9, finished_at = $8, http_status = $10, error = $6
+                 WHERE publication_id = $1 AND attempt_number = $2 AND EXISTS (SELECT 1 FROM done))
+         SELECT feature_id AS "featureId" FROM done`,
+        [id, attempt, result.status, result.externalId ?? null, result.externalUrl ?? null, result.error ?? null, result.nextAttemptAt ?? null, now, result.attemptOutcome, result.httpStatus ?? null],
+      )) as Array<{ featureId: string }>;
+      if (done.length === 0) return false;
       await this.outbox.append(manager, followUps);
       // In the same transaction: a process killed right after the commit must not leave an `unknown` nobody hears of.
       if (alert) await this.alerts.raise(alert, manager);
+      await this.features.deriveStatus(done[0].featureId, manager);
       return true;
     });
   }

@@ -3,13 +3,12 @@ import { Clock, InjectSettings, type Settings } from '@app/config';
 import {
   AlertRepository,
   type AttemptResult,
-  MediaAssetRepository,
-  FeatureRepository,
   MediaStorage,
   type OutboxRow,
   PlatformAccountRepository,
   type PublicationEntity,
   PublicationRepository,
+  type Rendition,
 } from '@app/database';
 import { PlatformClientRegistry, PlatformDuplicateError, PlatformError, PlatformRateLimitError } from '@app/platforms';
 import { type JobPayloads, publishJob } from '@app/queue';
@@ -31,9 +30,7 @@ export class PublishService {
 
   constructor(
     private readonly publications: PublicationRepository,
-    private readonly features: FeatureRepository,
     private readonly accounts: PlatformAccountRepository,
-    private readonly media: MediaAssetRepository,
     private readonly storage: MediaStorage,
     private readonly platforms: PlatformClientRegistry,
     private readonly alerts: AlertRepository,
@@ -47,7 +44,7 @@ export class PublishService {
       this.logger.log({ publicationId: job.publicationId, version: job.publicationVersion }, 'publish job skipped: not claimable (done, owned elsewhere or stale)');
       return;
     }
-    const { publication, attempt } = claim;
+    const { publication, attempt, renditions } = claim;
     const log = { publicationId: publication.id, platform: publication.platform, attempt };
     this.logger.log(log, 'publishing');
 
@@ -59,7 +56,7 @@ export class PublishService {
       if (!connected || connected.account.status !== 'active') {
         result = { status: 'failed', attemptOutcome: 'failed', error: `Akun ${publication.platform} perlu dihubungkan ulang sebelum bisa memposting.` };
       } else {
-        const posted = await this.callPlatform(publication, attempt, connected.account.externalId, connected.accessToken);
+        const posted = await this.callPlatform(publication, attempt, renditions, connected.account.externalId, connected.accessToken);
         result = { status: 'published', attemptOutcome: 'published', externalId: posted.externalId, externalUrl: posted.url };
         followUps = metricJobsFor(this.settings, publication.id, this.clock.now());
       }
@@ -80,12 +77,10 @@ export class PublishService {
     const finished = await this.publications.finishAttempt(publication.id, attempt, result, followUps, this.clock.now(), alert);
     if (!finished) this.logger.warn(log, 'attempt outcome not recorded: the claim was taken over');
     else this.logger.log({ ...log, status: result.status, error: result.error }, 'publish attempt finished');
-    await this.features.refreshStatus(publication.featureId);
   }
 
-  private async callPlatform(publication: PublicationEntity, attempt: number, accountExternalId: string, accessToken: string) {
-    const media = await this.media.findById(publication.mediaAssetId);
-    const rendition = media?.renditions.find((r) => r.kind === 'feed');
+  private async callPlatform(publication: PublicationEntity, attempt: number, renditions: readonly Rendition[], accountExternalId: string, accessToken: string) {
+    const rendition = renditions.find((r) => r.kind === 'feed');
     if (!rendition) throw new Error(`media ${publication.mediaAssetId} has no feed rendition`);
     return this.platforms.get(publication.platform).publish({
       credentials: { accountExternalId, accessToken },

@@ -28,7 +28,7 @@ export const facebookRoutes: readonly GraphRoute[] = [
     if (url === undefined || url === '') throw graphError(324, '(#324) Requires upload file');
     const caption = params.caption ?? params.message ?? '';
     const image = await downloadPhoto(ctx, url);
-    const latest = ctx.state.listPosts({ platform: 'facebook', accountId: owner.id }).at(-1);
+    const latest = ctx.state.latestPost('facebook', owner.id);
     if (caption !== '' && latest?.text === caption) throw duplicatePost();
     const photoId = ctx.state.ids.facebook();
     const postId = `${owner.id}_${photoId}`;

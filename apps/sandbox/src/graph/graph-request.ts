@@ -76,8 +76,7 @@ export function resolveNode(state: SandboxState, id: string, tokenOwners: readon
   const media = state.post('instagram', id);
   const mediaOwner = media && state.account('instagram', media.accountId);
   if (media && mediaOwner) candidates.push({ kind: 'ig-media', owner: mediaOwner, post: media });
-  // A Facebook photo is reachable by its post id (`{page}_{n}`) and by its photo id (`n`).
-  const post = state.post('facebook', id) ?? state.listPosts({ platform: 'facebook' }).find((p) => p.id.endsWith(`_${id}`));
+  const post = state.facebookPost(id);
   const postOwner = post && state.account('facebook', post.accountId);
   if (post && postOwner) candidates.push({ kind: 'fb-post', owner: postOwner, post });
   return candidates.find((node) => ownedBy(node, tokenOwners)) ?? candidates[0] ?? null;

@@ -28,4 +28,20 @@ describe('SandboxState posts', () => {
     expect(state.listPosts({ platform: 'instagram', accountId: 'ig-1' })).toEqual([]);
     expect(state.instagramQuotaUsage('ig-1', 1_000)).toBe(0);
   });
+
+  it('finds the newest post, a Facebook post by its photo id, and counts the quota over the last 24 hours only', () => {
+    const state = new SandboxState(() => 0);
+    const day = 86_400_000;
+    state.addPost(post('instagram', 'ig-1', 'old', 1_000));
+    state.addPost(post('instagram', 'ig-1', 'new', day + 5_000));
+    state.addPost(post('instagram', 'ig-1', 'edge', 1_000 + 1)); // stamped just inside the window, made last
+    expect(state.latestPost('instagram', 'ig-1')?.id).toBe('new');
+    expect(state.instagramQuotaUsage('ig-1', day + 1_000)).toBe(2);
+    expect(state.instagramQuotaUsage('ig-1', day + 1_001)).toBe(1);
+    state.addPost(post('facebook', 'page-1', 'page-1_77', 10));
+    expect([state.facebookPost('77')?.id, state.facebookPost('page-1_77')?.id, state.facebookPost('7')]).toEqual(['page-1_77', 'page-1_77', undefined]);
+    expect(state.latestPost('facebook', 'page-2')).toBeUndefined();
+    state.reset();
+    expect(state.facebookPost('77')).toBeUndefined();
+  });
 });

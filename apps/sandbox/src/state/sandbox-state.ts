@@ -68,6 +68,8 @@ export class SandboxState {
   private readonly posts = new Map<string, SandboxPost>();
   /** The same posts per platform and account, in the order they were made: the lists a publish checks against. */
   private readonly postsByAccount = new Map<string, SandboxPost[]>();
+  /** Facebook photo id → post id. */
+  private readonly facebookPhotos = new Map<string, string>();
   readonly xMedia = new Map<string, XMediaUpload>();
   readonly rateWindows = new Map<string, RateWindow>();
   /**
@@ -113,7 +115,10 @@ export class SandboxState {
       list.splice(list.indexOf(previous), 1);
     }
     this.posts.set(key, post);
-    this.accountPosts(post).push(post);
+    const list = this.accountPosts(post);
+    list.splice(firstAfter(list, post.createdAt), 0, post);
+    // A Facebook photo is reachable by its post id (`{page}_{n}`) and by its photo id (`n`).
+    if (post.platform === 'facebook' && post.id.includes('_')) this.facebookPhotos.set(post.id.slice(post.id.lastIndexOf('_') + 1), post.id);
   }
 
   private accountPosts(post: SandboxPost): SandboxPost[] {
@@ -127,13 +132,23 @@ export class SandboxState {
     return this.posts.get(postKey(platform, id));
   }
 
-  /** Oldest first. One account's posts come from its own list: publishes check them, and a burst makes thousands. */
+  /** The Facebook post with this post id or photo id. */
+  facebookPost(id: string): SandboxPost | undefined {
+    return this.post('facebook', id) ?? this.post('facebook', this.facebookPhotos.get(id) ?? '');
+  }
+
+  /** The account's newest post. */
+  latestPost(platform: Platform, accountId: string): SandboxPost | undefined {
+    return this.postsByAccount.get(accountKey(platform, accountId))?.at(-1);
+  }
+
+  /**
+   * Oldest first. Each account keeps its posts in that order as they come: publishes check them, and a burst makes
+   * thousands, so nothing on a publish's path copies or sorts them.
+   */
   listPosts(filter: { platform?: Platform; accountId?: string } = {}): SandboxPost[] {
-    const candidates =
-      filter.platform !== undefined && filter.accountId !== undefined
-        ? (this.postsByAccount.get(accountKey(filter.platform, filter.accountId)) ?? [])
-        : this.posts.values();
-    return [...candidates]
+    if (filter.platform !== undefined && filter.accountId !== undefined) return [...(this.postsByAccount.get(accountKey(filter.platform, filter.accountId)) ?? [])];
+    return [...this.posts.values()]
       .filter((p) => (filter.platform === undefined || p.platform === filter.platform) && (filter.accountId === undefined || p.accountId === filter.accountId))
       .sort((a, b) => a.createdAt - b.createdAt);
   }
@@ -157,7 +172,8 @@ export class SandboxState {
   instagramQuotaUsage(accountId: string, now: number): number {
     const since = now - INSTAGRAM_QUOTA_WINDOW_MS;
     const outside = (this.outsidePublishes.get(accountId) ?? []).filter((at) => at > since).length;
-    return outside + this.listPosts({ platform: 'instagram', accountId }).filter((p) => p.createdAt > since).length;
+    const own = this.postsByAccount.get(accountKey('instagram', accountId)) ?? [];
+    return outside + own.length - firstAfter(own, since);
   }
 
   /** Brings the used quota to `used` with publishes by another app at `now`; never below the sandbox's own posts. */
@@ -173,10 +189,22 @@ export class SandboxState {
     this.containers.clear();
     this.posts.clear();
     this.postsByAccount.clear();
+    this.facebookPhotos.clear();
     this.xMedia.clear();
     this.rateWindows.clear();
     this.outsidePublishes.clear();
   }
+}
+
+/** The index of the first post made after `at` in a list ordered by creation time (its length if none). */
+function firstAfter(posts: readonly SandboxPost[], at: number): number {
+  let [low, high] = [0, posts.length];
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (posts[mid].createdAt <= at) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 function accountKey(platform: Platform, id: string): string {

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { REPORT_FUNCTIONS_SQL } from './reach-reports.sql.js';
+import { orReplace, REPORT_FUNCTIONS_SQL } from './reach-reports.sql.js';
 import { createSumTable, ROLLUP_FUNCTIONS_SQL, ROLLUP_TRIGGERS_SQL, WEEKLY, WINDOW_WEEKLY } from './report-rollups.sql.js';
 
 /**
@@ -80,7 +80,7 @@ export class ReportRollups1764500000000 implements MigrationInterface {
     for (const table of ['report_daily', 'report_monthly', 'report_daily_delta', 'report_window_daily', 'report_window_delta']) {
       await q.query(`ALTER TABLE ${table} DROP COLUMN engagement_reached`);
     }
-    for (const sql of REPORT_FUNCTIONS_SQL) await q.query(sql.replace(/^CREATE FUNCTION/, 'CREATE OR REPLACE FUNCTION'));
+    for (const sql of REPORT_FUNCTIONS_SQL) await q.query(orReplace(sql));
     await q.query(`SELECT report_rebuild()`);
   }
 }

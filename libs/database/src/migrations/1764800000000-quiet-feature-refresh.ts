@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { FEATURED_OF_FEATURE, REPORT_FUNCTIONS_SQL } from './reach-reports.sql.js';
+import { FEATURED_OF_FEATURE, orReplace, REPORT_FUNCTIONS_SQL } from './reach-reports.sql.js';
 
 /**
  * report_refresh_feature writes feature_featured only when the row changes. It runs on every status change of a
@@ -32,6 +32,6 @@ export class QuietFeatureRefresh1764800000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     const previous = REPORT_FUNCTIONS_SQL.find((sql) => sql.includes('FUNCTION report_refresh_feature('));
-    await q.query(previous!.replace(/^CREATE FUNCTION/, 'CREATE OR REPLACE FUNCTION'));
+    await q.query(orReplace(previous!));
   }
 }

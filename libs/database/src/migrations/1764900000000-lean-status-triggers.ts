@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { REPORT_FUNCTIONS_SQL } from './reach-reports.sql.js';
+import { LATEST_TRIGGER_HEAD, orReplace, REPORT_FUNCTIONS_SQL } from './reach-reports.sql.js';
 import { ROLLUP_FUNCTIONS_SQL } from './report-rollups.sql.js';
 import { WINDOW_SUMS_FUNCTIONS_SQL } from './business-window-sums.sql.js';
 
@@ -22,14 +22,7 @@ export class LeanStatusTriggers1764900000000 implements MigrationInterface {
     for (const name of ['report_daily_add', 'report_window_move', 'report_window_add']) await q.query(asPlpgsql(current(name)));
     await q.query(`CREATE OR REPLACE FUNCTION report_on_latest() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN
-     IF current_setting('report.rebuilding', true) = 'on' THEN RETURN NULL; END IF;
-     IF TG_OP <> 'INSERT' THEN PERFORM report_daily_add(OLD, -1); END IF;
-     IF TG_OP <> 'DELETE' THEN PERFORM report_daily_add(NEW, 1); END IF;
-     -- New metrics alone (the hot path) cannot change whether or when a feature was featured.
-     IF TG_OP = 'UPDATE' AND (NEW.feature_id, NEW.status, NEW.slot_day, NEW.business_id, NEW.rubric, NEW.kecamatan)
-                             IS NOT DISTINCT FROM (OLD.feature_id, OLD.status, OLD.slot_day, OLD.business_id, OLD.rubric, OLD.kecamatan) THEN
-       RETURN NULL;
-     END IF;
+     ${LATEST_TRIGGER_HEAD}
      -- Only a published publication has window rows and makes its feature featured: a row that is not published
      -- before or after has nothing more to move.
      IF TG_OP <> 'INSERT' AND OLD.status = 'published' THEN
@@ -68,7 +61,7 @@ export class LeanStatusTriggers1764900000000 implements MigrationInterface {
 function current(name: string): string {
   const latest = [...REPORT_FUNCTIONS_SQL, ...ROLLUP_FUNCTIONS_SQL, ...WINDOW_SUMS_FUNCTIONS_SQL].findLast((sql) => sql.includes(`FUNCTION ${name}(`));
   if (latest === undefined) throw new Error(`no definition of ${name}`);
-  return latest.replace(/^CREATE FUNCTION/, 'CREATE OR REPLACE FUNCTION');
+  return orReplace(latest);
 }
 
 /** The same statements as a PL/pgSQL body, which caches their plans for the session. */

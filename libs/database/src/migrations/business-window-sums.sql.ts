@@ -1,4 +1,5 @@
 import { PREFIX_FUNCTIONS_SQL, prefixFunctions } from './business-prefix.sql.js';
+import { orReplace } from './reach-reports.sql.js';
 import { BUSINESS, BUSINESS_MONTH_ROWS, fold, month, type SumTable, windowAddFunction, windowMoveFunction, withRows } from './report-rollups.sql.js';
 
 /**
@@ -57,8 +58,6 @@ const MONTH_ROWS = `(SELECT m.day, 'latest' AS "window", m.business_id, ${BUSINE
       UNION ALL
       SELECT ${month('day')}, "window", business_id, ${BUSINESS.sums.map((c) => `sum(${c})`).join(', ')}
         FROM report_business_window_daily GROUP BY 1, 2, 3) m`;
-
-const orReplace = (sql: string): string => sql.replace(/^CREATE FUNCTION/, 'CREATE OR REPLACE FUNCTION');
 
 export const WINDOW_SUMS_FUNCTIONS_SQL: readonly string[] = [
   windowAddFunction(ADD_BUSINESS),

@@ -64,6 +64,22 @@ export const LATEST_FROM_RAW = latestSelect(
                     ORDER BY publication_id, failed_at DESC) c ON c.publication_id = p.id`,
 );
 
+/**
+ * How report_on_latest begins: nothing while a rebuild runs; the day's status counts always move; a change of the
+ * numbers alone stops there.
+ */
+export const LATEST_TRIGGER_HEAD = `IF current_setting('report.rebuilding', true) = 'on' THEN RETURN NULL; END IF;
+     IF TG_OP <> 'INSERT' THEN PERFORM report_daily_add(OLD, -1); END IF;
+     IF TG_OP <> 'DELETE' THEN PERFORM report_daily_add(NEW, 1); END IF;
+     -- New metrics alone (the hot path) cannot change whether or when a feature was featured.
+     IF TG_OP = 'UPDATE' AND (NEW.feature_id, NEW.status, NEW.slot_day, NEW.business_id, NEW.rubric, NEW.kecamatan)
+                             IS NOT DISTINCT FROM (OLD.feature_id, OLD.status, OLD.slot_day, OLD.business_id, OLD.rubric, OLD.kecamatan) THEN
+       RETURN NULL;
+     END IF;`;
+
+/** A function definition that replaces one of the same signature. */
+export const orReplace = (sql: string): string => sql.replace(/^CREATE FUNCTION/, 'CREATE OR REPLACE FUNCTION');
+
 export const REPORT_FUNCTIONS_SQL: readonly string[] = [
   `CREATE FUNCTION report_refresh_publication(pid uuid) RETURNS void LANGUAGE plpgsql AS $$
    BEGIN
@@ -111,14 +127,7 @@ export const REPORT_FUNCTIONS_SQL: readonly string[] = [
 
   `CREATE FUNCTION report_on_latest() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN
-     IF current_setting('report.rebuilding', true) = 'on' THEN RETURN NULL; END IF;
-     IF TG_OP <> 'INSERT' THEN PERFORM report_daily_add(OLD, -1); END IF;
-     IF TG_OP <> 'DELETE' THEN PERFORM report_daily_add(NEW, 1); END IF;
-     -- New metrics alone (the hot path) cannot change whether or when a feature was featured.
-     IF TG_OP = 'UPDATE' AND (NEW.feature_id, NEW.status, NEW.slot_day, NEW.business_id, NEW.rubric, NEW.kecamatan)
-                             IS NOT DISTINCT FROM (OLD.feature_id, OLD.status, OLD.slot_day, OLD.business_id, OLD.rubric, OLD.kecamatan) THEN
-       RETURN NULL;
-     END IF;
+     ${LATEST_TRIGGER_HEAD}
      -- Dimensions or status changed: the window rows move with the publication.
      IF TG_OP <> 'INSERT' THEN PERFORM report_window_move(OLD, -1); END IF;
      IF TG_OP <> 'DELETE' THEN PERFORM report_window_move(NEW, 1); END IF;

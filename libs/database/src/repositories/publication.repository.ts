@@ -58,12 +58,13 @@ export class PublicationRepository {
     private readonly features: FeatureRepository,
   ) {}
 
-  /** A SELECT list giving a publication row under `alias` its entity's property names. */
-  private publicationColumns(alias: string): string {
-    return this.db
+  /** The claim's SELECT list: a publication row under `c` with its entity's property names (built on first use). */
+  private claimColumns?: string;
+  private get publicationColumns(): string {
+    return (this.claimColumns ??= this.db
       .getMetadata(PublicationEntity)
-      .columns.map((c) => `${alias}.${c.databaseName} AS "${c.propertyName}"`)
-      .join(', ');
+      .columns.map((c) => `c.${c.databaseName} AS "${c.propertyName}"`)
+      .join(', '));
   }
 
   findById(id: string): Promise<PublicationEntity | null> {
@@ -86,7 +87,7 @@ export class PublicationRepository {
           RETURNING *),
        attempt AS (
          INSERT INTO publish_attempt (publication_id, attempt_number, started_at, outcome) SELECT id, attempts, $3, 'in_flight' FROM claimed)
-       SELECT ${this.publicationColumns('c')}, m.renditions AS "mediaRenditions"
+       SELECT ${this.publicationColumns}, m.renditions AS "mediaRenditions"
          FROM claimed c LEFT JOIN media_asset m ON m.id = c.media_asset_id`,
       [id, version, now, leaseSeconds, CLAIMABLE],
     )) as Array<PublicationEntity & { mediaRenditions: Rendition[] | null }>;

@@ -120,11 +120,14 @@ describe('publishing benchmark', () => {
     const tomorrow = new Date(Date.now() + 86_400_000);
     await confirmFeatures(harness, [...loneFeatures, ...burstFeatures, ...floorFeatures], tomorrow, 8);
     const seedMs = Date.now() - seeded;
+    // The server here runs with autovacuum off; production's would vacuum and analyze after a load like this one.
+    await harness.db.query('VACUUM ANALYZE');
 
     // The floor, before the worker starts: the same claim and outcome transactions, no platform, no outbox.
     const floorPublications = (await publicationsOf(harness, floorFeatures)).filter((p) => BURST_PLATFORMS.includes(p.platform));
     await harness.db.query(`UPDATE outbox SET relayed_at = now() WHERE (payload ->> 'publicationId')::uuid = ANY ($1::uuid[])`, [floorPublications.map((p) => p.id)]);
     const floor = await runFloor(harness, floorPublications, Number(WORKER_CONCURRENCY));
+    await harness.db.query('VACUUM ANALYZE');
 
     // Lone runs one after another (platforms in turn), then the burst, all relayed ahead of their slots.
     const loneAll = await publicationsOf(harness, loneFeatures);

@@ -31,6 +31,11 @@ describe('loadSettings', () => {
     expect(loadSettings({ ...secrets, NODE_ENV: 'production' }).demo.enabled).toBe(false);
   });
 
+  it('refuses a publishing lease that a single platform request can outlast', () => {
+    expect(() => loadSettings({ ...secrets, PUBLISH_LEASE: '30s' })).toThrow('PUBLISH_LEASE: 30s must be longer than PLATFORM_TIMEOUT_MS (30000 ms)');
+    expect(loadSettings({ ...secrets, PUBLISH_LEASE: '30s', PLATFORM_TIMEOUT_MS: '29000' }).publishing.leaseSeconds).toBe(30);
+  });
+
   it('lets X talk to the real API when X_API_BASE_URL is empty', () => {
     expect(loadSettings({ ...secrets, X_API_BASE_URL: '' }).platforms.xApiBaseUrl).toBe('');
   });

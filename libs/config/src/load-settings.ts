@@ -92,6 +92,12 @@ export function loadSettings(env: Environment): Settings {
       reportCompactIntervalSeconds: read.duration('REPORT_COMPACT_INTERVAL', '10s'),
     },
   };
+  const { leaseSeconds } = settings.publishing;
+  if (leaseSeconds * 1000 <= settings.platforms.requestTimeoutMs) {
+    // Each write renews the lease first; a lease no longer than one request runs out while a slow write is still in
+    // flight, and the reconciler then takes the attempt for dead (an `unknown` and an alert for a post that went fine).
+    problems.push(`PUBLISH_LEASE: ${leaseSeconds}s must be longer than PLATFORM_TIMEOUT_MS (${settings.platforms.requestTimeoutMs} ms)`);
+  }
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;
 }

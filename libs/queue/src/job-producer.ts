@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import { QueueName, type QueuedJob } from './jobs.js';
 
 /** The single place that adds jobs to BullMQ. Callers go through the outbox; the relay calls this. */
@@ -32,14 +32,31 @@ export class JobProducer {
   }
 
   async add(job: QueuedJob, now: Date): Promise<void> {
-    await this.queue(job.queue).add(job.name, job.payload, {
-      jobId: job.jobId,
-      delay: Math.max(0, job.runAt.getTime() - now.getTime()),
-      // Publish jobs are fenced in Postgres; BullMQ retries only cover crashes before the fence.
-      attempts: job.name === 'collect-metrics' ? 8 : 3,
-      backoff: { type: 'exponential', delay: 5_000 },
-      removeOnComplete: { age: 7 * 86_400 },
-      removeOnFail: { age: 30 * 86_400 },
-    });
+    await this.queue(job.queue).add(job.name, job.payload, jobOptions(job, now));
   }
+
+  /**
+   * Adds many jobs with one round trip per queue (BullMQ's addBulk is one MULTI). Each delay is measured right before
+   * its queue's round trip, so a job is due when its `runAt` says, however many jobs go with it.
+   */
+  async addAll(jobs: readonly QueuedJob[], now: () => Date): Promise<void> {
+    const byQueue = new Map<QueueName, QueuedJob[]>();
+    for (const job of jobs) byQueue.set(job.queue, [...(byQueue.get(job.queue) ?? []), job]);
+    for (const [name, queued] of byQueue) {
+      const at = now();
+      await this.queue(name).addBulk(queued.map((job) => ({ name: job.name, data: job.payload, opts: jobOptions(job, at) })));
+    }
+  }
+}
+
+function jobOptions(job: QueuedJob, now: Date): JobsOptions {
+  return {
+    jobId: job.jobId,
+    delay: Math.max(0, job.runAt.getTime() - now.getTime()),
+    // Publish jobs are fenced in Postgres; BullMQ retries only cover crashes before the fence.
+    attempts: job.name === 'collect-metrics' ? 8 : 3,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: { age: 7 * 86_400 },
+    removeOnFail: { age: 30 * 86_400 },
+  };
 }

@@ -4,7 +4,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { SettingsModule } from '@app/config';
-import { DatabaseModule, FeatureRepository, OutboxRepository, PublicationRepository } from '@app/database';
+import { DatabaseModule, FeatureRepository, OutboxRepository, PlatformAccountRepository, PublicationRepository } from '@app/database';
 import { insertAccount, insertApprovedBusiness, insertUser } from '@app/testing';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-env.js';
 
@@ -56,6 +56,16 @@ describe('publication claim and feature confirmation (real PostgreSQL)', () => {
     expect(attempts).toEqual([{ attempt_number: 1, outcome: 'in_flight' }]);
   });
 
+  it('brings the publication as stored, its renditions and its account with a token that opens', async () => {
+    const { publicationIds: [id] } = await confirmedFeature('2030-W08');
+    const claim = (await publications.claim(id, 1, new Date(), 60))!;
+    expect(claim.publication).toEqual(await publications.findById(id));
+    expect(claim.renditions.map((r) => r.kind)).toContain('feed');
+    expect(claim.account).toMatchObject({ id: claim.publication.platformAccountId, platform: 'instagram', status: 'active' });
+    const { account, accessToken } = await moduleRef.get(PlatformAccountRepository).withAccessToken(claim.account!);
+    expect([account.status, accessToken, account.tokenCiphertext.length]).toEqual(['active', 'token-1234567890', 0]);
+  });
+
   it('renews a live lease before a write, and refuses once the lease ran out and the publication went to reconciliation', async () => {
     const { publicationIds: [id] } = await confirmedFeature('2030-W09');
     const start = new Date();
@@ -75,12 +85,15 @@ describe('publication claim and feature confirmation (real PostgreSQL)', () => {
     const { publicationIds: [id] } = await confirmedFeature('2030-W02');
     expect(await publications.claim(id, 2, new Date(), 60)).toBeNull();
     const claim = (await publications.claim(id, 1, new Date(), 60))!;
-    const done = await publications.finishAttempt(id, claim.attempt, { status: 'published', attemptOutcome: 'published', externalId: 'ig-1', externalUrl: 'https://instagram.com/p/x' }, [], new Date());
-    expect(done).toBe(true);
-    // A duplicate delivery of the same job, or a late second outcome, changes nothing.
+    const followUp = (jobId: string) => ({ queue: 'collect-metrics', jobName: 'collect-metrics', jobId, payload: { v: 1, publicationId: id, window: '1h' }, runAt: new Date() });
+    const published = { status: 'published', attemptOutcome: 'published', externalId: 'ig-1', externalUrl: 'https://instagram.com/p/x' } as const;
+    expect(await publications.finishAttempt(id, claim.attempt, published, [followUp(`metrics-${id}-1h`), followUp(`metrics-${id}-24h`)], new Date())).toBe(true);
+    // A duplicate delivery of the same job, or a late second outcome, changes nothing and queues nothing.
     expect(await publications.claim(id, 1, new Date(), 60)).toBeNull();
-    expect(await publications.finishAttempt(id, claim.attempt, { status: 'failed', attemptOutcome: 'failed', error: 'late' }, [], new Date())).toBe(false);
+    expect(await publications.finishAttempt(id, claim.attempt, { status: 'failed', attemptOutcome: 'failed', error: 'late' }, [followUp(`late-${id}`)], new Date())).toBe(false);
     expect((await publications.findById(id))!.status).toBe('published');
+    const jobs = (await db.query(`SELECT job_id FROM outbox WHERE payload ->> 'publicationId' = $1 AND job_name = 'collect-metrics' ORDER BY job_id`, [id])) as Array<{ job_id: string }>;
+    expect(jobs.map((j) => j.job_id)).toEqual([`metrics-${id}-1h`, `metrics-${id}-24h`]);
   });
 
   it('refuses to publish without an external id (database constraint)', async () => {

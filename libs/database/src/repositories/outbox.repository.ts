@@ -18,11 +18,18 @@ export class OutboxRepository {
   /** Always called with the manager of the transaction that writes the rows the jobs concern. */
   async append(manager: EntityManager, rows: readonly OutboxRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await manager.query(
-      `INSERT INTO outbox (queue, job_name, job_id, payload, run_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[])`,
-      [rows.map((r) => r.queue), rows.map((r) => r.jobName), rows.map((r) => r.jobId), rows.map((r) => JSON.stringify(r.payload)), rows.map((r) => r.runAt)],
-    );
+    await manager.query(OutboxRepository.insertSql(1), OutboxRepository.insertParameters(rows));
+  }
+
+  /** The INSERT of `append`, its parameters numbered from `$first`: for a statement that writes the jobs with its own change. */
+  static insertSql(first: number): string {
+    const [queue, jobName, jobId, payload, runAt] = [0, 1, 2, 3, 4].map((i) => `$${first + i}`);
+    return `INSERT INTO outbox (queue, job_name, job_id, payload, run_at)
+       SELECT * FROM unnest(${queue}::text[], ${jobName}::text[], ${jobId}::text[], ${payload}::jsonb[], ${runAt}::timestamptz[])`;
+  }
+
+  static insertParameters(rows: readonly OutboxRow[]): unknown[] {
+    return [rows.map((r) => r.queue), rows.map((r) => r.jobName), rows.map((r) => r.jobId), rows.map((r) => JSON.stringify(r.payload)), rows.map((r) => r.runAt)];
   }
 
   /**

@@ -54,13 +54,17 @@ export class PlatformAccountRepository {
       .addSelect('a.tokenCiphertext')
       .where('a.id = :id', { id })
       .getOne();
-    if (!account) return null;
+    return account && this.withAccessToken(account);
+  }
+
+  /** findWithToken for an account row already read with its `tokenCiphertext` (the publish claim brings it). */
+  async withAccessToken(account: PlatformAccountEntity): Promise<{ account: PlatformAccountEntity; accessToken: string }> {
     let accessToken = '';
     try {
       accessToken = this.cipher.decrypt(account.tokenCiphertext);
     } catch {
       const reason = 'Token tidak dapat dibuka (kunci enkripsi TOKEN_ENCRYPTION_KEY berubah); hubungkan ulang akun ini.';
-      await this.markNeedsReconnect(id, reason);
+      await this.markNeedsReconnect(account.id, reason);
       Object.assign(account, { status: 'needs_reconnect', statusReason: reason });
     }
     account.tokenCiphertext = Buffer.alloc(0);

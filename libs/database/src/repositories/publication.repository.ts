@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { BusinessEntity } from '../entities/business.entity.js';
 import { FeatureEntity } from '../entities/feature.entity.js';
 import type { Rendition } from '../entities/media-asset.entity.js';
+import { PlatformAccountEntity } from '../entities/platform-account.entity.js';
 import { PublicationEntity, type PublicationStatus } from '../entities/publication.entity.js';
 import { type AttemptOutcome, SPENT_ATTEMPT_SQL } from '../entities/publish-attempt.entity.js';
 import { AlertRepository, type NewAlert } from './alert.repository.js';
@@ -15,12 +16,16 @@ import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
 /** States from which a publish job may take a publication. `scheduled` is included because a job can run
  * before the relay that marks it `dispatched` has committed; the claim is the fence either way. */
 const CLAIMABLE: readonly PublicationStatus[] = ['scheduled', 'dispatched', 'retry_wait'];
+/** How the claim's row names the account's columns. */
+const ACCOUNT_KEY = 'account.';
 
 export interface Claim {
   publication: PublicationEntity;
   attempt: number;
   /** The publication's media renditions (none if the media row is gone). */
   renditions: Rendition[];
+  /** Its platform account with `tokenCiphertext` (for PlatformAccountRepository.withAccessToken); null if gone. */
+  account: PlatformAccountEntity | null;
 }
 
 export interface AttemptResult {
@@ -58,13 +63,15 @@ export class PublicationRepository {
     private readonly features: FeatureRepository,
   ) {}
 
-  /** The claim's SELECT list: a publication row under `c` with its entity's property names (built on first use). */
+  /** The claim's SELECT list: the publication under `c` and its account under `a` (`account.`-prefixed keys). */
   private claimColumns?: string;
-  private get publicationColumns(): string {
-    return (this.claimColumns ??= this.db
-      .getMetadata(PublicationEntity)
-      .columns.map((c) => `c.${c.databaseName} AS "${c.propertyName}"`)
-      .join(', '));
+  private get claimSelectList(): string {
+    const list = (entity: typeof PublicationEntity | typeof PlatformAccountEntity, alias: string, prefix: string) =>
+      this.db
+        .getMetadata(entity)
+        .columns.map((c) => `${alias}.${c.databaseName} AS "${prefix}${c.propertyName}"`)
+        .join(', ');
+    return (this.claimColumns ??= `${list(PublicationEntity, 'c', '')}, ${list(PlatformAccountEntity, 'a', ACCOUNT_KEY)}`);
   }
 
   findById(id: string): Promise<PublicationEntity | null> {
@@ -74,7 +81,7 @@ export class PublicationRepository {
   /**
    * Takes the publication for one attempt: one conditional UPDATE plus the attempt row, committed together (one
    * statement) before the platform is called. Returns null when another run owns it, it is done, or the job is stale.
-   * The claim also brings its media's renditions, which every attempt needs next.
+   * The claim also brings what every attempt reads next: its media's renditions and its account, token included.
    */
   async claim(id: string, version: number, now: Date, leaseSeconds: number): Promise<Claim | null> {
     const rows = (await this.db.query(
@@ -87,13 +94,26 @@ export class PublicationRepository {
           RETURNING *),
        attempt AS (
          INSERT INTO publish_attempt (publication_id, attempt_number, started_at, outcome) SELECT id, attempts, $3, 'in_flight' FROM claimed)
-       SELECT ${this.publicationColumns}, m.renditions AS "mediaRenditions"
-         FROM claimed c LEFT JOIN media_asset m ON m.id = c.media_asset_id`,
+       SELECT ${this.claimSelectList}, m.renditions AS "mediaRenditions"
+         FROM claimed c
+         LEFT JOIN media_asset m ON m.id = c.media_asset_id
+         LEFT JOIN platform_account a ON a.id = c.platform_account_id`,
       [id, version, now, leaseSeconds, CLAIMABLE],
-    )) as Array<PublicationEntity & { mediaRenditions: Rendition[] | null }>;
+    )) as Array<Record<string, unknown>>;
     if (rows.length === 0) return null;
-    const { mediaRenditions, ...publication } = rows[0];
-    return { publication, attempt: publication.attempts, renditions: mediaRenditions ?? [] };
+    const publication: Record<string, unknown> = {};
+    const account: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(rows[0])) {
+      if (key.startsWith(ACCOUNT_KEY)) account[key.slice(ACCOUNT_KEY.length)] = value;
+      else if (key !== 'mediaRenditions') publication[key] = value;
+    }
+    const claimed = publication as unknown as PublicationEntity;
+    return {
+      publication: claimed,
+      attempt: claimed.attempts,
+      renditions: (rows[0].mediaRenditions as Rendition[] | null) ?? [],
+      account: account.id === null ? null : (account as unknown as PlatformAccountEntity),
+    };
   }
 
   /** Persists an intermediate platform id (Instagram container) while the attempt still owns the row. */
@@ -122,8 +142,9 @@ export class PublicationRepository {
   }
 
   /**
-   * Closes an attempt: the publication's new state, the attempt row, any follow-up jobs and the feature's status
-   * derived from it, in one transaction. Returns false if the attempt no longer owned the publication (e.g. its lease
+   * Closes an attempt: the publication's new state, the attempt row and any follow-up jobs (one statement), any alert,
+   * and the feature's status derived from it (a statement of its own, to see what others committed while it waited for
+   * the feature's lock), in one transaction. Returns false if the attempt no longer owned the publication (e.g. its lease
    * was taken over).
    */
   async finishAttempt(id: string, attempt: number, result: AttemptResult, followUps: readonly OutboxRow[], now: Date, alert?: NewAlert): Promise<boolean> {
@@ -140,12 +161,13 @@ export class PublicationRepository {
                  RETURNING feature_id),
               closed AS (
                 UPDATE publish_attempt SET outcome = $9, finished_at = $8, http_status = $10, error = $6
-                 WHERE publication_id = $1 AND attempt_number = $2 AND EXISTS (SELECT 1 FROM done))
+                 WHERE publication_id = $1 AND attempt_number = $2 AND EXISTS (SELECT 1 FROM done)),
+              follow_ups AS (${OutboxRepository.insertSql(11)} WHERE EXISTS (SELECT 1 FROM done))
          SELECT feature_id AS "featureId" FROM done`,
-        [id, attempt, result.status, result.externalId ?? null, result.externalUrl ?? null, result.error ?? null, result.nextAttemptAt ?? null, now, result.attemptOutcome, result.httpStatus ?? null],
+        [id, attempt, result.status, result.externalId ?? null, result.externalUrl ?? null, result.error ?? null, result.nextAttemptAt ?? null, now,
+          result.attemptOutcome, result.httpStatus ?? null, ...OutboxRepository.insertParameters(followUps)],
       )) as Array<{ featureId: string }>;
       if (done.length === 0) return false;
-      await this.outbox.append(manager, followUps);
       // In the same transaction: a process killed right after the commit must not leave an `unknown` nobody hears of.
       if (alert) await this.alerts.raise(alert, manager);
       await this.features.deriveStatus(done[0].featureId, manager);

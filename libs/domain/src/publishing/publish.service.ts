@@ -52,7 +52,7 @@ export class PublishService {
     let followUps: OutboxRow[] = [];
     let accountRefused = false;
     try {
-      const connected = await this.accounts.findWithToken(publication.platformAccountId);
+      const connected = claim.account && (await this.accounts.withAccessToken(claim.account));
       if (!connected || connected.account.status !== 'active') {
         result = { status: 'failed', attemptOutcome: 'failed', error: `Akun ${publication.platform} perlu dihubungkan ulang sebelum bisa memposting.` };
       } else {

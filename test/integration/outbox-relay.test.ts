@@ -35,7 +35,7 @@ describe('outbox relay', () => {
 
     const producer = t.api.get(JobProducer);
     const queued = await Promise.all(jobs.map((job) => producer.queue(job.queue).getJob(job.jobId)));
-    const early: string[] = [];
+    const mistimed: string[] = [];
     for (const [i, job] of jobs.entries()) {
       const inQueue = queued[i];
       expect(inQueue?.name).toBe(job.name);
@@ -43,9 +43,9 @@ describe('outbox relay', () => {
       const due = inQueue!.timestamp + (inQueue!.delay ?? 0);
       const wanted = Math.max(job.runAt.getTime(), inQueue!.timestamp);
       // BullMQ takes a delay from the add's own clock reading: a job is late only by the round trip it went in.
-      if (Math.abs(due - wanted) > 25) early.push(`${job.jobId}: due ${due - job.runAt.getTime()} ms off`);
+      if (Math.abs(due - wanted) > 25) mistimed.push(`${job.jobId}: due ${due - job.runAt.getTime()} ms off`);
     }
-    expect(early).toEqual([]);
+    expect(mistimed).toEqual([]);
     expect(queued.filter((job) => (job?.delay ?? 0) === 0)).toHaveLength(30);
 
     const counts = async () => Promise.all([...new Set(jobs.map((j) => j.queue))].map((name) => producer.queue(name).getJobCountByTypes('delayed', 'wait', 'prioritized')));

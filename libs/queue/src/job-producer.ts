@@ -41,7 +41,11 @@ export class JobProducer {
    */
   async addAll(jobs: readonly QueuedJob[], now: () => Date): Promise<void> {
     const byQueue = new Map<QueueName, QueuedJob[]>();
-    for (const job of jobs) byQueue.set(job.queue, [...(byQueue.get(job.queue) ?? []), job]);
+    for (const job of jobs) {
+      const queued = byQueue.get(job.queue);
+      if (queued) queued.push(job);
+      else byQueue.set(job.queue, [job]);
+    }
     for (const [name, queued] of byQueue) {
       const at = now();
       await this.queue(name).addBulk(queued.map((job) => ({ name: job.name, data: job.payload, opts: jobOptions(job, at) })));

@@ -24,7 +24,7 @@ export interface Claim {
   attempt: number;
   /** The publication's media renditions (none if the media row is gone). */
   renditions: Rendition[];
-  /** Its platform account with `tokenCiphertext` (for PlatformAccountRepository.withAccessToken); null if gone. */
+  /** Its platform account with `tokenCiphertext` (for PlatformAccountRepository.withAccessToken); null if the row is missing. */
   account: PlatformAccountEntity | null;
 }
 

@@ -271,6 +271,21 @@ describe('platform clients against the sandbox', () => {
       expect((tweets.data as Array<{ id: string }>)[0].id).toBe((await sandbox.posts('x', X.accountExternalId)).at(-1)!.id);
       expect(tweets.meta).toMatchObject({ result_count: expect.any(Number) });
     });
+
+    it('continues an X timeline only from a next_token it gave, and names the parameter of any other', async () => {
+      for (let i = 1; i <= 6; i++) await x.publish(request(X, `Halaman X nomor ${i}`));
+      const timeline = `/2/users/${X.accountExternalId}/tweets?max_results=5`;
+      const first = await get(timeline, X.accessToken);
+      const { next_token: next } = first.meta as { next_token?: string };
+      expect(next).toEqual(expect.any(String));
+      const second = await get(`${timeline}&pagination_token=${next}`, X.accessToken);
+      const ids = (page: Record<string, unknown>) => (page.data as Array<{ id: string }>).map((t) => t.id);
+      expect(ids(second).some((id) => ids(first).includes(id))).toBe(false);
+
+      const response = await fetch(`${sandbox.url}${timeline}&pagination_token=not-a-token`, { headers: { authorization: `Bearer ${X.accessToken}` } });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ title: 'Invalid Request', errors: [{ parameters: { pagination_token: ['not-a-token'] } }] });
+    });
   });
 
   describe('metrics', () => {

@@ -63,15 +63,10 @@ export class PublicationRepository {
     private readonly features: FeatureRepository,
   ) {}
 
-  /** The claim's SELECT list: the publication under `c` and its account under `a` (`account.`-prefixed keys). */
+  /** The claim's SELECT list: the publication under `c` and its account under `a` (`account.`-prefixed keys), built once. */
   private claimColumns?: string;
   private get claimSelectList(): string {
-    const list = (entity: typeof PublicationEntity | typeof PlatformAccountEntity, alias: string, prefix: string) =>
-      this.db
-        .getMetadata(entity)
-        .columns.map((c) => `${alias}.${c.databaseName} AS "${prefix}${c.propertyName}"`)
-        .join(', ');
-    return (this.claimColumns ??= `${list(PublicationEntity, 'c', '')}, ${list(PlatformAccountEntity, 'a', ACCOUNT_KEY)}`);
+    return (this.claimColumns ??= `${selectList(this.db, PublicationEntity, 'c', '')}, ${selectList(this.db, PlatformAccountEntity, 'a', ACCOUNT_KEY)}`);
   }
 
   findById(id: string): Promise<PublicationEntity | null> {
@@ -277,4 +272,12 @@ export class PublicationRepository {
     const items = entities.map((p, i) => ({ ...p, rubric: raw[i].rubric, isoWeek: raw[i].iso_week, businessId: raw[i].business_id, businessName: raw[i].business_name }));
     return { items, total };
   }
+}
+
+/** `alias.column AS "prefix" + property` for every column of an entity: a raw row keyed like the entity. */
+function selectList(db: DataSource, entity: typeof PublicationEntity | typeof PlatformAccountEntity, alias: string, prefix: string): string {
+  return db
+    .getMetadata(entity)
+    .columns.map((c) => `${alias}.${c.databaseName} AS "${prefix}${c.propertyName}"`)
+    .join(', ');
 }

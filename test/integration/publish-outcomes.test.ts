@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Platform } from '@app/config';
-import { AlertRepository, PlatformAccountRepository, PublicationRepository } from '@app/database';
+import { AlertRepository, FeatureRepository, PlatformAccountRepository, PublicationRepository } from '@app/database';
 import { PublishService, UnknownOutcomeService } from '@app/domain';
 import { insertDuePublication } from '../support/publications.js';
 import type { TestSandbox } from '../support/sandbox.js';
@@ -110,5 +110,40 @@ describe('publish outcomes', () => {
     const alerts = (await api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === second.id);
     expect(alerts.map((a) => a.kind)).toEqual(['publication_needs_attention']);
     expect(await sandbox.posts('x', first.externalId)).toHaveLength(1);
+  });
+  it('publishes an edited caption, not the container made with the old one before the edit', async () => {
+    const { id, externalId } = await publication('instagram', { width: 1080, height: 1350 }, { stored: 'token-ig-edit-1', sandbox: 'token-ig-edit-1' });
+    // The first attempt made a container with the old caption and ended retry_wait (it was still processing).
+    const polls = env.settings.platforms.instagramContainerMaxPolls;
+    const fault = await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ platform: 'instagram', endpoint: 'ig.container_status', fault: 'container_in_progress', times: polls }) });
+    expect(fault.status).toBe(201);
+    await publish(id);
+    const before = await load(id);
+    expect(before).toMatchObject({ status: 'retry_wait' });
+    expect(before.checkpoint).toBeTruthy();
+
+    const caption = `${before.caption} (diperbarui)`;
+    const job = { id, scheduledAt: new Date(), caption };
+    expect(await api.get(FeatureRepository).reschedule(before.featureId, new Map([[id, job]]), () => [], { actorUserId: null, action: 'test.edit', entityType: 'feature', entityId: before.featureId, before: {}, after: {} })).toBe(true);
+    await api.get(PublishService).publish({ v: 1, publicationId: id, publicationVersion: before.version + 1 });
+    expect(await load(id)).toMatchObject({ status: 'published' });
+    expect((await sandbox.posts('instagram', externalId)).map((p) => p.text)).toEqual([caption]);
+  });
+
+  it('sends again only after two checks in a row read the account and miss the post: an unreadable check breaks the run', async () => {
+    const { id, externalId } = await publication('facebook', { width: 1080, height: 1080 }, { stored: 'token-fb-absent-1', sandbox: 'token-fb-absent-1' });
+    // The answer to the post was lost before Facebook stored it: `unknown`, nothing on the Page.
+    await db.query(`UPDATE publication SET status = 'unknown', attempts = 1 WHERE id = $1`, [id]);
+    await db.query(`INSERT INTO publish_attempt (publication_id, attempt_number, started_at, outcome) VALUES ($1, 1, now(), 'unknown')`, [id]);
+    const fault = await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ platform: 'facebook', endpoint: 'any', fault: 'error_before' }) });
+    expect(fault.status).toBe(201);
+
+    await check(id); // the Page's posts cannot be read
+    expect(await load(id)).toMatchObject({ status: 'unknown', reconcileChecks: 1, reconcileAbsent: 0 });
+    await check(id); // read, and missing: the first time it was seen missing
+    expect(await load(id)).toMatchObject({ status: 'unknown', reconcileChecks: 2, reconcileAbsent: 1 });
+    await check(id); // missing again
+    expect(await load(id)).toMatchObject({ status: 'retry_wait', reconcileChecks: 3 });
+    expect(await sandbox.posts('facebook', externalId)).toHaveLength(0);
   });
 });

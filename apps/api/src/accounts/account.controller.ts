@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { PLATFORMS, type Platform, ROLES, type Role } from '@app/config';
 import type { PlatformAccountEntity } from '@app/database';
 import { type Actor, AuthService, DomainError, PlatformAccountService } from '@app/domain';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { IsInstant } from '../common/is-instant.decorator.js';
 
 export class ConnectAccountDto {
   @ApiProperty({ enum: PLATFORMS }) @IsIn(PLATFORMS) platform!: Platform;
@@ -13,7 +14,7 @@ export class ConnectAccountDto {
   externalId!: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(100) displayName!: string;
   @ApiProperty({ description: 'Stored encrypted; never returned' }) @IsString() @MinLength(10) @MaxLength(4096) accessToken!: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) tokenExpiresAt?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601 with offset' }) @IsOptional() @IsInstant() tokenExpiresAt?: string;
 }
 
 export class CreateUserDto {

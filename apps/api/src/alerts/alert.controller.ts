@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { type AlertRow, AlertRepository } from '@app/database';
-import { notFound } from '@app/domain';
-import { Roles } from '../auth/auth.decorators.js';
+import { type Actor, notFound } from '@app/domain';
+import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 
 /** Open alerts for staff: what happened, where, and what to do. A thin read, so straight to the repository. */
 @ApiTags('alerts')
@@ -21,7 +21,7 @@ export class AlertController {
   @Roles('staff')
   @Post(':id/resolve')
   @HttpCode(204)
-  async resolve(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    if (!(await this.alerts.resolveById(id))) throw notFound('alert', id);
+  async resolve(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    if ((await this.alerts.resolveById(id, actor.userId)) === 'missing') throw notFound('alert', id);
   }
 }

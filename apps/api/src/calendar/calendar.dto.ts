@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { RUBRICS, type RubricCode } from '@app/config';
 import type { FeatureEntity } from '@app/database';
 import { IsIsoWeek } from '@app/domain';
+import { IsInstant } from '../common/is-instant.decorator.js';
 
 export class PlanWeekDto {
   @ApiProperty({ enum: RUBRICS })
@@ -19,9 +20,7 @@ export class PlanWeekDto {
 export class ConfirmFeatureDto {
   @ApiPropertyOptional({ description: "Publish every platform at this instant instead of the rubric's slots (ISO 8601 with offset)" })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'publishAt must be an ISO 8601 date-time, e.g. 2026-11-24T10:00:00+07:00' })
-  // Without an offset the instant would depend on the server's time zone.
-  @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'publishAt must end with a time zone offset, e.g. +07:00 for WIB' })
+  @IsInstant()
   publishAt?: string;
 }
 
@@ -73,9 +72,7 @@ export class SkipDto {
 export class UpdateFeatureDto {
   @ApiPropertyOptional({ description: 'New time for every platform (ISO 8601 with offset)' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'publishAt must be an ISO 8601 date-time, e.g. 2026-11-24T10:00:00+07:00' })
-  // Without an offset the instant would depend on the server's time zone.
-  @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'publishAt must end with a time zone offset, e.g. +07:00 for WIB' })
+  @IsInstant()
   publishAt?: string;
 
   @ApiPropertyOptional({ description: 'Render the captions again from the current profile' })

@@ -1,18 +1,19 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { PLATFORMS, type Platform } from '@app/config';
 import { PUBLICATION_STATUSES, PublicationRepository, type PublicationStatus } from '@app/database';
 import { Roles } from '../auth/auth.decorators.js';
+import { IsInstant } from '../common/is-instant.decorator.js';
 
 export class ListPublicationsQuery {
   @ApiPropertyOptional({ enum: PUBLICATION_STATUSES }) @IsOptional() @IsIn(PUBLICATION_STATUSES) status?: PublicationStatus;
   @ApiPropertyOptional({ enum: PLATFORMS }) @IsOptional() @IsIn(PLATFORMS) platform?: Platform;
   @ApiPropertyOptional() @IsOptional() @IsUUID() featureId?: string;
-  @ApiPropertyOptional({ description: 'scheduled at or after (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional({ description: 'scheduled before (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page = 1;
+  @ApiPropertyOptional({ description: 'scheduled at or after (ISO 8601 with offset)' }) @IsOptional() @IsInstant() from?: string;
+  @ApiPropertyOptional({ description: 'scheduled before (ISO 8601 with offset)' }) @IsOptional() @IsInstant() to?: string;
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000) page = 1;
   @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize = 50;
 }
 

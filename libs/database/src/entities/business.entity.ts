@@ -3,6 +3,8 @@ import type { RubricCode } from '@app/config';
 
 export const BUSINESS_STATUSES = ['submitted', 'approved', 'changes_requested', 'rejected', 'suspended', 'withdrawn'] as const;
 export type BusinessStatus = (typeof BUSINESS_STATUSES)[number];
+/** A business in one of these has left the rotation: nothing of it goes out any more. */
+export const LEFT_ROTATION: readonly BusinessStatus[] = ['suspended', 'withdrawn'];
 
 /** A product and its price range in rupiah (either bound may be missing). */
 export interface ProductLine {

@@ -35,6 +35,8 @@ export class PublicationEntity {
   @Column('int') attempts!: number;
   /** Platform checks made since the publication became `unknown`; each check's decision is fenced on this count. */
   @Column('int', { name: 'reconcile_checks' }) reconcileChecks!: number;
+  /** Consecutive checks since then that read the account and did not find the post. */
+  @Column('int', { name: 'reconcile_absent' }) reconcileAbsent!: number;
   @Column('timestamptz', { name: 'lease_expires_at', nullable: true }) leaseExpiresAt!: Date | null;
   @Column('timestamptz', { name: 'next_attempt_at', nullable: true }) nextAttemptAt!: Date | null;
   @Column('text', { name: 'last_error', nullable: true }) lastError!: string | null;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Platform } from '@app/config';
 import type { DataSource, EntityManager } from 'typeorm';
+import { AuditRepository } from './audit.repository.js';
 
 export interface NewAlert {
   kind: string;
@@ -23,7 +24,10 @@ export interface AlertRow extends Required<NewAlert> {
 /** Alerts staff must act on; one open alert per situation. */
 @Injectable()
 export class AlertRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditRepository,
+  ) {}
 
   async raise(alert: NewAlert, manager: EntityManager = this.db.manager): Promise<boolean> {
     const rows: unknown[] = await manager.query(
@@ -51,10 +55,20 @@ export class AlertRepository {
     return Number(count);
   }
 
-  /** Staff mark an alert handled. */
-  async resolveById(id: string): Promise<boolean> {
-    const [, count] = await this.db.query(`UPDATE alert SET resolved_at = now() WHERE id = $1 AND resolved_at IS NULL`, [id]);
-    return Number(count) > 0;
+  /** Staff mark an alert handled; audited. Resolving a resolved alert changes nothing (a double click is not an error). */
+  async resolveById(id: string, actorUserId: string): Promise<'resolved' | 'already_resolved' | 'missing'> {
+    return this.db.transaction(async (manager) => {
+      const [rows] = (await manager.query(`UPDATE alert SET resolved_at = now() WHERE id = $1 AND resolved_at IS NULL RETURNING kind, dedupe_key AS "dedupeKey"`, [id])) as [
+        Array<{ kind: string; dedupeKey: string }>,
+        number,
+      ];
+      if (rows.length === 0) {
+        const existing: unknown[] = await manager.query(`SELECT 1 FROM alert WHERE id = $1`, [id]);
+        return existing.length > 0 ? 'already_resolved' : 'missing';
+      }
+      await this.audit.record({ actorUserId, action: 'alert.resolved', entityType: 'alert', entityId: id, before: { open: true, ...rows[0] }, after: { open: false } }, manager);
+      return 'resolved';
+    });
   }
 
   listOpen(): Promise<AlertRow[]> {

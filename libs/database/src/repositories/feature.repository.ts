@@ -133,7 +133,9 @@ export class FeatureRepository {
         const change = changes.get(id);
         if (!change) continue;
         const [[row]] = await manager.query(
-          `UPDATE publication SET scheduled_at = $2, caption = $3, status = 'scheduled', version = version + 1, next_attempt_at = NULL, updated_at = now()
+          // A container made before (Instagram, retry_wait) carries the old caption: publishing it would post that.
+          `UPDATE publication SET scheduled_at = $2, caption = $3, status = 'scheduled', version = version + 1, next_attempt_at = NULL, updated_at = now(),
+                  checkpoint = CASE WHEN caption IS DISTINCT FROM $3 THEN NULL ELSE checkpoint END
             WHERE id = $1 RETURNING id, platform, version, scheduled_at AS "scheduledAt"`,
           [id, change.scheduledAt, change.caption],
         );

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Platform } from '@app/config';
 import type { DataSource } from 'typeorm';
-import { BusinessEntity } from '../entities/business.entity.js';
-import { FeatureEntity } from '../entities/feature.entity.js';
+import { BusinessEntity, type BusinessStatus, LEFT_ROTATION } from '../entities/business.entity.js';
+import { FeatureEntity, type FeatureStatus } from '../entities/feature.entity.js';
 import type { Rendition } from '../entities/media-asset.entity.js';
-import { PlatformAccountEntity } from '../entities/platform-account.entity.js';
+import { PlatformAccountEntity, type PlatformAccountStatus } from '../entities/platform-account.entity.js';
 import { PublicationEntity, type PublicationStatus } from '../entities/publication.entity.js';
 import { type AttemptOutcome, SPENT_ATTEMPT_SQL } from '../entities/publish-attempt.entity.js';
 import { AlertRepository, type NewAlert } from './alert.repository.js';
@@ -16,6 +16,12 @@ import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
 /** States from which a publish job may take a publication. `scheduled` is included because a job can run
  * before the relay that marks it `dispatched` has committed; the claim is the fence either way. */
 const CLAIMABLE: readonly PublicationStatus[] = ['scheduled', 'dispatched', 'retry_wait'];
+
+export interface PublicationGate {
+  readonly featureStatus: FeatureStatus;
+  readonly businessStatus: BusinessStatus;
+  readonly accountStatus: PlatformAccountStatus | null;
+}
 /** How the claim's row names the account's columns. */
 const ACCOUNT_KEY = 'account.';
 
@@ -73,6 +79,39 @@ export class PublicationRepository {
     return this.db.getRepository(PublicationEntity).findOneBy({ id });
   }
 
+  /** Whether another publication already owns this platform post: then it cannot be this one's. */
+  async ownedByAnother(id: string, platform: Platform, externalId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM publication WHERE platform = $1 AND external_id = $2 AND id <> $3 LIMIT 1`, [platform, externalId, id]);
+    return rows.length > 0;
+  }
+
+  /** What decides whether a publication may go out at all, beside its own state. */
+  async gate(id: string): Promise<PublicationGate | null> {
+    const [row] = (await this.db.query(
+      `SELECT f.status AS "featureStatus", b.status AS "businessStatus", a.status AS "accountStatus"
+         FROM publication p JOIN feature f ON f.id = p.feature_id JOIN business b ON b.id = f.business_id
+         LEFT JOIN platform_account a ON a.id = p.platform_account_id
+        WHERE p.id = $1`,
+      [id],
+    )) as PublicationGate[];
+    return row ?? null;
+  }
+
+  /**
+   * A publication that may no longer go out (its feature was cancelled, or its business left the rotation) but is
+   * still waiting, e.g. a retry decided before the business withdrew: cancelled, version bumped. Returns its feature.
+   */
+  async cancelIfStopped(id: string): Promise<string | null> {
+    const [rows] = (await this.db.query(
+      `UPDATE publication p SET status = 'cancelled', version = p.version + 1, next_attempt_at = NULL, updated_at = now()
+         FROM feature f JOIN business b ON b.id = f.business_id
+        WHERE p.id = $1 AND f.id = p.feature_id AND p.status = ANY ($2::text[]) AND (f.status = 'cancelled' OR b.status = ANY ($3::text[]))
+        RETURNING p.feature_id AS "featureId"`,
+      [id, CLAIMABLE, LEFT_ROTATION],
+    )) as [Array<{ featureId: string }>, number];
+    return rows[0]?.featureId ?? null;
+  }
+
   /**
    * Takes the publication for one attempt: one conditional UPDATE plus the attempt row, committed together (one
    * statement) before the platform is called. Returns null when another run owns it, it is done, or the job is stale.
@@ -84,8 +123,10 @@ export class PublicationRepository {
          UPDATE publication SET status = 'publishing', attempts = attempts + 1, lease_expires_at = $3::timestamptz + make_interval(secs => $4),
                 next_attempt_at = NULL, updated_at = now()
           WHERE id = $1 AND version = $2 AND status = ANY ($5::text[])
-            -- Second guard: nothing of a cancelled feature goes out, whatever its publication says.
-            AND NOT EXISTS (SELECT 1 FROM feature f WHERE f.id = publication.feature_id AND f.status = 'cancelled')
+            -- Second guard: nothing of a cancelled feature or of a business that left the rotation goes out,
+            -- whatever its publication says (a retry can be decided while the business withdraws).
+            AND NOT EXISTS (SELECT 1 FROM feature f JOIN business b ON b.id = f.business_id
+                             WHERE f.id = publication.feature_id AND (f.status = 'cancelled' OR b.status = ANY ($6::text[])))
           RETURNING *),
        attempt AS (
          INSERT INTO publish_attempt (publication_id, attempt_number, started_at, outcome) SELECT id, attempts, $3, 'in_flight' FROM claimed)
@@ -93,7 +134,7 @@ export class PublicationRepository {
          FROM claimed c
          LEFT JOIN media_asset m ON m.id = c.media_asset_id
          LEFT JOIN platform_account a ON a.id = c.platform_account_id`,
-      [id, version, now, leaseSeconds, CLAIMABLE],
+      [id, version, now, leaseSeconds, CLAIMABLE, LEFT_ROTATION],
     )) as Array<Record<string, unknown>>;
     if (rows.length === 0) return null;
     const publication: Record<string, unknown> = {};
@@ -150,7 +191,7 @@ export class PublicationRepository {
               done AS (
                 UPDATE publication
                    SET status = $3, external_id = COALESCE($4, external_id), external_url = COALESCE($5, external_url),
-                       last_error = $6, next_attempt_at = $7, lease_expires_at = NULL, reconcile_checks = 0,
+                       last_error = $6, next_attempt_at = $7, lease_expires_at = NULL, reconcile_checks = 0, reconcile_absent = 0,
                        published_at = CASE WHEN $3 = 'published' THEN $8::timestamptz ELSE published_at END, updated_at = now()
                  WHERE id = $1 AND status = 'publishing' AND attempts = $2 AND feature_id IN (SELECT id FROM feature_lock)
                  RETURNING feature_id),
@@ -178,7 +219,7 @@ export class PublicationRepository {
     return this.db.transaction(async (manager) => {
       const [rows] = (await manager.query(
         // The lease gave the platform time enough: the first check on the platform is due at once.
-        `UPDATE publication SET status = 'unknown', lease_expires_at = NULL, next_attempt_at = $1, reconcile_checks = 0, updated_at = now(),
+        `UPDATE publication SET status = 'unknown', lease_expires_at = NULL, next_attempt_at = $1, reconcile_checks = 0, reconcile_absent = 0, updated_at = now(),
                 last_error = 'Pekerja berhenti di tengah pengiriman; belum diketahui apakah sudah tayang.'
           WHERE status = 'publishing' AND lease_expires_at < $1
           RETURNING id, platform, feature_id AS "featureId", attempts`,
@@ -241,7 +282,7 @@ export class PublicationRepository {
         `UPDATE publication
             SET status = $3, version = version + $4, external_id = coalesce($5, external_id), external_url = coalesce($6, external_url),
                 published_at = coalesce($7, published_at), scheduled_at = coalesce($8, scheduled_at),
-                next_attempt_at = NULL, lease_expires_at = NULL, updated_at = now()
+                next_attempt_at = NULL, lease_expires_at = NULL, last_error = NULL, updated_at = now()
           WHERE id = $1 AND status = ANY ($2::text[]) RETURNING id`,
         [id, from, change.status, change.bumpVersion ? 1 : 0, change.externalId ?? null, change.externalUrl ?? null, change.publishedAt ?? null, change.scheduledAt ?? null],
       )) as [Array<{ id: string }>, number];

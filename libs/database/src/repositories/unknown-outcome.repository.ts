@@ -22,6 +22,8 @@ export interface UnknownOutcome {
 export interface UnknownSettlement {
   readonly status: Extract<PublicationStatus, 'unknown' | 'published' | 'retry_wait' | 'failed' | 'needs_attention'>;
   readonly note: string;
+  /** This check read the account and did not find the post (extends the run of such checks; anything else ends it). */
+  readonly absent: boolean;
   /** `unknown`: the next check; `retry_wait`: the next attempt. */
   readonly nextAt?: Date;
   readonly externalId?: string;
@@ -65,20 +67,15 @@ export class UnknownOutcomeRepository {
     };
   }
 
-  /** Whether another publication already owns this platform post: then it cannot be this one's. */
-  async ownedByAnother(id: string, platform: Platform, externalId: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(`SELECT 1 FROM publication WHERE platform = $1 AND external_id = $2 AND id <> $3 LIMIT 1`, [platform, externalId, id]);
-    return rows.length > 0;
-  }
-
   /**
-   * Applies one check's decision if nothing else moved the publication meanwhile (another check, a staff action):
+   * Applies one check's decision if nothing else moved the publication meanwhile (another check, a staff action, or a
+   * new attempt: a staff retry resets the check count, so the count alone could take a check of the old `unknown`):
    * state, follow-up jobs, alerts and the audit trail in one transaction. False when the fence did not hold.
    * `alerts.resolve` is closed once the publication leaves `unknown`.
    */
   async settle(
     id: string,
-    checksBefore: number,
+    fence: { readonly checksBefore: number; readonly attempts: number },
     settlement: UnknownSettlement,
     followUps: readonly OutboxRow[],
     alerts: { readonly raise?: NewAlert; readonly resolve: string },
@@ -88,10 +85,11 @@ export class UnknownOutcomeRepository {
         `UPDATE publication
             SET status = $3, reconcile_checks = reconcile_checks + 1, last_error = $4, next_attempt_at = $5,
                 external_id = coalesce($6, external_id), external_url = coalesce($7, external_url),
-                published_at = coalesce($8, published_at), updated_at = now()
-          WHERE id = $1 AND status = 'unknown' AND reconcile_checks = $2`,
-        [id, checksBefore, settlement.status, settlement.status === 'published' ? null : settlement.note, settlement.nextAt ?? null,
-          settlement.externalId ?? null, settlement.externalUrl ?? null, settlement.publishedAt ?? null],
+                published_at = coalesce($8, published_at), updated_at = now(),
+                reconcile_absent = CASE WHEN $9 THEN reconcile_absent + 1 ELSE 0 END
+          WHERE id = $1 AND status = 'unknown' AND reconcile_checks = $2 AND attempts = $10`,
+        [id, fence.checksBefore, settlement.status, settlement.status === 'published' ? null : settlement.note, settlement.nextAt ?? null,
+          settlement.externalId ?? null, settlement.externalUrl ?? null, settlement.publishedAt ?? null, settlement.absent, fence.attempts],
       )) as [unknown, number];
       if (count === 0) return false;
       await this.outbox.append(manager, followUps);
@@ -103,7 +101,7 @@ export class UnknownOutcomeRepository {
           action: 'publication.reconciled',
           entityType: 'publication',
           entityId: id,
-          before: { status: 'unknown', reconcileChecks: checksBefore },
+          before: { status: 'unknown', reconcileChecks: fence.checksBefore },
           after: { status: settlement.status, note: settlement.note, externalId: settlement.externalId ?? null },
         },
         manager,

@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, InjectSettings, type Settings } from '@app/config';
-import { FeatureRepository, type PublicationEntity, PublicationRepository, type PublicationStatus } from '@app/database';
+import { FeatureRepository, LEFT_ROTATION, type PublicationEntity, PublicationRepository, type PublicationStatus } from '@app/database';
 import { publishJob } from '@app/queue';
 import type { Actor } from '../actor.js';
 import { DomainError, notFound } from '../domain.errors.js';
 import { metricJobsFor } from './metric-jobs.js';
 import { toOutboxRow } from './outbox-row.js';
 
-/** Staff may act on a publication that is not in flight; `publishing` belongs to a running attempt. */
-const RETRYABLE: readonly PublicationStatus[] = ['failed', 'needs_attention', 'unknown'];
+/**
+ * Staff may act on a publication that is not in flight; `publishing` belongs to a running attempt. `unknown` and
+ * `needs_attention` mean nobody knows whether the post is out: those are sent again only once staff say they checked.
+ */
+const UNDECIDED: readonly PublicationStatus[] = ['unknown', 'needs_attention'];
 const CANCELLABLE: readonly PublicationStatus[] = ['scheduled', 'dispatched', 'retry_wait', 'failed', 'unknown', 'needs_attention'];
 const MARKABLE: readonly PublicationStatus[] = ['scheduled', 'dispatched', 'retry_wait', 'failed', 'unknown', 'needs_attention'];
 
@@ -26,18 +29,20 @@ export class PublicationActionsService {
   ) {}
 
   /**
-   * Sends it again now. For `unknown` the caller must confirm the post is not on the platform: a blind retry is
-   * how duplicates happen.
+   * Sends it again now. For `unknown` and `needs_attention` the caller must confirm the post is not on the platform:
+   * a blind retry is how duplicates happen. The allowed states are the UPDATE's condition, so an attempt that turns
+   * `unknown` while staff decide is not sent again on a check made for `failed`.
    */
   async retry(actor: Actor, id: string, checkedNotPosted: boolean): Promise<PublicationEntity> {
     const current = await this.find(id);
-    if (current.status === 'unknown' && !checkedNotPosted) {
-      throw new DomainError('conflict', 'check_platform_first', 'The outcome of the last attempt is unknown: check the account and send checkedNotPosted: true if the post is not there, or mark it posted');
+    if (!checkedNotPosted && UNDECIDED.includes(current.status)) {
+      throw new DomainError('conflict', 'check_platform_first', `The outcome of the last attempt is ${current.status === 'unknown' ? 'unknown' : 'undecided'}: check the account and send checkedNotPosted: true if the post is not there, or mark it posted`);
     }
+    await this.assertMayGoOut(id);
     const now = this.clock.now();
     const updated = await this.publications.staffChange(
       id,
-      RETRYABLE,
+      checkedNotPosted ? ['failed', ...UNDECIDED] : ['failed'],
       { status: 'scheduled', bumpVersion: true, scheduledAt: now },
       (p) => [toOutboxRow(publishJob(p.platform, p.id, p.version, p.attempts + 1, now))],
       { actorUserId: actor.userId, action: 'publication.retried', entityType: 'publication', entityId: id, before: { status: current.status, lastError: current.lastError }, after: { status: 'scheduled', checkedNotPosted } },
@@ -56,6 +61,10 @@ export class PublicationActionsService {
   /** Records a post staff made by hand (or found on the platform); reach metrics are collected for it from now on. */
   async markPosted(actor: Actor, id: string, externalId: string, url: string | null): Promise<PublicationEntity> {
     const current = await this.find(id);
+    // Two publications on one platform post would count its reach twice.
+    if (await this.publications.ownedByAnother(id, current.platform, externalId)) {
+      throw new DomainError('conflict', 'external_id_taken', `externalId ${externalId} is already the ${current.platform} post of another publication`);
+    }
     const now = this.clock.now();
     const updated = await this.publications.staffChange(
       id,
@@ -65,6 +74,19 @@ export class PublicationActionsService {
       { actorUserId: actor.userId, action: 'publication.marked_posted', entityType: 'publication', entityId: id, before: { status: current.status }, after: { status: 'published', externalId, url } },
     );
     return this.done(updated, current, 'marked as posted');
+  }
+
+  /** A retry that could only be refused at the claim is refused here, with the reason staff can act on. */
+  private async assertMayGoOut(id: string): Promise<void> {
+    const gate = await this.publications.gate(id);
+    if (!gate) throw notFound('publication', id);
+    if (LEFT_ROTATION.includes(gate.businessStatus)) {
+      throw new DomainError('conflict', 'business_left_rotation', `The business is ${gate.businessStatus}: nothing of it is published any more`);
+    }
+    if (gate.featureStatus === 'cancelled') throw new DomainError('conflict', 'feature_cancelled', 'The feature is cancelled: nothing of it is published any more');
+    if (gate.accountStatus !== 'active') {
+      throw new DomainError('conflict', 'account_not_active', `The ${gate.accountStatus === null ? 'platform account is missing' : `platform account is ${gate.accountStatus}`}: reconnect it before sending again`);
+    }
   }
 
   private async find(id: string): Promise<PublicationEntity> {

@@ -3,6 +3,7 @@ import { Clock, InjectSettings, type Settings } from '@app/config';
 import {
   AlertRepository,
   type AttemptResult,
+  FeatureRepository,
   MediaStorage,
   type OutboxRow,
   PlatformAccountRepository,
@@ -34,6 +35,7 @@ export class PublishService {
     private readonly storage: MediaStorage,
     private readonly platforms: PlatformClientRegistry,
     private readonly alerts: AlertRepository,
+    private readonly features: FeatureRepository,
     private readonly clock: Clock,
     @InjectSettings() private readonly settings: Settings,
   ) {}
@@ -41,7 +43,13 @@ export class PublishService {
   async publish(job: JobPayloads['publish']): Promise<void> {
     const claim = await this.publications.claim(job.publicationId, job.publicationVersion, this.clock.now(), this.settings.publishing.leaseSeconds);
     if (!claim) {
-      this.logger.log({ publicationId: job.publicationId, version: job.publicationVersion }, 'publish job skipped: not claimable (done, owned elsewhere or stale)');
+      const stoppedFeature = await this.publications.cancelIfStopped(job.publicationId);
+      if (stoppedFeature) {
+        await this.features.refreshStatus(stoppedFeature);
+        this.logger.log({ publicationId: job.publicationId }, 'publication cancelled: its feature was cancelled or its business left the rotation');
+      } else {
+        this.logger.log({ publicationId: job.publicationId, version: job.publicationVersion }, 'publish job skipped: not claimable (done, owned elsewhere or stale)');
+      }
       return;
     }
     const { publication, attempt, renditions } = claim;

@@ -12,6 +12,8 @@ export type CheckResult =
 export interface CheckContext {
   /** Checks already made since the publication became `unknown`. */
   readonly checksBefore: number;
+  /** How many of the latest of those read the account and did not find the post, in a row. */
+  readonly absentBefore: number;
   readonly lastOutcome: AttemptOutcome;
   /** Attempts spent against the budget (rate-limit holds excluded). */
   readonly attempts: number;
@@ -32,7 +34,8 @@ export type ReconcileDecision =
   | { readonly kind: 'needs_attention'; readonly note: string };
 
 /**
- * DESIGN.md §4: found → published; not found on enough consecutive checks → sent again (a refused duplicate is not:
+ * DESIGN.md §4: found → published; not found on enough consecutive checks (an unreadable check breaks the run: listings
+ * lag, and a post missing once right after an outage may just not be listed yet) → sent again (a refused duplicate is not:
  * the platform says the text is there, so a human looks); contradictory answers → a human; unreadable or still
  * processing → look again, until the check budget is spent. Notes are for staff (Bahasa Indonesia).
  */
@@ -46,7 +49,7 @@ export function decideReconcile(result: CheckResult, context: CheckContext, rule
     case 'account_refused':
       return { kind: 'needs_attention', note: `Akun tidak bisa diperiksa (${result.reason}); hubungkan ulang akun lalu periksa unggahan secara manual.` };
     case 'absent':
-      if (check < rules.absentChecks) return { kind: 'check_again', afterMs: rules.checkIntervalMs, note: `Belum ditemukan di platform (pengecekan ke-${check}); dicek sekali lagi.` };
+      if (context.absentBefore + 1 < rules.absentChecks) return { kind: 'check_again', afterMs: rules.checkIntervalMs, note: `Belum ditemukan di platform (pengecekan ke-${check}); dicek sekali lagi.` };
       if (context.lastOutcome === 'duplicate') {
         return {
           kind: 'needs_attention',

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InjectSettings, type Settings } from '@app/config';
-import { FeatureRepository, type OutboxRow, PlatformAccountRepository, type PublicationEntity, UnknownOutcomeRepository, type UnknownSettlement } from '@app/database';
+import { FeatureRepository, type OutboxRow, PlatformAccountRepository, type PublicationEntity, PublicationRepository, UnknownOutcomeRepository, type UnknownSettlement } from '@app/database';
 import { PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformRateLimitError } from '@app/platforms';
 import { type JobPayloads, publishJob } from '@app/queue';
 import { metricJobsFor } from './metric-jobs.js';
@@ -21,6 +21,7 @@ export class UnknownOutcomeService {
 
   constructor(
     private readonly unknowns: UnknownOutcomeRepository,
+    private readonly publications: PublicationRepository,
     private readonly features: FeatureRepository,
     private readonly accounts: PlatformAccountRepository,
     private readonly platforms: PlatformClientRegistry,
@@ -39,15 +40,17 @@ export class UnknownOutcomeService {
     const { publishing } = this.settings;
     const decision = decideReconcile(
       result,
-      { checksBefore: job.checks, lastOutcome: found.lastOutcome, attempts: found.spentAttempts },
+      { checksBefore: job.checks, absentBefore: publication.reconcileAbsent, lastOutcome: found.lastOutcome, attempts: found.spentAttempts },
       { absentChecks: publishing.reconcileAbsentChecks, maxChecks: publishing.reconcileMaxChecks, maxAttempts: publishing.maxAttempts, checkIntervalMs: publishing.reconcileCheckIntervalSeconds * 1000 },
     );
-    const { settlement, followUps } = this.plan(publication, decision);
+    const planned = this.plan(publication, decision);
+    const settlement: UnknownSettlement = { ...planned.settlement, absent: result.state === 'absent' };
+    const followUps = planned.followUps;
     const alert =
       settlement.status === 'needs_attention' ? needsAttentionAlert(publication, decision.note)
       : settlement.status === 'failed' ? failedAlert(publication, decision.note)
       : undefined;
-    const settled = await this.unknowns.settle(publication.id, job.checks, settlement, followUps, {
+    const settled = await this.unknowns.settle(publication.id, { checksBefore: job.checks, attempts: publication.attempts }, settlement, followUps, {
       raise: alert,
       resolve: unknownOutcomeAlert(publication).dedupeKey,
     });
@@ -65,7 +68,7 @@ export class UnknownOutcomeService {
         since,
         checkpoint: publication.checkpoint,
       });
-      if (search.state === 'found' && (await this.unknowns.ownedByAnother(publication.id, publication.platform, search.post.externalId))) {
+      if (search.state === 'found' && (await this.publications.ownedByAnother(publication.id, publication.platform, search.post.externalId))) {
         return { state: 'undecidable', reason: `the only post with this caption (${search.post.url}) belongs to another publication` };
       }
       return search;
@@ -79,7 +82,7 @@ export class UnknownOutcomeService {
     }
   }
 
-  private plan(publication: PublicationEntity, decision: ReconcileDecision): { settlement: UnknownSettlement; followUps: OutboxRow[] } {
+  private plan(publication: PublicationEntity, decision: ReconcileDecision): { settlement: Omit<UnknownSettlement, 'absent'>; followUps: OutboxRow[] } {
     const now = this.clock.now();
     switch (decision.kind) {
       case 'published':

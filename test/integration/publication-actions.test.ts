@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Platform } from '@app/config';
+import { AlertRepository, PublicationRepository } from '@app/database';
+import { PublishService } from '@app/domain';
+import { ApiClient } from '../support/api-client.js';
+import { insertDuePublication } from '../support/publications.js';
+import { startTestApi, type TestApi } from '../support/test-api.js';
+import { clientAs } from '../support/users.js';
+
+/** Staff actions on publications over HTTP: what may be sent again, by whom, and what is refused with which code. */
+describe('publication actions', () => {
+  let t: TestApi;
+  let staff: ApiClient;
+  let week = 1;
+
+  beforeAll(async () => {
+    t = await startTestApi();
+    staff = (await clientAs(t, new ApiClient(t.api.getHttpServer()), 'staff')).client;
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function publicationIn(status: string, platform: Platform = 'facebook'): Promise<{ id: string; accountId: string; externalId: string; businessId: string }> {
+    const externalId = `${Date.now()}${week}`;
+    const token = `token-actions-${externalId}`;
+    const { id, accountId } = await insertDuePublication(t, platform, { accountExternalId: externalId, tokens: { stored: token, sandbox: token }, isoWeek: `2032-W${String(week++).padStart(2, '0')}` });
+    await t.db.query(`UPDATE publication SET status = $2, last_error = 'Ditolak platform: contoh' WHERE id = $1`, [id, status]);
+    const [{ businessId }] = (await t.db.query(`SELECT f.business_id AS "businessId" FROM publication p JOIN feature f ON f.id = p.feature_id WHERE p.id = $1`, [id])) as Array<{ businessId: string }>;
+    return { id, accountId, externalId, businessId };
+  }
+  const load = async (id: string) => (await t.api.get(PublicationRepository).findById(id))!;
+  const code = (response: { body: unknown }) => (response.body as { code: string }).code;
+
+  it('sends a failed publication again, clearing its old error', async () => {
+    const { id } = await publicationIn('failed');
+    const retried = await staff.post(`/api/publications/${id}/retry`, {}).expect(200);
+    expect(retried.body).toMatchObject({ status: 'scheduled' });
+    expect((await load(id)).lastError).toBeNull();
+  });
+
+  it('sends an undecided publication (needs_attention, like unknown) again only once staff say they checked the platform', async () => {
+    const { id } = await publicationIn('needs_attention');
+    expect(code(await staff.post(`/api/publications/${id}/retry`, {}).expect(409))).toBe('check_platform_first');
+    expect((await load(id)).status).toBe('needs_attention');
+    await staff.post(`/api/publications/${id}/retry`, { checkedNotPosted: true }).expect(200);
+  });
+
+  it('never sends anything of a business that left the rotation: the retry is refused, and a retry decided before is cancelled at the claim', async () => {
+    const failed = await publicationIn('failed');
+    const waiting = await publicationIn('retry_wait');
+    for (const p of [failed, waiting]) await t.db.query(`UPDATE business SET status = 'withdrawn' WHERE id = $1`, [p.businessId]);
+
+    expect(code(await staff.post(`/api/publications/${failed.id}/retry`, {}).expect(409))).toBe('business_left_rotation');
+    expect((await load(failed.id)).status).toBe('failed');
+
+    // As if the reconciler decided to send it again while the owner withdrew: its job finds it stopped.
+    await t.api.get(PublishService).publish({ v: 1, publicationId: waiting.id, publicationVersion: 1 });
+    expect(await load(waiting.id)).toMatchObject({ status: 'cancelled', version: 2 });
+    const [feature] = (await t.db.query(`SELECT f.status FROM feature f JOIN publication p ON p.feature_id = f.id WHERE p.id = $1`, [waiting.id])) as Array<{ status: string }>;
+    expect(feature.status).toBe('cancelled');
+    expect(await t.sandbox.posts('facebook', waiting.externalId)).toHaveLength(0);
+  });
+
+  it('refuses a retry while the platform account cannot post', async () => {
+    const { id, accountId } = await publicationIn('failed');
+    await t.db.query(`UPDATE platform_account SET status = 'needs_reconnect' WHERE id = $1`, [accountId]);
+    expect(code(await staff.post(`/api/publications/${id}/retry`, {}).expect(409))).toBe('account_not_active');
+  });
+
+  it('refuses to mark a publication posted with the platform post of another publication', async () => {
+    const first = await publicationIn('unknown', 'instagram');
+    const second = await publicationIn('unknown', 'instagram');
+    await staff.post(`/api/publications/${first.id}/mark-posted`, { externalId: '17890000000001' }).expect(200);
+    expect((await load(first.id)).lastError).toBeNull();
+    const refused = await staff.post(`/api/publications/${second.id}/mark-posted`, { externalId: '17890000000001' }).expect(409);
+    expect(code(refused)).toBe('external_id_taken');
+    expect((await load(second.id)).status).toBe('unknown');
+  });
+
+  it('resolves an alert once, audited, and a second resolve is not an error', async () => {
+    const { id } = await publicationIn('needs_attention');
+    await t.api.get(AlertRepository).raise({ kind: 'publication_needs_attention', dedupeKey: `test:${id}`, publicationId: id, message: 'Perlu dicek', action: 'Cek akun' });
+    const alert = (await t.api.get(AlertRepository).listOpen()).find((a) => a.publicationId === id)!;
+    await staff.post(`/api/alerts/${alert.id}/resolve`).expect(204);
+    await staff.post(`/api/alerts/${alert.id}/resolve`).expect(204);
+    const audit = (await t.db.query(`SELECT action FROM audit_event WHERE entity_type = 'alert' AND entity_id = $1`, [alert.id])) as Array<{ action: string }>;
+    expect(audit).toEqual([{ action: 'alert.resolved' }]);
+    expect(code(await staff.post('/api/alerts/00000000-0000-4000-8000-000000000000/resolve').expect(404))).toBe('alert_not_found');
+  });
+
+  it('answers 400 naming the field for dates without a calendar date and offset, and for pages past the last', async () => {
+    for (const query of ['from=2026-W05', 'to=2026-035', 'from=2026-02-03T00:00', 'page=200000000000000000']) {
+      const response = await staff.get(`/api/publications?${query}`).expect(400);
+      expect(JSON.stringify(response.body)).toContain(query.split('=')[0]);
+    }
+    await staff.get('/api/publications?from=2026-02-03T00:00:00%2B07:00&page=2').expect(200);
+  });
+});

@@ -264,6 +264,23 @@ describe('platform clients against the sandbox', () => {
       }
     }, 60_000);
 
+    it('finds an X photo post by its caption although X shows the text with t.co links and & escaped', async () => {
+      const since = new Date(Date.now() - 1_000);
+      const caption = 'Kopi & Roti Toko Oen <buka 07.00> menu: https://tokooen.id/menu?kopi=1&roti=2 #KulinerMalang';
+      const ours = await x.publish(request(X, caption));
+
+      const timeline = await get(`/2/users/${X.accountExternalId}/tweets?max_results=5`, X.accessToken);
+      const shown = (timeline.data as Array<{ id: string; text: string }>).find((t) => t.id === ours.externalId)?.text;
+      const tco = 'https://t\\.co/[A-Za-z0-9]{10}';
+      expect(shown).toMatch(new RegExp(`^Kopi &amp; Roti Toko Oen &lt;buka 07\\.00&gt; menu: ${tco} #KulinerMalang ${tco}$`));
+
+      expect(await x.findPost({ credentials: X, caption, since, checkpoint: null })).toMatchObject({
+        state: 'found',
+        post: { externalId: ours.externalId },
+      });
+      expect(await x.findPost({ credentials: X, caption: caption.replace('Roti', 'Teh'), since, checkpoint: null })).toEqual({ state: 'absent' });
+    });
+
     it('lists Facebook published posts and recent X posts', async () => {
       const fb = await get(`/v25.0/${FB.accountExternalId}/published_posts?fields=id,message,created_time`, FB.accessToken);
       expect((fb.data as Array<{ id: string }>)[0].id).toBe((await sandbox.posts('facebook', FB.accountExternalId)).at(-1)!.id);

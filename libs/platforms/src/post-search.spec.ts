@@ -13,6 +13,33 @@ describe('matchPost', () => {
     expect(captionKey('Cafe\u0301 Oen')).toBe(captionKey('Café Oen'));
   });
 
+  it('matches an X photo post, whose text ends with a t.co link to the photo', () => {
+    const shown = 'UMKM of The Week: Keripik Tempe Sanan\n\nInfo: https://t.co/AbC123xyz0 #UMKMMalang https://t.co/Ph0t0L1nk9';
+    expect(captionKey(shown)).toBe(captionKey(caption));
+    expect(captionKey('Topeng Malangan https://t.co/Ph0t0L1nk9')).toBe(captionKey('Topeng Malangan'));
+  });
+
+  it('matches X text with &, < and > HTML-escaped, but not a different caption', () => {
+    const ours = 'Kopi & Roti <Toko Oen> buka 07.00 > 21.00';
+    expect(captionKey('Kopi &amp; Roti &lt;Toko Oen&gt; buka 07.00 &gt; 21.00')).toBe(captionKey(ours));
+    expect(captionKey('Kopi &amp; Roti')).not.toBe(captionKey(ours));
+    // A caption that itself says "&lt;" comes back escaped once more.
+    expect(captionKey('Tulis &amp;lt;3 untuk Malang')).toBe(captionKey('Tulis &lt;3 untuk Malang'));
+  });
+
+  it('matches a link written without a scheme, which X wraps in t.co like any other', () => {
+    expect(captionKey('Info: https://t.co/AbC123xyz0 #UMKMMalang')).toBe(captionKey('Info: malangkota.go.id/umkm #UMKMMalang'));
+  });
+
+  it('finds a posted X photo tweet with "&" and a link among what the timeline shows', () => {
+    const ours = 'Kopi & Roti Toko Oen: https://tokooen.id/menu?kopi=1&roti=2';
+    const posts = [
+      { id: 'other', text: 'Kopi &amp; Teh https://t.co/Zz9Yy8Xx7W https://t.co/Ph0t0L1nk8', postedAt: at('2026-11-23T02:00:01Z'), url: '' },
+      { id: 'ours', text: 'Kopi &amp; Roti Toko Oen: https://t.co/AbC123xyz0 https://t.co/Ph0t0L1nk9', postedAt: at('2026-11-23T02:00:02Z'), url: '' },
+    ];
+    expect(matchPost(posts, ours, SINCE)?.id).toBe('ours');
+  });
+
   it('takes the oldest matching post made since the attempt, never an older or a different one', () => {
     const posts = [
       { id: 'newer-dup', text: caption, postedAt: at('2026-11-23T02:05:00Z'), url: '' },
@@ -22,5 +49,10 @@ describe('matchPost', () => {
     ];
     expect(matchPost(posts, caption, SINCE)?.id).toBe('ours');
     expect(matchPost(posts.filter((p) => p.id === 'before' || p.id === 'other'), caption, SINCE)).toBeUndefined();
+  });
+
+  it('still matches Graph captions, which come back exactly as posted', () => {
+    const graph = 'Kuliner Legendaris: Bakso President & Es Oyen <3 https://malangkota.go.id';
+    expect(matchPost([{ id: 'fb', text: graph, postedAt: at('2026-11-23T02:00:05Z'), url: '' }], graph, SINCE)?.id).toBe('fb');
   });
 });

@@ -1,9 +1,33 @@
+import twitterText from 'twitter-text';
+
+/** The entities X escapes in a tweet's `text` (&, <, >), and the two quotes other HTML escapers add. */
+const HTML_ENTITIES: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+
 /**
- * The caption as a platform shows it back, for matching: Unicode NFC, links replaced (X wraps every URL in t.co),
- * runs of whitespace as one space, trimmed. Deliberately no fuzzier: a near match is a different post.
+ * The caption as a platform shows it back, for matching: Unicode NFC, HTML entities unescaped (X escapes &, <, >), links
+ * removed, runs of whitespace as one space, trimmed. Links go entirely because X replaces each with a t.co link and appends
+ * one more for attached media; twitter-text finds the scheme-less ones X also wraps. Graph captions come back as posted,
+ * which these steps leave equal. Deliberately no fuzzier: a near match is a different post.
  */
 export function captionKey(text: string): string {
-  return text.normalize('NFC').replace(/https?:\/\/\S+/g, '<link>').replace(/\s+/g, ' ').trim();
+  const plain = unescapeHtml(text.normalize('NFC'));
+  let unlinked = '';
+  let from = 0;
+  for (const { indices } of twitterText.extractUrlsWithIndices(plain)) {
+    unlinked += `${plain.slice(from, indices[0])} `;
+    from = indices[1];
+  }
+  unlinked += plain.slice(from);
+  return unlinked.replace(/https?:\/\/\S+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Unescaped until nothing is left to unescape: the caption is never escaped but X's copy of it is, so a caption that
+ * itself says "&lt;" must meet X's "&amp;lt;" at the same key. Every pass shortens the text, so this ends.
+ */
+function unescapeHtml(text: string): string {
+  const once = text.replace(/&(?:amp|lt|gt|quot|#39);/g, (entity) => HTML_ENTITIES[entity]);
+  return once === text ? text : unescapeHtml(once);
 }
 
 /** A post a platform lists for the account, reduced to what matching needs. */

@@ -5,6 +5,7 @@ import type { SandboxPost } from '../state/sandbox-state.js';
 import { metricsAt } from '../metrics/metrics-growth.js';
 import { duplicateContent, invalidRequest, resourceNotFound } from './x.problems.js';
 import type { XRouteDeps } from './x.router.js';
+import { tweetTextAsShown } from './x-tweet-text.js';
 
 /** Body properties POST /2/tweets accepts; the spec forbids any other (additionalProperties: false). */
 const TWEET_PROPERTIES = new Set([
@@ -34,8 +35,10 @@ export function xTweetRoutes(router: Router, { ctx, account }: XRouteDeps): void
 
     const id = ctx.state.ids.x();
     const imageBytes = media.reduce((sum, m) => sum + (m?.finalized?.size ?? 0), 0);
-    ctx.state.addPost({ platform: 'x', accountId: author.id, id, text, imageBytes, createdAt: ctx.now(), mediaIds });
-    res.status(201).json({ data: { edit_history_tweet_ids: [id], id, text } });
+    const post: SandboxPost = { platform: 'x', accountId: author.id, id, text, imageBytes, createdAt: ctx.now(), mediaIds };
+    ctx.state.addPost(post);
+    // Stored as posted (duplicate checks, the control API); answered as X shows it.
+    res.status(201).json({ data: { edit_history_tweet_ids: [id], id, text: tweetTextAsShown(post) } });
   });
 
   router.get('/tweets', (req, res) => {
@@ -114,9 +117,9 @@ function queryValue(req: Request, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** id, text and edit_history_tweet_ids always (X's defaults); the rest on request. */
+/** id, text (as X shows it) and edit_history_tweet_ids always (X's defaults); the rest on request. */
 function tweetNode(ctx: SandboxContext, post: SandboxPost, fields: ReadonlySet<string>): Record<string, unknown> {
-  const node: Record<string, unknown> = { edit_history_tweet_ids: [post.id], id: post.id, text: post.text };
+  const node: Record<string, unknown> = { edit_history_tweet_ids: [post.id], id: post.id, text: tweetTextAsShown(post) };
   if (fields.has('created_at')) node.created_at = new Date(post.createdAt).toISOString();
   if (fields.has('author_id')) node.author_id = post.accountId;
   if (fields.has('attachments') && post.mediaIds && post.mediaIds.length > 0) node.attachments = { media_keys: post.mediaIds.map((id) => `3_${id}`) };

@@ -63,6 +63,14 @@ describe('publication actions', () => {
     expect(await t.sandbox.posts('facebook', waiting.externalId)).toHaveLength(0);
   });
 
+  it('cancels an undecided publication only once staff say they checked: it may be out already', async () => {
+    const { id } = await publicationIn('unknown');
+    expect(code(await staff.post(`/api/publications/${id}/cancel`, {}).expect(409))).toBe('check_platform_first');
+    expect((await load(id)).status).toBe('unknown');
+    await staff.post(`/api/publications/${id}/cancel`, { checkedNotPosted: true }).expect(200);
+    expect((await load(id)).status).toBe('cancelled');
+  });
+
   it('refuses a retry while the platform account cannot post', async () => {
     const { id, accountId } = await publicationIn('failed');
     await t.db.query(`UPDATE platform_account SET status = 'needs_reconnect' WHERE id = $1`, [accountId]);
@@ -90,11 +98,13 @@ describe('publication actions', () => {
     expect(code(await staff.post('/api/alerts/00000000-0000-4000-8000-000000000000/resolve').expect(404))).toBe('alert_not_found');
   });
 
-  it('answers 400 naming the field for dates without a calendar date and offset, and for pages past the last', async () => {
+  it('answers 400 naming the field for dates without a calendar date and offset, for pages past the last, and for an id that is not a UUID', async () => {
     for (const query of ['from=2026-W05', 'to=2026-035', 'from=2026-02-03T00:00', 'page=200000000000000000']) {
       const response = await staff.get(`/api/publications?${query}`).expect(400);
       expect(JSON.stringify(response.body)).toContain(query.split('=')[0]);
     }
     await staff.get('/api/publications?from=2026-02-03T00:00:00%2B07:00&page=2').expect(200);
+    const badId = await staff.post('/api/publications/not-a-uuid/retry', {}).expect(400);
+    expect(badId.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'id' }] });
   });
 });

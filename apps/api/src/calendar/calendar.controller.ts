@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Clock, RUBRICS, type RubricCode } from '@app/config';
 import { type Actor, CalendarEditorService, CalendarService, CalendarViewService, type CalendarWeek, invalidField, isoWeekOf, isValidIsoWeek } from '@app/domain';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { CalendarQuery, ConfirmFeatureDto, FeatureResponseDto, PinDto, PlanWeekDto, ReplaceDto, SkipDto, SwapDto, UpdateFeatureDto } from './calendar.dto.js';
+import { UuidParam } from '../common/uuid-param.decorator.js';
 
 @ApiTags('calendar')
 @ApiBearerAuth()
@@ -64,21 +65,21 @@ export class CalendarController {
 
   @Roles('staff', 'manager')
   @Get('features/:id')
-  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<FeatureResponseDto> {
+  async get(@UuidParam('id') id: string): Promise<FeatureResponseDto> {
     return FeatureResponseDto.from(await this.calendar.get(id));
   }
 
   @Roles('staff')
   @Post('features/:id/confirm')
   @HttpCode(200)
-  async confirm(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: ConfirmFeatureDto): Promise<FeatureResponseDto> {
+  async confirm(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @Body() body: ConfirmFeatureDto): Promise<FeatureResponseDto> {
     return FeatureResponseDto.from(await this.calendar.confirm(actor, id, body.publishAt ? new Date(body.publishAt) : undefined));
   }
 
   /** Moves a confirmed feature to a new time and/or renders its captions again; queued jobs of the old version do nothing. */
   @Roles('staff')
   @Patch('features/:id')
-  async update(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateFeatureDto): Promise<FeatureResponseDto> {
+  async update(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @Body() body: UpdateFeatureDto): Promise<FeatureResponseDto> {
     if (!body.publishAt && !body.recompose) throw invalidField('body', 'send publishAt and/or recompose: true');
     return FeatureResponseDto.from(await this.calendar.update(actor, id, { publishAt: body.publishAt ? new Date(body.publishAt) : undefined, recompose: body.recompose }));
   }
@@ -87,7 +88,7 @@ export class CalendarController {
   @Roles('staff')
   @Post('features/:id/replace')
   @HttpCode(200)
-  async replace(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: ReplaceDto): Promise<{ replacement: FeatureResponseDto | null }> {
+  async replace(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @Body() body: ReplaceDto): Promise<{ replacement: FeatureResponseDto | null }> {
     const replacement = await this.editor.replace(actor, id, body.businessId);
     return { replacement: replacement ? FeatureResponseDto.from(replacement) : null };
   }

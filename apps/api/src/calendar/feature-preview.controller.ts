@@ -1,8 +1,9 @@
-import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { FeaturePreviewService } from '@app/domain';
 import { Roles } from '../auth/auth.decorators.js';
 import { FeaturePreviewDto } from './feature-preview.dto.js';
+import { UuidParam } from '../common/uuid-param.decorator.js';
 
 @ApiTags('calendar')
 @ApiBearerAuth()
@@ -16,7 +17,7 @@ export class FeaturePreviewController {
    */
   @Roles('staff', 'manager')
   @Get('features/:id/preview')
-  async preview(@Param('id', new ParseUUIDPipe()) id: string): Promise<FeaturePreviewDto> {
+  async preview(@UuidParam('id') id: string): Promise<FeaturePreviewDto> {
     return FeaturePreviewDto.from(await this.previews.preview(id));
   }
 }

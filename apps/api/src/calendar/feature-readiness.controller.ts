@@ -1,8 +1,9 @@
-import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ReadinessService } from '@app/domain';
 import { Roles } from '../auth/auth.decorators.js';
 import { FeatureReadinessDto } from './feature-readiness.dto.js';
+import { UuidParam } from '../common/uuid-param.decorator.js';
 
 @ApiTags('calendar')
 @ApiBearerAuth()
@@ -15,7 +16,7 @@ export class FeatureReadinessController {
   @Get('features/:id/readiness')
   @ApiOperation({ summary: "Readiness of a feature: accounts and tokens, Instagram quota, image, captions (200 even when not ready)" })
   @ApiOkResponse({ type: FeatureReadinessDto })
-  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<FeatureReadinessDto> {
+  async get(@UuidParam('id') id: string): Promise<FeatureReadinessDto> {
     return FeatureReadinessDto.from(await this.readiness.check(id));
   }
 }

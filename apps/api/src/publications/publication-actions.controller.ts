@@ -1,12 +1,13 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
 import type { PublicationEntity } from '@app/database';
 import { type Actor, PublicationActionsService } from '@app/domain';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { UuidParam } from '../common/uuid-param.decorator.js';
 
-export class RetryPublicationDto {
-  @ApiPropertyOptional({ description: 'Required for an `unknown` publication: staff checked the account and the post is not there' })
+export class PlatformCheckedDto {
+  @ApiPropertyOptional({ description: 'Required for an `unknown` or `needs_attention` publication: staff checked the account and the post is not there' })
   @IsOptional()
   @IsBoolean({ message: 'checkedNotPosted must be true or false' })
   checkedNotPosted?: boolean;
@@ -35,21 +36,21 @@ export class PublicationActionsController {
   @Roles('staff')
   @Post('retry')
   @HttpCode(200)
-  retry(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: RetryPublicationDto): Promise<PublicationEntity> {
+  retry(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @Body() body: PlatformCheckedDto): Promise<PublicationEntity> {
     return this.actions.retry(actor, id, body.checkedNotPosted ?? false);
   }
 
   @Roles('staff')
   @Post('cancel')
   @HttpCode(200)
-  cancel(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<PublicationEntity> {
-    return this.actions.cancel(actor, id);
+  cancel(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @Body() body: PlatformCheckedDto): Promise<PublicationEntity> {
+    return this.actions.cancel(actor, id, body.checkedNotPosted ?? false);
   }
 
   @Roles('staff')
   @Post('mark-posted')
   @HttpCode(200)
-  markPosted(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: MarkPostedDto): Promise<PublicationEntity> {
+  markPosted(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @Body() body: MarkPostedDto): Promise<PublicationEntity> {
     return this.actions.markPosted(actor, id, body.externalId, body.url ?? null);
   }
 }

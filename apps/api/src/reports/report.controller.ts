@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
@@ -14,6 +14,7 @@ import {
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { BreakdownParams, BreakdownQuery, BusinessReportQuery, FormatQuery, PeriodQuery, TopBusinessesQuery } from './report.dto.js';
 import { breakdownCsv, businessesCsv, businessReportCsv, equityCsv, followersCsv, summaryCsv } from './report-csv.js';
+import { UuidParam } from '../common/uuid-param.decorator.js';
 
 /** JSON by default; `?format=csv` answers the same numbers as a CSV download. */
 function answer<T>(res: Response, format: 'json' | 'csv' | undefined, body: T, csv: (body: T) => string, name: string): T | string {
@@ -101,7 +102,7 @@ export class ReportController {
   @ApiOperation({ summary: 'When and where one business was featured, with reach; owners see only their own' })
   async business(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Query() q: BusinessReportQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<BusinessReport | string> {

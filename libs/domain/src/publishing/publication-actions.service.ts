@@ -15,6 +15,12 @@ const UNDECIDED: readonly PublicationStatus[] = ['unknown', 'needs_attention'];
 const CANCELLABLE: readonly PublicationStatus[] = ['scheduled', 'dispatched', 'retry_wait', 'failed', 'unknown', 'needs_attention'];
 const MARKABLE: readonly PublicationStatus[] = ['scheduled', 'dispatched', 'retry_wait', 'failed', 'unknown', 'needs_attention'];
 
+function assertChecked(current: PublicationEntity, checkedNotPosted: boolean): void {
+  if (!checkedNotPosted && UNDECIDED.includes(current.status)) {
+    throw new DomainError('conflict', 'check_platform_first', `The outcome of the last attempt is ${current.status === 'unknown' ? 'unknown' : 'undecided'}: check the account and send checkedNotPosted: true if the post is not there, or mark it posted`);
+  }
+}
+
 /**
  * What staff do when publishing needs a human: retry, cancel, or record a post made by hand. Each is a conditional
  * change (a job of the old version does nothing afterwards), audited, and closes the publication's open alerts.
@@ -35,9 +41,7 @@ export class PublicationActionsService {
    */
   async retry(actor: Actor, id: string, checkedNotPosted: boolean): Promise<PublicationEntity> {
     const current = await this.find(id);
-    if (!checkedNotPosted && UNDECIDED.includes(current.status)) {
-      throw new DomainError('conflict', 'check_platform_first', `The outcome of the last attempt is ${current.status === 'unknown' ? 'unknown' : 'undecided'}: check the account and send checkedNotPosted: true if the post is not there, or mark it posted`);
-    }
+    assertChecked(current, checkedNotPosted);
     await this.assertMayGoOut(id);
     const now = this.clock.now();
     const updated = await this.publications.staffChange(
@@ -50,9 +54,12 @@ export class PublicationActionsService {
     return this.done(updated, current, 'retried');
   }
 
-  async cancel(actor: Actor, id: string): Promise<PublicationEntity> {
+  /** Stops it. An undecided one may be out already (then it is marked posted, not cancelled): staff check first. */
+  async cancel(actor: Actor, id: string, checkedNotPosted: boolean): Promise<PublicationEntity> {
     const current = await this.find(id);
-    const updated = await this.publications.staffChange(id, CANCELLABLE, { status: 'cancelled', bumpVersion: true }, () => [], {
+    assertChecked(current, checkedNotPosted);
+    const from = checkedNotPosted ? CANCELLABLE : CANCELLABLE.filter((s) => !UNDECIDED.includes(s));
+    const updated = await this.publications.staffChange(id, from, { status: 'cancelled', bumpVersion: true }, () => [], {
       actorUserId: actor.userId, action: 'publication.cancelled', entityType: 'publication', entityId: id, before: { status: current.status }, after: { status: 'cancelled' },
     });
     return this.done(updated, current, 'cancelled');

@@ -60,6 +60,16 @@ const CASES: readonly FaultCase[] = [
     name: 'instagram container ERROR', platform: 'instagram', rule: { endpoint: 'ig.container_status', fault: 'container_error' }, final: 'failed', posts: 0,
     reason: /2207026/, alerts: ['publication_failed'], attempts: ['failed'],
   },
+  // Instagram's spam protection (4/2207051) is a code-4 answer but means stop: each retry would trigger it again.
+  {
+    name: 'instagram suspected spam', platform: 'instagram', rule: { endpoint: WRITE.instagram, fault: 'rate_limited', code: 4, subcode: 2207051 }, final: 'failed', posts: 0,
+    reason: /^Ditolak platform: Instagram membatasi aktivitas akun ini karena dicurigai spam/, alerts: ['publication_failed'], attempts: ['failed'],
+  },
+  // X's monthly usage cap is a 429 too, but no rate-limit window ends it: a human raises the plan.
+  {
+    name: 'x monthly usage cap', platform: 'x', rule: { endpoint: WRITE.x, fault: 'usage_capped' }, final: 'failed', posts: 0,
+    reason: /^Ditolak platform: Batas pemakaian bulanan X API/, alerts: ['publication_failed'], attempts: ['failed'],
+  },
   { name: 'x media upload 5xx', platform: 'x', rule: { endpoint: 'x.media_upload', fault: 'error_before' }, final: 'published', posts: 1, attempts: ['retry', 'published'] },
 ];
 

@@ -61,6 +61,17 @@ describe('sandbox faults through the real platform clients', () => {
     return String(body.id);
   };
 
+  /** A Graph call as Meta's clients make it, for answers the platform clients never ask for. */
+  const graph = async (method: 'GET' | 'POST', path: string, params: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const query = new URLSearchParams(params);
+    const res = await fetch(`${sandbox.url}/v25.0${path}${method === 'GET' ? `?${query}` : ''}`, {
+      method,
+      headers: { authorization: `Bearer ${IG.accessToken}`, ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      body: method === 'POST' ? query : undefined,
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
   const activeFaults = async (): Promise<FaultView[]> => (await control('GET', '/faults')).body.faults as FaultView[];
 
   /** A caption nobody used before, so X's and Facebook's own duplicate guards stay out of the way. */
@@ -141,6 +152,10 @@ describe('sandbox faults through the real platform clients', () => {
       [{ platform: 'x', endpoint: 'any', fault: 'error_before', delayMs: 10 }, 'delayMs applies only to fault timeout_after'],
       [{ platform: 'x', endpoint: 'any', fault: 'rate_limited', code: 4 }, 'code applies only to rate_limited on instagram or facebook'],
       [{ platform: 'facebook', endpoint: 'any', fault: 'rate_limited', code: 5 }, 'code must be one of 4, 17, 32, 613, 80001, 80002'],
+      [{ platform: 'x', endpoint: 'any', fault: 'rate_limited', subcode: 2207051 }, 'subcode applies only to rate_limited on instagram or facebook'],
+      [{ platform: 'instagram', endpoint: 'any', fault: 'error_before', subcode: 2207051 }, 'subcode applies only to rate_limited on instagram or facebook'],
+      [{ platform: 'instagram', endpoint: 'any', fault: 'rate_limited', code: 4, subcode: 0 }, 'subcode must be an integer from 1'],
+      [{ platform: 'instagram', endpoint: 'any', fault: 'usage_capped' }, 'fault usage_capped applies only to platform x'],
     ])('refuses %j with 400 naming the field', async (rule, problem) => {
       const { status, body } = await control('POST', '/faults', rule);
       expect(status).toBe(400);
@@ -301,6 +316,37 @@ describe('sandbox faults through the real platform clients', () => {
       expect(await postsWith(platform, text)).toBe(0);
     });
 
+    it('Instagram suspected spam (4/2207051) stops the post as a refusal with the reason, not a rate limit to wait out', async () => {
+      await inject({ platform: 'instagram', endpoint: 'ig.media_publish', fault: 'rate_limited', code: 4, subcode: 2207051 });
+      const text = caption('Dicurigai spam');
+      const error = await rejection(clients.instagram.publish(request('instagram', text)));
+      expect(error).toBeInstanceOf(PlatformRejectedError);
+      expect(error.details).toEqual({ httpStatus: 400, platformCode: '4/2207051' });
+      expect(error.reason).toContain('dicurigai spam');
+      expect(error.reason).toContain('We restrict certain activity to protect our community');
+      expect(await postsWith('instagram', text)).toBe(0);
+    });
+
+    it('X monthly usage cap (429 usage-capped, no reset header) is a refusal naming the cap, not a rate limit', async () => {
+      await inject({ platform: 'x', endpoint: 'x.create_tweet', fault: 'usage_capped' });
+      const res = await fetch(`${sandbox.url}/2/tweets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${X.accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: caption('mentah') }),
+      });
+      expect(res.status).toBe(429);
+      expect(res.headers.get('x-rate-limit-reset')).toBeNull();
+      expect(await res.json()).toMatchObject({ title: 'UsageCapExceeded', type: 'https://api.twitter.com/2/problems/usage-capped', period: 'Monthly' });
+
+      await inject({ platform: 'x', endpoint: 'x.create_tweet', fault: 'usage_capped' });
+      const text = caption('Kuota bulanan X habis');
+      const error = await rejection(clients.x.publish(request('x', text)));
+      expect(error).toBeInstanceOf(PlatformRejectedError);
+      expect(error.details.httpStatus).toBe(429);
+      expect(error.reason).toContain('Batas pemakaian bulanan X API');
+      expect(await postsWith('x', text)).toBe(0);
+    });
+
     it.each([
       ['instagram', 'any', '190/463'],
       ['facebook', 'fb.photos', '190/463'],
@@ -375,6 +421,29 @@ describe('sandbox faults through the real platform clients', () => {
       expect(error.reason).toBe('Error: Media upload has failed with error code 2207026');
       expect(error.details.platformCode).toBe('2207026');
       expect(await postsWith('instagram', text)).toBe(0);
+    });
+
+    it('keeps a container in ERROR for good: media_publish on it fails as 2207032 and a new container is needed', async () => {
+      await inject({ platform: 'instagram', endpoint: 'ig.container_status', fault: 'container_error' });
+      const text = caption('Kontainer rusak tetap rusak');
+      const first = request('instagram', text);
+      expect(await rejection(clients.instagram.publish(first))).toBeInstanceOf(PlatformRejectedError);
+      const [containerId] = first.checkpoints;
+      expect(await activeFaults()).toEqual([]); // the rule is spent; what follows is the container's own state
+
+      const status = await graph('GET', `/${containerId}`, { fields: 'status_code,status' });
+      expect(status.body).toEqual({ status_code: 'ERROR', status: 'Error: Media upload has failed with error code 2207026' });
+      const published = await graph('POST', `/${IG.accountExternalId}/media_publish`, { creation_id: containerId });
+      expect(published.status).toBe(400);
+      expect(published.body.error).toMatchObject({ code: -1, error_subcode: 2207032, is_transient: false, error_user_msg: 'Create media fail, please try to re-create media' });
+      expect((await graph('GET', `/${containerId}`, { fields: 'status_code' })).body.status_code).toBe('ERROR');
+      expect(await postsWith('instagram', text)).toBe(0);
+
+      // Resuming from that container makes a new one and publishes once.
+      const resumed = request('instagram', text, { checkpoint: containerId });
+      await clients.instagram.publish(resumed);
+      expect(resumed.checkpoints).toEqual([expect.not.stringMatching(`^${containerId}$`)]);
+      expect(await postsWith('instagram', text)).toBe(1);
     });
   });
 });

@@ -5,7 +5,7 @@ import type { SandboxContext } from '../sandbox.options.js';
 
 /**
  * /__sandbox/faults: make the next N matching platform requests fail.
- * - `POST` `{ platform, endpoint, fault, times?, account?, retryAfterSeconds?, code?, delayMs? }` → 201 `{ id }`;
+ * - `POST` `{ platform, endpoint, fault, times?, account?, retryAfterSeconds?, code?, subcode?, delayMs? }` → 201 `{ id }`;
  *   an unknown value or combination → 400 `{ problems }`, each naming its field. Vocabulary: `GET /faults/vocabulary`.
  * - `GET` → `{ faults: [{ id, platform, endpoint, fault, remaining, ... }] }` in the order they apply.
  * - `DELETE` → `{ cleared }`; `DELETE /faults/:id` removes one. POST /__sandbox/reset clears them too.

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { duplicatePost, expiredToken, type GraphApiError, publishingQuotaExhausted, throttled, type ThrottleCode, unknownServerError } from '../graph/graph.errors.js';
 import { CONTAINER_STATUS_TEXT } from '../graph/instagram-publishing.routes.js';
-import { duplicateContent, sendProblem, serviceUnavailable, tooManyRequests, unauthorized, type XProblem } from '../x/x.problems.js';
+import { duplicateContent, sendProblem, serviceUnavailable, tooManyRequests, unauthorized, usageCapped, type XProblem } from '../x/x.problems.js';
 import { endpointLimit } from '../x/x-rate-limit.js';
 import type { FaultTarget } from './fault-target.js';
 
@@ -37,12 +37,23 @@ export function sendQuotaExhausted(res: Response, answer: FaultAnswerContext): v
   sendGraph(res, answer, publishingQuotaExhausted());
 }
 
+/** X only: the monthly usage cap, a 429 without x-rate-limit-* headers (no window resets it). */
+export function sendUsageCapped(res: Response): void {
+  sendProblem(res, usageCapped());
+}
+
 /**
  * X: 429 with the x-rate-limit-* headers of the endpoint, remaining 0, reset in epoch seconds. Graph: the throttling
- * code with HTTP 400 and the usage header that goes with it (Business Use Case usage carries the minutes until access
- * returns; app-level limits only X-App-Usage).
+ * code (and subcode, when the rule names one) with HTTP 400 and the usage header that goes with it (Business Use Case
+ * usage carries the minutes until access returns; app-level limits only X-App-Usage).
  */
-export function sendRateLimited(res: Response, answer: FaultAnswerContext, retryAfterSeconds: number, code: ThrottleCode | undefined): void {
+export function sendRateLimited(
+  res: Response,
+  answer: FaultAnswerContext,
+  retryAfterSeconds: number,
+  code: ThrottleCode | undefined,
+  subcode: number | undefined,
+): void {
   const { target, nowMs } = answer;
   if (target.platform === 'x') {
     res.set({
@@ -66,13 +77,13 @@ export function sendRateLimited(res: Response, answer: FaultAnswerContext, retry
   } else {
     res.set('x-app-usage', JSON.stringify({ call_count: 100, total_time: 57, total_cputime: 42 }));
   }
-  sendGraph(res, answer, throttled(throttle));
+  sendGraph(res, answer, throttled(throttle, subcode));
 }
 
-/** A container status answer made IN_PROGRESS or ERROR; only the fields the client asked for are changed. */
-export function containerStatusAs(body: Record<string, unknown>, status: 'IN_PROGRESS' | 'ERROR'): Record<string, unknown> {
-  const text = status === 'ERROR' ? CONTAINER_ERROR_TEXT : CONTAINER_STATUS_TEXT.IN_PROGRESS;
-  return { ...body, ...('status_code' in body ? { status_code: status } : {}), ...('status' in body ? { status: text } : {}) };
+/** A container status answer made IN_PROGRESS for this one read; only the fields the client asked for are changed. */
+export function containerStatusInProgress(body: Record<string, unknown>): Record<string, unknown> {
+  const status = 'IN_PROGRESS';
+  return { ...body, ...('status_code' in body ? { status_code: status } : {}), ...('status' in body ? { status: CONTAINER_STATUS_TEXT[status] } : {}) };
 }
 
 /** A content_publishing_limit answer whose quota_usage has reached the total. */

@@ -13,6 +13,29 @@ describe('parseFaultRule', () => {
     });
   });
 
+  it('takes a Graph subcode for rate_limited on Meta, and the usage cap on X only', () => {
+    expect(parseFaultRule({ platform: 'instagram', endpoint: 'ig.media_publish', fault: 'rate_limited', code: 4, subcode: 2207051 })).toEqual({
+      ok: true,
+      rule: { platform: 'instagram', endpoint: 'ig.media_publish', fault: 'rate_limited', times: 1, code: 4, subcode: 2207051 },
+    });
+    expect(parseFaultRule({ platform: 'x', endpoint: 'any', fault: 'usage_capped' })).toEqual({
+      ok: true,
+      rule: { platform: 'x', endpoint: 'any', fault: 'usage_capped', times: 1 },
+    });
+    expect(parseFaultRule({ platform: 'facebook', endpoint: 'fb.photos', fault: 'usage_capped' })).toEqual({
+      ok: false,
+      problems: ['fault usage_capped applies only to platform x'],
+    });
+    expect(parseFaultRule({ platform: 'x', endpoint: 'any', fault: 'rate_limited', subcode: 2207051 })).toEqual({
+      ok: false,
+      problems: ['subcode applies only to rate_limited on instagram or facebook'],
+    });
+    expect(parseFaultRule({ platform: 'instagram', endpoint: 'any', fault: 'rate_limited', subcode: 'spam' })).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/^subcode must be an integer/)],
+    });
+  });
+
   it('names every field at fault', () => {
     const parsed = parseFaultRule({ platform: 'x', endpoint: 'x.create_tweet', fault: 'container_error', times: 1.5, delayMs: -1, account: '' });
     expect(parsed.ok).toBe(false);

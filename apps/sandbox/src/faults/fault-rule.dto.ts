@@ -23,6 +23,7 @@ export const FAULT_KINDS = [
   'container_in_progress',
   'container_error',
   'duplicate',
+  'usage_capped',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -33,6 +34,11 @@ const ONLY_ON: Partial<Record<FaultKind, readonly FaultEndpoint[]>> = {
   container_in_progress: ['ig.container_status'],
   container_error: ['ig.container_status'],
   duplicate: ['x.create_tweet', 'fb.photos'],
+};
+
+/** Faults of one platform's API only (on every endpoint of it). */
+const ONLY_PLATFORM: Partial<Record<FaultKind, Platform>> = {
+  usage_capped: 'x',
 };
 
 const META_THROTTLE_CODES = Object.keys(THROTTLE_MESSAGES).map(Number) as ThrottleCode[];
@@ -49,6 +55,8 @@ export interface FaultRuleInput {
   readonly retryAfterSeconds?: number;
   /** rate_limited on Instagram or Facebook: the Graph code (default 80002 Instagram, 80001 Facebook). */
   readonly code?: ThrottleCode;
+  /** rate_limited on Instagram or Facebook: the Graph error_subcode, e.g. 2207051 (code 4: suspected spam). */
+  readonly subcode?: number;
   /** timeout_after: destroy the socket after this long; absent = never answer (the client's timeout ends it). */
   readonly delayMs?: number;
 }
@@ -69,6 +77,10 @@ export function parseFaultRule(raw: unknown): ParsedFaultRule {
   const allowed = fault === undefined ? undefined : ONLY_ON[fault];
   if (endpoint !== undefined && allowed !== undefined && !allowed.includes(endpoint)) {
     problems.push(`fault ${String(fault)} applies only to endpoint ${allowed.join(', ')}`);
+  }
+  const onlyPlatform = fault === undefined ? undefined : ONLY_PLATFORM[fault];
+  if (platform !== undefined && onlyPlatform !== undefined && platform !== onlyPlatform) {
+    problems.push(`fault ${String(fault)} applies only to platform ${onlyPlatform}`);
   }
 
   const integer = (key: string, min: number, max: number): number | undefined => {
@@ -91,6 +103,10 @@ export function parseFaultRule(raw: unknown): ParsedFaultRule {
     if (platform === 'x' || (fault !== undefined && fault !== 'rate_limited')) problems.push('code applies only to rate_limited on instagram or facebook');
     else if (code === undefined) problems.push(`code must be one of ${META_THROTTLE_CODES.join(', ')}`);
   }
+  const subcode = integer('subcode', 1, 99_999_999);
+  if (body.subcode !== undefined && (platform === 'x' || (fault !== undefined && fault !== 'rate_limited'))) {
+    problems.push('subcode applies only to rate_limited on instagram or facebook');
+  }
   const account = body.account;
   if (account !== undefined && (typeof account !== 'string' || account === '')) problems.push('account must be a non-empty string');
 
@@ -105,6 +121,7 @@ export function parseFaultRule(raw: unknown): ParsedFaultRule {
       ...(typeof account === 'string' ? { account } : {}),
       ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
       ...(code === undefined ? {} : { code }),
+      ...(subcode === undefined ? {} : { subcode }),
       ...(delayMs === undefined ? {} : { delayMs }),
     },
   };

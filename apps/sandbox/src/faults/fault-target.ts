@@ -10,6 +10,8 @@ export interface FaultTarget {
   readonly endpoint: Exclude<FaultEndpoint, 'any'> | 'other';
   /** The account whose object the request touches (Graph) or whose token it carries (X), if known. */
   readonly accountId?: string;
+  /** Graph: the id the request addresses (an IG user, Page, container...), so a fault can change that object. */
+  readonly objectId?: string;
 }
 
 const GRAPH_PATH = /^\/v\d+\.\d+\/([^/]+)(?:\/([^/]+))?\/?$/;
@@ -27,7 +29,7 @@ function graphTarget(method: string, objectId: string, edge: string | undefined,
   const node = resolveNode(state, objectId, []);
   if (node === null) return null;
   const { platform, id: accountId } = node.owner;
-  return { platform, endpoint: graphEndpoint(method, node, edge), accountId };
+  return { platform, endpoint: graphEndpoint(method, node, edge), accountId, objectId };
 }
 
 function graphEndpoint(method: string, node: GraphNode, edge: string | undefined): FaultTarget['endpoint'] {

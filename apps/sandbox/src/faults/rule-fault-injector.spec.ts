@@ -54,6 +54,22 @@ describe('RuleFaultInjector', () => {
     expect(sandbox.context.state.listPosts().map((p) => p.text)).toEqual(['dropped']);
   });
 
+  it('usage_capped answers the monthly usage cap without rate-limit headers and stores nothing', async () => {
+    await inject({ platform: 'x', endpoint: 'x.create_tweet', fault: 'usage_capped' });
+    const res = await tweet('capped');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.headers.get('x-rate-limit-reset')).toBeNull();
+    expect(await res.json()).toEqual({
+      title: 'UsageCapExceeded',
+      detail: 'Usage cap exceeded: Monthly product cap',
+      type: 'https://api.twitter.com/2/problems/usage-capped',
+      period: 'Monthly',
+      scope: 'Product',
+    });
+    expect(sandbox.context.state.listPosts()).toEqual([]);
+  });
+
   it('never touches the control API or requests of other platforms', async () => {
     await inject({ platform: 'instagram', endpoint: 'any', fault: 'error_before' });
     expect((await tweet('fine')).status).toBe(201);

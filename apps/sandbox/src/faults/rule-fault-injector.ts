@@ -4,7 +4,8 @@ import type { FaultInjector } from './fault-injector.js';
 import type { FaultRuleInput } from './fault-rule.dto.js';
 import { faultTarget, type FaultTarget } from './fault-target.js';
 import {
-  containerStatusAs,
+  CONTAINER_ERROR_TEXT,
+  containerStatusInProgress,
   type FaultAnswerContext,
   publishingLimitUsedUp,
   sendDuplicate,
@@ -12,6 +13,7 @@ import {
   sendRateLimited,
   sendServerError,
   sendTokenExpired,
+  sendUsageCapped,
 } from './fault-answers.js';
 
 /** X's 15-minute window: when a rate_limited rule names no reset. */
@@ -85,7 +87,10 @@ export class RuleFaultInjector implements FaultInjector {
         sendServerError(res, answer);
         return true;
       case 'rate_limited':
-        sendRateLimited(res, answer, rule.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS, rule.code);
+        sendRateLimited(res, answer, rule.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS, rule.code, rule.subcode);
+        return true;
+      case 'usage_capped':
+        sendUsageCapped(res);
         return true;
       case 'token_expired':
         sendTokenExpired(res, answer);
@@ -101,11 +106,14 @@ export class RuleFaultInjector implements FaultInjector {
         rewriteJson(res, (body) => publishingLimitUsedUp(body, this.deps.instagramQuotaTotal));
         return false;
       case 'container_in_progress':
-        rewriteJson(res, (body) => containerStatusAs(body, 'IN_PROGRESS'));
+        rewriteJson(res, containerStatusInProgress);
         return false;
-      case 'container_error':
-        rewriteJson(res, (body) => containerStatusAs(body, 'ERROR'));
+      case 'container_error': {
+        // ERROR is terminal on Instagram: this read and every later one says so, and media_publish refuses the container.
+        const container = answer.target.objectId === undefined ? undefined : this.deps.state.containers.get(answer.target.objectId);
+        if (container !== undefined && container.mediaId === undefined) container.errorText ??= CONTAINER_ERROR_TEXT;
         return false;
+      }
       case 'error_after':
         afterRoute(res, () => sendServerError(res, answer));
         return false;

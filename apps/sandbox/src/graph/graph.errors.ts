@@ -110,9 +110,38 @@ export const THROTTLE_MESSAGES = {
 
 export type ThrottleCode = keyof typeof THROTTLE_MESSAGES;
 
-/** Meta answers throttling with HTTP 400 and the code; the usage headers say when access returns (§1.3). */
-export const throttled = (code: ThrottleCode): GraphApiError =>
-  new GraphApiError(400, { message: THROTTLE_MESSAGES[code], type: 'OAuthException', code, is_transient: true });
+/**
+ * Subcodes Instagram sends with a throttling code that change its meaning: 2207051 is the spam protection ("We
+ * restrict certain activity…", platform-apis.md §2.8, action "stop"), not a limit to wait out. The user title is
+ * illustrative [?].
+ */
+const THROTTLE_SUBCODES: Readonly<Record<number, { readonly title: string; readonly userMessage: string; readonly isTransient: boolean }>> = {
+  2207051: {
+    title: 'Action is blocked',
+    userMessage: 'We restrict certain activity to protect our community. Let us know if you think we made a mistake.',
+    isTransient: false,
+  },
+};
+
+/**
+ * Meta answers throttling with HTTP 400 and the code; the usage headers say when access returns (§1.3). A subcode
+ * listed above brings its own user message; any other is sent as given.
+ */
+export const throttled = (code: ThrottleCode, subcode?: number): GraphApiError => {
+  const known = subcode === undefined ? undefined : THROTTLE_SUBCODES[subcode];
+  return new GraphApiError(400, {
+    message: THROTTLE_MESSAGES[code],
+    type: 'OAuthException',
+    code,
+    ...(subcode === undefined ? {} : { error_subcode: subcode }),
+    is_transient: known?.isTransient ?? true,
+    ...(known === undefined ? {} : { error_user_title: known.title, error_user_msg: known.userMessage }),
+  });
+};
+
+/** media_publish on a container in ERROR: Meta's "re-create media" answer (§2.8 -1/2207032, action "new container"). */
+export const containerFailed = (): GraphApiError =>
+  instagramError(-1, 2207032, 'Create media fail, please try to re-create media', 'Media creation failed', 'Create media fail, please try to re-create media');
 
 /** Facebook's duplicate consecutive post (code 506). */
 export const duplicatePost = (): GraphApiError => new GraphApiError(400, { message: '(#506) Duplicate status message', type: 'OAuthException', code: 506 });

@@ -1,7 +1,7 @@
 import type { SandboxContext } from '../sandbox.options.js';
 import type { IgContainer } from '../state/sandbox-state.js';
 import { fetchRemoteImage, type RemoteImage } from '../media/remote-image.js';
-import { GraphApiError, instagramError, missingParameter, publishingQuotaExhausted } from './graph.errors.js';
+import { containerFailed, GraphApiError, instagramError, missingParameter, publishingQuotaExhausted } from './graph.errors.js';
 import { parseFields, pickFields } from './graph-format.js';
 import { graphRoute, type GraphRoute } from './graph-request.js';
 
@@ -13,10 +13,10 @@ const MAX_CAPTION_CHARS = 2_200;
 const MAX_HASHTAGS = 30;
 const MAX_MENTIONS = 20;
 
-type ContainerStatus = 'IN_PROGRESS' | 'FINISHED' | 'PUBLISHED' | 'EXPIRED';
+type ContainerStatus = 'IN_PROGRESS' | 'FINISHED' | 'PUBLISHED' | 'EXPIRED' | 'ERROR';
 
-/** `status` of a container per status_code (platform-apis.md §2.3). */
-export const CONTAINER_STATUS_TEXT: Readonly<Record<ContainerStatus, string>> = {
+/** `status` of a container per status_code (platform-apis.md §2.3); ERROR's names the failure (`errorText`). */
+export const CONTAINER_STATUS_TEXT: Readonly<Record<Exclude<ContainerStatus, 'ERROR'>, string>> = {
   IN_PROGRESS: 'In Progress: Media is still being processed.',
   FINISHED: 'Finished: Media has been uploaded and it is ready to be published.',
   PUBLISHED: 'Published: Media has been successfully published.',
@@ -54,7 +54,7 @@ export const instagramPublishingRoutes: readonly GraphRoute[] = [
     return pickFields(fields, 'ShadowIGMediaBuilder', {
       id: () => container.id,
       status_code: () => status,
-      status: () => CONTAINER_STATUS_TEXT[status],
+      status: () => (status === 'ERROR' ? container.errorText : CONTAINER_STATUS_TEXT[status]),
     });
   }),
 
@@ -72,6 +72,7 @@ export const instagramPublishingRoutes: readonly GraphRoute[] = [
     if (status === 'EXPIRED') {
       throw instagramError(-2, 2207020, 'The media has expired', 'Media expired', 'The media you are trying to access has expired. Please try to upload again.');
     }
+    if (status === 'ERROR') throw containerFailed();
     if (status === 'PUBLISHED') {
       throw new GraphApiError(400, { message: '(#100) This media container has already been published', type: 'OAuthException', code: 100 });
     }
@@ -104,6 +105,7 @@ export const instagramPublishingRoutes: readonly GraphRoute[] = [
 
 function containerStatus(ctx: SandboxContext, container: IgContainer, countsAsPoll: boolean): ContainerStatus {
   if (container.mediaId !== undefined) return 'PUBLISHED';
+  if (container.errorText !== undefined) return 'ERROR';
   if (ctx.now() - container.createdAt > DAY_MS) return 'EXPIRED';
   if (container.statusReadsLeft > 0) {
     if (countsAsPoll) container.statusReadsLeft -= 1;

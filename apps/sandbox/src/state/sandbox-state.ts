@@ -29,6 +29,8 @@ export interface IgContainer {
   statusReadsLeft: number;
   /** Set once media_publish succeeded. */
   mediaId?: string;
+  /** Set when processing failed: the `status` text of status_code ERROR, for good (a new container is needed). */
+  errorText?: string;
 }
 
 export interface SandboxPost {

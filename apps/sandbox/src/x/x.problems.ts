@@ -21,6 +21,16 @@ export const unauthorized = (): XProblem => new XProblem(401, { title: 'Unauthor
 export const tooManyRequests = (): XProblem =>
   new XProblem(429, { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 });
 
+/** The plan's monthly usage cap (platform-apis.md §7.5): a 429 that no rate-limit window ends. */
+export const usageCapped = (): XProblem =>
+  new XProblem(429, {
+    title: 'UsageCapExceeded',
+    detail: 'Usage cap exceeded: Monthly product cap',
+    type: `${PROBLEMS}/usage-capped`,
+    period: 'Monthly',
+    scope: 'Product',
+  });
+
 export const duplicateContent = (): XProblem =>
   new XProblem(403, { detail: 'You are not allowed to create a Tweet with duplicate content.', type: 'about:blank', title: 'Forbidden', status: 403 });
 

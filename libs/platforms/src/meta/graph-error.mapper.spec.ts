@@ -45,13 +45,46 @@ describe('classifyGraphFailure', () => {
     expect(error.details.platformCode).toBe('9/2207042');
   });
 
+  it('stops on the Instagram suspected-spam block (4/2207051): rejected with a reason staff can act on, never a rate limit', () => {
+    const failure = graphError(4, {
+      error_subcode: 2207051,
+      is_transient: false,
+      error_user_msg: 'We restrict certain activity to protect our community. Let us know if you think we made a mistake.',
+    });
+    for (const operation of ['write', 'read'] as const) {
+      const error = classifyGraphFailure('instagram', failure, operation);
+      expect(error).toBeInstanceOf(PlatformRejectedError);
+      expect(error.details).toEqual({ httpStatus: 400, platformCode: '4/2207051' });
+      expect(error.reason).toMatch(/^Instagram membatasi aktivitas akun ini karena dicurigai spam \(4\/2207051\)/);
+      expect(error.reason).toContain('We restrict certain activity to protect our community.');
+    }
+    // Code 4 with any other subcode (or none) is still the app's request limit.
+    expect(classifyGraphFailure('instagram', graphError(4, { error_subcode: 1234 }), 'write')).toBeInstanceOf(PlatformRateLimitError);
+  });
+
   it.each([
-    [1, undefined],
-    [2, undefined],
-    [9007, 2207027],
-  ])('treats code %i as transient', (code, subcode) => {
-    const error = classifyGraphFailure('instagram', graphError(code, subcode ? { error_subcode: subcode } : {}), 'write');
-    expect(error).toBeInstanceOf(PlatformTransientError);
+    ['1 "unknown error"', graphError(1, { is_transient: true })],
+    ['2 "service temporarily unavailable"', graphError(2)],
+    ['-1/2207001 "Instagram server error"', graphError(-1, { error_subcode: 2207001 })],
+    ['-2/2207003 "takes too long to download"', graphError(-2, { error_subcode: 2207003 })],
+    ['24/2207008 "media builder expired"', graphError(24, { error_subcode: 2207008 })],
+    ['100 marked is_transient', graphError(100, { is_transient: true })],
+  ])('treats %s on a write as outcome unknown (it may have been applied), on a read as transient', (_name, failure) => {
+    const write = classifyGraphFailure('facebook', failure, 'write');
+    expect(write).toBeInstanceOf(PlatformOutcomeUnknownError);
+    expect(write.reason).toBe(failure.body.error.message);
+    expect(write.details.httpStatus).toBe(400);
+    expect(classifyGraphFailure('facebook', failure, 'read')).toBeInstanceOf(PlatformTransientError);
+  });
+
+  it('keeps "media not ready" (9007/2207027) transient on media_publish: nothing was published', () => {
+    const failure = graphError(9007, { error_subcode: 2207027, is_transient: false });
+    expect(classifyGraphFailure('instagram', failure, 'write')).toBeInstanceOf(PlatformTransientError);
+    expect(classifyGraphFailure('instagram', graphError(9007, { error_subcode: 2207027, is_transient: true }), 'write')).toBeInstanceOf(PlatformTransientError);
+  });
+
+  it('keeps a throttling code marked is_transient a rate limit on a write', () => {
+    expect(classifyGraphFailure('instagram', graphError(80002, { is_transient: true }), 'write')).toBeInstanceOf(PlatformRateLimitError);
   });
 
   it('rejects other codes with the user-facing message when Meta gives one', () => {

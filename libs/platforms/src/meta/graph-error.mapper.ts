@@ -35,6 +35,11 @@ const THROTTLE_CODES = new Set([4, 17, 32, 341, 613, 80001, 80002]);
 const TEMPORARY_CODES = new Set([-2, -1, 1, 2, 24]);
 /** 9007 (usually with subcode 2207027): the container is not ready for media_publish yet. */
 const NOT_READY_CODE = 9007;
+/**
+ * 4/2207051: Instagram restricts the account's activity as suspected spam (platform-apis.md §2.8, action "stop").
+ * Code 4 is otherwise the app's request limit, but retrying this one only feeds the spam protection.
+ */
+const SPAM_BLOCK = { code: 4, subcode: 2207051 } as const;
 const QUOTA_CODE = 9;
 /** Facebook's "duplicate post": the Page already shows this text (platform-apis.md §5.2). */
 const DUPLICATE_POST_CODE = 506;
@@ -89,6 +94,9 @@ export function classifyGraphFailure(platform: Platform, failure: GraphFailure, 
   if (AUTH_CODES.has(code) || code === 10 || (code >= 200 && code <= 299)) {
     return new PlatformAuthError(platform, reason, details);
   }
+  if (code === SPAM_BLOCK.code && error.subcode === SPAM_BLOCK.subcode) {
+    return new PlatformRejectedError(platform, spamBlockReason(platform, reason), details);
+  }
   if (code === QUOTA_CODE) {
     return new PlatformRateLimitError(platform, reason, QUOTA_RETRY_MS, details);
   }
@@ -96,10 +104,26 @@ export function classifyGraphFailure(platform: Platform, failure: GraphFailure, 
     return new PlatformRateLimitError(platform, reason, retryAfterFromUsage(failure.headers) ?? DEFAULT_THROTTLE_RETRY_MS, details);
   }
   if (code === DUPLICATE_POST_CODE) return new PlatformDuplicateError(platform, reason, details);
-  if (TEMPORARY_CODES.has(code) || code === NOT_READY_CODE || error.isTransient === true) {
-    return new PlatformTransientError(platform, reason, details);
+  // Media not ready: media_publish refused it before publishing anything, so the same call may simply be repeated.
+  if (code === NOT_READY_CODE) return new PlatformTransientError(platform, reason, details);
+  if (TEMPORARY_CODES.has(code) || error.isTransient === true) {
+    // "Unknown error" or "temporarily unavailable" does not say the write was refused: like a 5xx it may have been
+    // applied, and only Facebook has a (506) guard against a second copy. Reconcile first (platform-apis.md §8.3).
+    return operation === 'write'
+      ? new PlatformOutcomeUnknownError(platform, reason, details)
+      : new PlatformTransientError(platform, reason, details);
   }
   return new PlatformRejectedError(platform, reason, details);
+}
+
+/** Staff read this (Bahasa Indonesia): what happened, that it will not be retried, and what to do. */
+function spamBlockReason(platform: Platform, platformMessage: string): string {
+  const name = platform === 'facebook' ? 'Facebook' : 'Instagram';
+  return (
+    `${name} membatasi aktivitas akun ini karena dicurigai spam (${SPAM_BLOCK.code}/${SPAM_BLOCK.subcode}); unggahan dihentikan dan ` +
+    `tidak dicoba lagi otomatis, karena setiap percobaan bisa memicu perlindungan spam lagi. Buka akun di aplikasi ${name}, selesaikan ` +
+    `peringatannya, lalu kirim ulang. Pesan ${name}: ${platformMessage}`
+  );
 }
 
 function classifyBareStatus(platform: Platform, status: number, failure: GraphFailure): PlatformError {

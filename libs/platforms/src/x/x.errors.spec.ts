@@ -60,6 +60,30 @@ describe('classifyXFailure', () => {
     expect((error as PlatformRateLimitError).retryAfterMs).toBe(DEFAULT_X_RETRY_MS);
   });
 
+  it('rejects the monthly usage cap (429 usage-capped): waiting for a rate-limit window cannot help, a human must raise the plan', () => {
+    const body = {
+      title: 'UsageCapExceeded',
+      detail: 'Usage cap exceeded: Monthly product cap',
+      type: 'https://api.twitter.com/2/problems/usage-capped',
+      period: 'Monthly',
+      scope: 'Product',
+    };
+    const headerSets: Array<Record<string, string>> = [{}, { 'x-rate-limit-remaining': '99', 'x-rate-limit-reset': String(NOW / 1000 + 60) }];
+    for (const headers of headerSets) {
+      for (const operation of ['write', 'read'] as const) {
+        const error = classifyXFailure(response(429, body, headers), operation, NOW);
+        expect(error).toBeInstanceOf(PlatformRejectedError);
+        expect(error.details).toEqual({ httpStatus: 429, platformCode: body.type });
+        expect(error.reason).toMatch(/^Batas pemakaian bulanan X API \(usage cap\) sudah habis/);
+        expect(error.reason).toContain('Usage cap exceeded: Monthly product cap');
+      }
+    }
+    // The host the API spec names (api.x.com) and a body with only the title are the same cap.
+    const bare = { title: 'UsageCapExceeded', type: 'https://api.x.com/2/problems/usage-capped' };
+    expect(classifyXFailure(response(429, bare), 'write', NOW)).toBeInstanceOf(PlatformRejectedError);
+    expect(classifyXFailure(response(429, { title: 'UsageCapExceeded' }), 'write', NOW)).toBeInstanceOf(PlatformRejectedError);
+  });
+
   it('reports duplicate content (403) as a duplicate to reconcile, keeping the detail', () => {
     const body = { detail: 'You are not allowed to create a Tweet with duplicate content.', type: 'about:blank', title: 'Forbidden', status: 403 };
     const error = classifyXFailure(response(403, body), 'write', NOW);

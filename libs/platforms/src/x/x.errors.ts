@@ -13,6 +13,11 @@ export const DEFAULT_X_RETRY_MS = 15 * 60_000;
 const DUPLICATE = /duplicate content/i;
 /** 403s that a new authorisation could fix (missing scope, app not attached to a project), unlike policy refusals. */
 const AUTH_LIKE_403 = /not permitted|unsupported-authentication|client-forbidden|oauth|scope/i;
+/**
+ * The plan's usage cap (platform-apis.md §7.5): also a 429, but no rate-limit window brings the requests back before
+ * the period ends, so waiting for x-rate-limit-reset (or 15 minutes) would retry forever.
+ */
+const USAGE_CAPPED_TYPE = /\/problems\/usage-capped$/;
 
 /**
  * The one place that sorts twitter-api-v2 failures into PlatformErrors. It reads the errors structurally
@@ -41,6 +46,7 @@ function classifyResponse(status: number, data: unknown, rawHeaders: unknown, op
   const problemType = isRecord(data) && typeof data.type === 'string' ? data.type : undefined;
   const details = { httpStatus: status, platformCode: problemType };
   if (status === 401) return new PlatformAuthError('x', reason, details);
+  if (status === 429 && isUsageCap(data)) return new PlatformRejectedError('x', usageCapReason(data, reason), details);
   if (status === 429) return new PlatformRateLimitError('x', reason, retryAfterMs(headersOf(rawHeaders), nowMs), details);
   if (status === 403) {
     if (DUPLICATE.test(reason)) return new PlatformDuplicateError('x', reason, { httpStatus: status, platformCode: 'duplicate-content' });
@@ -53,6 +59,20 @@ function classifyResponse(status: number, data: unknown, rawHeaders: unknown, op
       : new PlatformTransientError('x', `Server error: ${reason}`, details);
   }
   return new PlatformRejectedError('x', reason, details);
+}
+
+function isUsageCap(data: unknown): boolean {
+  return isRecord(data) && ((typeof data.type === 'string' && USAGE_CAPPED_TYPE.test(data.type)) || data.title === 'UsageCapExceeded');
+}
+
+/** Staff read this (Bahasa Indonesia): only a bigger plan or the next period brings posting back. */
+function usageCapReason(data: unknown, platformMessage: string): string {
+  const period = isRecord(data) && typeof data.period === 'string' ? data.period : 'Monthly';
+  const cap = period.toLowerCase() === 'monthly' ? 'bulanan X API (usage cap)' : `X API (usage cap, periode ${period})`;
+  return (
+    `Batas pemakaian ${cap} sudah habis; unggahan tidak dicoba lagi otomatis. Admin perlu menaikkan ` +
+    `paket X API (atau menunggu periode berikutnya), lalu staf mengirim ulang. Pesan X: ${platformMessage}`
+  );
 }
 
 function ambiguous(operation: PlatformOperation, what: string): PlatformError {

@@ -110,14 +110,12 @@ describe('metric collection (sandbox, short windows)', () => {
   }, 60_000);
 
   it('collects a publication staff marked as posted by hand', async () => {
-    const p = await publication(t, 'x');
-    const posted = await t.api.get(PublishService).publish({ v: 1, publicationId: p.id, publicationVersion: 1 }).then(async () => {
-      const [row] = (await t.db.query(`SELECT external_id FROM publication WHERE id = $1`, [p.id])) as Array<{ external_id: string }>;
-      return row.external_id;
-    });
-    // A second publication that failed here but was posted on X by hand, as the post above.
-    const q = await publication(t, 'x', { token: p.token });
-    await t.db.query(`UPDATE publication SET status = 'failed', platform_account_id = $2 WHERE id = $1`, [q.id, p.accountId]);
+    // It failed here, and staff posted it on X by hand (through the API as X's own app would).
+    const q = await publication(t, 'x');
+    const byHand = await fetch(`${t.sandbox.url}/2/tweets`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${q.token}` }, body: JSON.stringify({ text: 'Diunggah manual oleh staf' }) });
+    expect(byHand.status).toBe(201);
+    const posted = ((await byHand.json()) as { data: { id: string } }).data.id;
+    await t.db.query(`UPDATE publication SET status = 'failed' WHERE id = $1`, [q.id]);
     const staff = await insertUser(t.db, 'staff');
     await t.api.get(PublicationActionsService).markPosted({ userId: staff, role: 'staff' }, q.id, posted, `https://x.com/i/web/status/${posted}`);
     expect(await collectWhenDue(t, q.id)).toEqual(['1s', '2s']);

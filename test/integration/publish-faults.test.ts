@@ -37,6 +37,8 @@ const CASES: readonly FaultCase[] = [
     { name: `${platform} 5xx before storing`, platform, rule: { endpoint: WRITE[platform], fault: 'error_before' }, final: 'published', posts: 1, attempts: ['unknown', 'published'] },
     // Stored, answer lost: the platform check finds the post; it is never sent a second time.
     { name: `${platform} 5xx after storing`, platform, rule: { endpoint: WRITE[platform], fault: 'error_after' }, final: 'published', posts: 1, attempts: ['unknown'] },
+    // Silence either way: the client cannot tell these two apart, so both are reconciled, and only this one is sent again.
+    { name: `${platform} timeout before storing`, platform, rule: { endpoint: WRITE[platform], fault: 'timeout_before' }, final: 'published', posts: 1, attempts: ['unknown', 'published'] },
     { name: `${platform} timeout after storing`, platform, rule: { endpoint: WRITE[platform], fault: 'timeout_after' }, final: 'published', posts: 1, attempts: ['unknown'] },
     {
       name: `${platform} token expired`, platform, rule: { endpoint: WRITE[platform], fault: 'token_expired' }, final: 'failed', posts: 0,

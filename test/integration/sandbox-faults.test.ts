@@ -149,7 +149,7 @@ describe('sandbox faults through the real platform clients', () => {
       [{ platform: 'mastodon', endpoint: 'any', fault: 'error_before' }, 'platform must be one of instagram, facebook, x'],
       [{ platform: 'x', endpoint: 'any', fault: 'explode' }, 'fault must be one of'],
       [{ platform: 'x', endpoint: 'any', fault: 'error_before', times: 0 }, 'times must be an integer from 1'],
-      [{ platform: 'x', endpoint: 'any', fault: 'error_before', delayMs: 10 }, 'delayMs applies only to fault timeout_after'],
+      [{ platform: 'x', endpoint: 'any', fault: 'error_before', delayMs: 10 }, 'delayMs applies only to fault timeout_before or timeout_after'],
       [{ platform: 'x', endpoint: 'any', fault: 'rate_limited', code: 4 }, 'code applies only to rate_limited on instagram or facebook'],
       [{ platform: 'facebook', endpoint: 'any', fault: 'rate_limited', code: 5 }, 'code must be one of 4, 17, 32, 613, 80001, 80002'],
       [{ platform: 'x', endpoint: 'any', fault: 'rate_limited', subcode: 2207051 }, 'subcode applies only to rate_limited on instagram or facebook'],

@@ -16,6 +16,7 @@ export type FaultEndpoint = (typeof FAULT_ENDPOINTS)[Platform][number];
 export const FAULT_KINDS = [
   'error_before',
   'error_after',
+  'timeout_before',
   'timeout_after',
   'rate_limited',
   'token_expired',
@@ -57,7 +58,7 @@ export interface FaultRuleInput {
   readonly code?: ThrottleCode;
   /** rate_limited on Instagram or Facebook: the Graph error_subcode, e.g. 2207051 (code 4: suspected spam). */
   readonly subcode?: number;
-  /** timeout_after: destroy the socket after this long; absent = never answer (the client's timeout ends it). */
+  /** timeout_before/after: destroy the socket after this long; absent = never answer (the client's timeout ends it). */
   readonly delayMs?: number;
 }
 
@@ -90,14 +91,14 @@ export function parseFaultRule(raw: unknown): ParsedFaultRule {
     problems.push(`${key} must be an integer from ${min} to ${max}`);
     return undefined;
   };
-  const onlyFor = (key: string, kind: FaultKind): void => {
-    if (body[key] !== undefined && fault !== undefined && fault !== kind) problems.push(`${key} applies only to fault ${kind}`);
+  const onlyFor = (key: string, ...kinds: FaultKind[]): void => {
+    if (body[key] !== undefined && fault !== undefined && !kinds.includes(fault)) problems.push(`${key} applies only to fault ${kinds.join(' or ')}`);
   };
   const times = integer('times', 1, 10_000) ?? 1;
   const retryAfterSeconds = integer('retryAfterSeconds', 1, 86_400);
   onlyFor('retryAfterSeconds', 'rate_limited');
   const delayMs = integer('delayMs', 0, 600_000);
-  onlyFor('delayMs', 'timeout_after');
+  onlyFor('delayMs', 'timeout_before', 'timeout_after');
   const code = META_THROTTLE_CODES.find((c) => c === body.code);
   if (body.code !== undefined) {
     if (platform === 'x' || (fault !== undefined && fault !== 'rate_limited')) problems.push('code applies only to rate_limited on instagram or facebook');

@@ -54,6 +54,12 @@ describe('RuleFaultInjector', () => {
     expect(sandbox.context.state.listPosts().map((p) => p.text)).toEqual(['dropped']);
   });
 
+  it('timeout_before with delayMs 0 resets the connection and stores nothing', async () => {
+    await inject({ platform: 'x', endpoint: 'x.create_tweet', fault: 'timeout_before', delayMs: 0 });
+    await expect(tweet('never stored')).rejects.toThrow();
+    expect(sandbox.context.state.listPosts()).toEqual([]);
+  });
+
   it('usage_capped answers the monthly usage cap without rate-limit headers and stores nothing', async () => {
     await inject({ platform: 'x', endpoint: 'x.create_tweet', fault: 'usage_capped' });
     const res = await tweet('capped');

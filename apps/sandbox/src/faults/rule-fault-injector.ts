@@ -117,14 +117,20 @@ export class RuleFaultInjector implements FaultInjector {
       case 'error_after':
         afterRoute(res, () => sendServerError(res, answer));
         return false;
+      case 'timeout_before':
+        // Nothing is stored and nothing answers: to the client this is the same silence as timeout_after.
+        dropAnswer(res, rule.delayMs);
+        return true;
       case 'timeout_after':
-        afterRoute(res, () => {
-          // The answer is dropped; without a delay the request hangs until the client gives up or the server closes.
-          if (rule.delayMs !== undefined) setTimeout(() => res.socket?.destroy(), rule.delayMs).unref();
-        });
+        afterRoute(res, () => dropAnswer(res, rule.delayMs));
         return false;
     }
   }
+}
+
+/** The answer never comes; without a delay the request hangs until the client gives up or the server closes. */
+function dropAnswer(res: Response, delayMs: number | undefined): void {
+  if (delayMs !== undefined) setTimeout(() => res.socket?.destroy(), delayMs).unref();
 }
 
 function matches(rule: FaultRuleInput, target: FaultTarget): boolean {

@@ -432,7 +432,7 @@ describe('sandbox faults through the real platform clients', () => {
       expect(await activeFaults()).toEqual([]); // the rule is spent; what follows is the container's own state
 
       const status = await graph('GET', `/${containerId}`, { fields: 'status_code,status' });
-      expect(status.body).toEqual({ status_code: 'ERROR', status: 'Error: Media upload has failed with error code 2207026' });
+      expect(status.body).toEqual({ status_code: 'ERROR', status: 'Error: Media upload has failed with error code 2207026', id: containerId });
       const published = await graph('POST', `/${IG.accountExternalId}/media_publish`, { creation_id: containerId });
       expect(published.status).toBe(400);
       expect(published.body.error).toMatchObject({ code: -1, error_subcode: 2207032, is_transient: false, error_user_msg: 'Create media fail, please try to re-create media' });

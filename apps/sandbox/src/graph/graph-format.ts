@@ -30,7 +30,10 @@ export function fieldName(field: string): string {
   return /^[A-Za-z0-9_]+/.exec(field)?.[0] ?? field;
 }
 
-/** Builds a node from the requested fields; an unknown field fails the whole request, as on Graph. */
+/**
+ * Builds a node from the requested fields; an unknown field fails the whole request, as on Graph. A node that has an
+ * id carries it whether or not it was asked for (Graph appends it: `{"status_code":"FINISHED","id":"…"}`).
+ */
 export function pickFields(
   requested: readonly string[],
   nodeType: string,
@@ -44,6 +47,8 @@ export function pickFields(
     const value = read(field);
     if (value !== undefined) out[name] = value;
   }
+  const id = out.id === undefined ? readers.id?.('id') : undefined;
+  if (id !== undefined) out.id = id;
   return out;
 }
 

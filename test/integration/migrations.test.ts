@@ -69,10 +69,20 @@ describe('migrations', () => {
   const hasAbsentStreak = async (): Promise<boolean> =>
     ((await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'publication' AND column_name = 'reconcile_absent'`)) as unknown[]).length === 1;
 
-  it('undoes the latest four and keeps their reports working, then applies them again', async () => {
+  /** The encrypted X refresh token (migration 1765100000000). */
+  const hasRefreshToken = async (): Promise<boolean> =>
+    ((await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'platform_account' AND column_name = 'refresh_token_ciphertext'`)) as unknown[]).length === 1;
+
+  it('undoes the latest five and keeps their reports working, then applies them again', async () => {
     await publishedPost();
     expect([await businessReach(), await businessReach('24h')]).toEqual([120, 120]);
     const before = await tables();
+    expect(await hasRefreshToken()).toBe(true);
+    await db.query(`UPDATE platform_account SET refresh_token_ciphertext = '\\x00'`);
+    await db.undoLastMigration({ transaction: 'each' });
+    expect(await hasRefreshToken()).toBe(false);
+    // The accounts stay, with their access tokens.
+    expect(await db.query(`SELECT count(*)::int AS n FROM platform_account WHERE token_ciphertext IS NOT NULL`)).toEqual([{ n: 1 }]);
     expect(await hasAbsentStreak()).toBe(true);
     await db.undoLastMigration({ transaction: 'each' });
     expect(await hasAbsentStreak()).toBe(false);
@@ -90,7 +100,9 @@ describe('migrations', () => {
     // The previous version's sums, latest numbers only, are back, and its compaction works.
     expect(await hasWindowKey()).toBe(false);
     expect(await businessReach()).toBe(240);
-    expect(await migrate(db)).toEqual(MIGRATIONS.slice(-4).map((m) => m.name));
+    expect(await migrate(db)).toEqual(MIGRATIONS.slice(-5).map((m) => m.name));
+    expect(await hasRefreshToken()).toBe(true);
+    expect(await db.query(`SELECT count(*)::int AS n FROM platform_account WHERE refresh_token_ciphertext IS NULL`)).toEqual([{ n: 2 }]);
     expect(await hasAbsentStreak()).toBe(true);
     expect(await dailyAddLanguage()).toBe('plpgsql');
     expect(await hasWindowKey()).toBe(true);

@@ -145,7 +145,7 @@ describe('sandbox faults through the real platform clients', () => {
       [{ platform: 'instagram', endpoint: 'ig.media_publish', fault: 'container_in_progress' }, 'fault container_in_progress applies only to endpoint ig.container_status'],
       [{ platform: 'instagram', endpoint: 'ig.container_status', fault: 'duplicate' }, 'fault duplicate applies only to endpoint x.create_tweet, fb.photos'],
       [{ platform: 'x', endpoint: 'x.create_tweet', fault: 'quota_exhausted' }, 'fault quota_exhausted applies only to endpoint ig.media_publish, ig.publishing_limit'],
-      [{ platform: 'x', endpoint: 'fb.photos', fault: 'duplicate' }, 'endpoint must be one of x.media_upload, x.create_tweet, any for x'],
+      [{ platform: 'x', endpoint: 'fb.photos', fault: 'duplicate' }, 'endpoint must be one of x.media_upload, x.create_tweet, x.oauth2_token, any for x'],
       [{ platform: 'mastodon', endpoint: 'any', fault: 'error_before' }, 'platform must be one of instagram, facebook, x'],
       [{ platform: 'x', endpoint: 'any', fault: 'explode' }, 'fault must be one of'],
       [{ platform: 'x', endpoint: 'any', fault: 'error_before', times: 0 }, 'times must be an integer from 1'],

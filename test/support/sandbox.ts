@@ -16,7 +16,8 @@ export interface TestSandbox {
   /** Origin: Graph at `${url}/v25.0`, X at `${url}` (X_API_BASE_URL), control at `${url}/__sandbox`. */
   readonly url: string;
   close(): Promise<void>;
-  registerAccount(platform: Platform, id: string, token: string, extra?: { username?: string; followers?: number }): Promise<void>;
+  /** `tokenExpiresAt` ISO 8601; `refreshToken` (x only) also makes the token expire two hours after registration. */
+  registerAccount(platform: Platform, id: string, token: string, extra?: { username?: string; followers?: number; tokenExpiresAt?: string; refreshToken?: string }): Promise<void>;
   /** Oldest first; optionally only one account's. */
   posts(platform?: Platform, accountId?: string): Promise<SandboxPostView[]>;
   reset(): Promise<void>;

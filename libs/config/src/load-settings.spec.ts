@@ -39,4 +39,11 @@ describe('loadSettings', () => {
   it('lets X talk to the real API when X_API_BASE_URL is empty', () => {
     expect(loadSettings({ ...secrets, X_API_BASE_URL: '' }).platforms.xApiBaseUrl).toBe('');
   });
+
+  it('renews no X token without X_CLIENT_ID, and renews tokens 10 minutes ahead unless told otherwise', () => {
+    expect(loadSettings(secrets).platforms).toMatchObject({ xClientId: '', xClientSecret: '', tokenRefreshAheadSeconds: 600 });
+    const set = loadSettings({ ...secrets, X_CLIENT_ID: 'client-1', X_CLIENT_SECRET: 's3cret', TOKEN_REFRESH_AHEAD: '30m' }).platforms;
+    expect(set).toMatchObject({ xClientId: 'client-1', xClientSecret: 's3cret', tokenRefreshAheadSeconds: 1800 });
+    expect(() => loadSettings({ ...secrets, TOKEN_REFRESH_AHEAD: 'soon' })).toThrow('TOKEN_REFRESH_AHEAD: must be a duration like 30s, 5m, 12h or 7d (got "soon")');
+  });
 });

@@ -47,6 +47,9 @@ export function loadSettings(env: Environment): Settings {
     platforms: {
       metaGraphBaseUrl: read.url('META_GRAPH_BASE_URL', `${sandboxOrigin}/v25.0`),
       xApiBaseUrl: read.optionalUrl('X_API_BASE_URL', sandboxOrigin),
+      xClientId: read.string('X_CLIENT_ID', ''),
+      xClientSecret: read.string('X_CLIENT_SECRET', ''),
+      tokenRefreshAheadSeconds: read.duration('TOKEN_REFRESH_AHEAD', '10m'),
       requestTimeoutMs: read.int('PLATFORM_TIMEOUT_MS', 30_000, 100),
       instagramContainerPollMs: read.int('INSTAGRAM_CONTAINER_POLL_MS', 2_000, 10),
       instagramContainerMaxPolls: read.int('INSTAGRAM_CONTAINER_MAX_POLLS', 30, 1),

@@ -7,7 +7,7 @@ export function loggerOptions(settings: Settings, app: string): Params {
     pinoHttp: {
       level: settings.logLevel,
       base: { app },
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.accessToken', '*.password', '*.token'], censor: '[redacted]' },
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.accessToken', '*.refreshToken', '*.clientSecret', '*.password', '*.token'], censor: '[redacted]' },
       autoLogging: { ignore: (req) => req.url === '/api/health' },
     },
   };

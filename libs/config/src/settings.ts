@@ -21,6 +21,15 @@ export interface Settings {
     readonly metaGraphBaseUrl: string;
     /** Empty means the real X API; otherwise every X request is redirected to this origin. */
     readonly xApiBaseUrl: string;
+    /**
+     * The X app's OAuth 2.0 client id, needed to renew expiring X user tokens with their refresh token; empty = X
+     * tokens are not renewed (an account connected with a refresh token is then refused).
+     */
+    readonly xClientId: string;
+    /** Confidential X apps only (sent as HTTP Basic auth); empty for a public client. A secret: never log it. */
+    readonly xClientSecret: string;
+    /** A token that can be renewed is renewed before use once it expires within this long. */
+    readonly tokenRefreshAheadSeconds: number;
     readonly requestTimeoutMs: number;
     /** How long an Instagram container may stay IN_PROGRESS before we give up waiting. */
     readonly instagramContainerPollMs: number;

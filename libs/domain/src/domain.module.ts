@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { Clock, loadRubrics, SystemClock } from '@app/config';
 import { PlatformsModule } from '@app/platforms';
+import { AccountTokenService } from './accounts/account-token.service.js';
 import { PlatformAccountService } from './accounts/platform-account.service.js';
 import { AuthService } from './auth/auth.service.js';
 import { CalendarEditorService } from './calendar/calendar-editor.service.js';
@@ -30,6 +31,7 @@ import { ReportService } from './reports/report.service.js';
 
 const SERVICES = [
   AccountSnapshotService,
+  AccountTokenService,
   AuthService,
   BusinessService,
   BusinessPhotosService,

@@ -1,6 +1,7 @@
 export * from './actor.js';
 export * from './domain.errors.js';
 export * from './domain.module.js';
+export * from './accounts/account-token.service.js';
 export * from './accounts/platform-account.service.js';
 export * from './auth/auth.service.js';
 export * from './calendar/calendar-editor.service.js';

@@ -113,6 +113,15 @@ export interface AccountCheck {
   readonly followers: number | null;
 }
 
+/** A renewed user access token. Never log it. */
+export interface RenewedToken {
+  readonly accessToken: string;
+  /** The refresh token to use next time (X rotates them: the one just sent no longer works); null if none came back. */
+  readonly refreshToken: string | null;
+  /** How long the new access token lasts from when it was asked for. */
+  readonly expiresInSeconds: number;
+}
+
 /**
  * The one interface every platform implements. Implementations throw only the errors in platform.errors.ts,
  * so callers decide retry / fail / reconcile without knowing which platform they talk to.
@@ -134,6 +143,14 @@ export interface PlatformClient {
    * token is expired, revoked or lacks permission; other PlatformErrors when the platform could not answer.
    */
   checkAccount(credentials: PlatformCredentials): Promise<AccountCheck>;
+  /**
+   * Renews a user access token with its refresh token (X OAuth 2.0). Absent on platforms whose tokens are not renewed
+   * this way, or when the app credentials it needs are not configured. Throws PlatformAuthError when the platform
+   * refuses the refresh token (used up, revoked): only a reconnection helps then; other PlatformErrors when it could
+   * not answer. Not safe to repeat blindly: a platform that rotates refresh tokens may have used this one up even when
+   * the answer was lost.
+   */
+  readonly refreshAccessToken?: (refreshToken: string) => Promise<RenewedToken>;
 }
 
 export const PLATFORM_CLIENTS = Symbol('PLATFORM_CLIENTS');

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsDefined, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { PLATFORMS, type Platform, ROLES, type Role } from '@app/config';
 import type { PlatformAccountEntity } from '@app/database';
 import { type Actor, AuthService, DomainError, PlatformAccountService } from '@app/domain';
@@ -14,7 +14,16 @@ export class ConnectAccountDto {
   externalId!: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(100) displayName!: string;
   @ApiProperty({ description: 'Stored encrypted; never returned' }) @IsString() @MinLength(10) @MaxLength(4096) accessToken!: string;
-  @ApiPropertyOptional({ description: 'ISO 8601 with offset' }) @IsOptional() @IsInstant() tokenExpiresAt?: string;
+  @ApiPropertyOptional({ description: 'When the access token expires, ISO 8601 with offset; required with refreshToken' })
+  // Optional, except that a token renewed by a refresh token is renewed by its expiry, so then it must be known.
+  @ValidateIf((o: ConnectAccountDto) => o.tokenExpiresAt != null || o.refreshToken != null)
+  @IsDefined({ message: 'tokenExpiresAt is required with refreshToken: when the access token expires (ISO 8601 with offset)' })
+  @IsInstant()
+  tokenExpiresAt?: string;
+  @ApiPropertyOptional({
+    description: 'X only: the OAuth 2.0 refresh token (offline.access scope) that renews the access token before it expires. Stored encrypted; never returned.',
+  })
+  @IsOptional() @IsString() @MinLength(10) @MaxLength(4096) refreshToken?: string;
 }
 
 export class CreateUserDto {
@@ -51,7 +60,7 @@ export class AccountController {
   @Roles('admin')
   @Post('accounts')
   async connect(@CurrentActor() actor: Actor, @Body() body: ConnectAccountDto) {
-    const account = await this.accounts.connect(actor, { ...body, tokenExpiresAt: body.tokenExpiresAt ? new Date(body.tokenExpiresAt) : null });
+    const account = await this.accounts.connect(actor, { ...body, tokenExpiresAt: body.tokenExpiresAt ? new Date(body.tokenExpiresAt) : null, refreshToken: body.refreshToken ?? null });
     return view(account);
   }
 

@@ -1,7 +1,7 @@
 import { type Request, Router } from 'express';
 import { type Platform, PLATFORMS } from '@app/config';
 import type { SandboxContext } from '../sandbox.options.js';
-import { DEFAULT_FOLLOWERS, sameTextKey, type SandboxPost } from '../state/sandbox-state.js';
+import { DEFAULT_FOLLOWERS, sameTextKey, type SandboxPost, X_TOKEN_LIFETIME_MS } from '../state/sandbox-state.js';
 import { faultRoutes } from './fault.routes.js';
 
 /**
@@ -15,7 +15,11 @@ export function controlRouter(ctx: SandboxContext): Router {
     res.json({ ok: true });
   });
 
-  /** Registers or replaces an account (idempotent): `{ platform, id, token, username?, followers? }`. */
+  /**
+   * Registers or replaces an account (idempotent): `{ platform, id, token, username?, followers?, tokenExpiresAt?,
+   * refreshToken? }`. The token never expires unless `tokenExpiresAt` (ISO 8601) says when; an X account with a
+   * `refreshToken` has an OAuth 2.0 token like X issues, expiring two hours after registration unless told otherwise.
+   */
   router.post('/accounts', (req, res) => {
     const body: Record<string, unknown> = typeof req.body === 'object' && req.body !== null ? req.body : {};
     const problems: string[] = [];
@@ -28,14 +32,28 @@ export function controlRouter(ctx: SandboxContext): Router {
     if (token === undefined) problems.push('token must be a non-empty string');
     const followers = body.followers === undefined ? undefined : Number(body.followers);
     if (followers !== undefined && !(Number.isInteger(followers) && followers >= 0)) problems.push('followers must be a non-negative integer');
+    const expiresAt = body.tokenExpiresAt === undefined ? undefined : typeof body.tokenExpiresAt === 'string' ? Date.parse(body.tokenExpiresAt) : Number.NaN;
+    if (Number.isNaN(expiresAt)) problems.push('tokenExpiresAt, when given, must be an ISO 8601 date-time');
+    const refreshToken = text('refreshToken');
+    if (body.refreshToken !== undefined && (refreshToken === undefined || platform !== 'x')) problems.push('refreshToken, when given, must be a non-empty string, for platform x only');
     if (platform === undefined || id === undefined || token === undefined || problems.length > 0) {
       res.status(400).json({ problems });
       return;
     }
-    const account = { platform, id, token, username: text('username') ?? `${platform}_${id}`, followers: followers ?? DEFAULT_FOLLOWERS[platform] };
+    const tokenExpiresAt = expiresAt ?? (refreshToken === undefined ? undefined : ctx.now() + X_TOKEN_LIFETIME_MS);
+    const account = {
+      platform,
+      id,
+      token,
+      username: text('username') ?? `${platform}_${id}`,
+      followers: followers ?? DEFAULT_FOLLOWERS[platform],
+      ...(tokenExpiresAt === undefined ? {} : { tokenExpiresAt }),
+      ...(refreshToken === undefined ? {} : { refreshToken }),
+    };
     ctx.state.upsertAccount(account);
-    // The token is the caller's own; it is not echoed back so it cannot leak into logs of the response.
-    res.json({ account: { platform, id, username: account.username, followers: account.followers } });
+    // The tokens are the caller's own; they are not echoed back so they cannot leak into logs of the response.
+    const expiry = tokenExpiresAt === undefined ? {} : { tokenExpiresAt: new Date(tokenExpiresAt).toISOString() };
+    res.json({ account: { platform, id, username: account.username, followers: account.followers, ...expiry } });
   });
 
   /**

@@ -8,7 +8,7 @@ import { THROTTLE_MESSAGES, type ThrottleCode } from '../graph/graph.errors.js';
 export const FAULT_ENDPOINTS = {
   instagram: ['ig.create_container', 'ig.container_status', 'ig.media_publish', 'ig.publishing_limit', 'any'],
   facebook: ['fb.photos', 'any'],
-  x: ['x.media_upload', 'x.create_tweet', 'any'],
+  x: ['x.media_upload', 'x.create_tweet', 'x.oauth2_token', 'any'],
 } as const satisfies Record<Platform, readonly string[]>;
 
 export type FaultEndpoint = (typeof FAULT_ENDPOINTS)[Platform][number];

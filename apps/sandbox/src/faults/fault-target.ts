@@ -15,6 +15,7 @@ export interface FaultTarget {
 }
 
 const GRAPH_PATH = /^\/v\d+\.\d+\/([^/]+)(?:\/([^/]+))?\/?$/;
+const X_OAUTH2_TOKEN = /^\/2\/oauth2\/token\/?$/;
 const X_MEDIA_UPLOAD = /^\/2\/media\/upload(?:\/initialize|\/[^/]+\/(?:append|finalize))?\/?$/;
 
 /** Classifies a Graph or X request; null for anything else (including Graph ids the sandbox does not know). */
@@ -51,8 +52,15 @@ function graphEndpoint(method: string, node: GraphNode, edge: string | undefined
 }
 
 function xTarget(req: Request, state: SandboxState): FaultTarget {
+  if (req.method === 'POST' && X_OAUTH2_TOKEN.test(req.path)) {
+    // A renewal names its account by the refresh token it sends, not by a user token.
+    const body: unknown = req.body;
+    const refreshToken = typeof body === 'object' && body !== null ? Reflect.get(body, 'refresh_token') : undefined;
+    const accountId = typeof refreshToken === 'string' ? state.xAccountForRefreshToken(refreshToken)?.id : undefined;
+    return { platform: 'x', endpoint: 'x.oauth2_token', ...(accountId === undefined ? {} : { accountId }) };
+  }
   const token = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
-  const accountId = token === undefined ? undefined : state.accountsWithToken(token, ['x'])[0]?.id;
+  const accountId = token === undefined ? undefined : (state.accountsWithToken(token, ['x'])[0] ?? state.xAccountForToken(token))?.id;
   const endpoint =
     X_MEDIA_UPLOAD.test(req.path) && (req.method === 'POST' || req.method === 'GET')
       ? 'x.media_upload'

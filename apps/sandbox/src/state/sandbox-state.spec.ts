@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { SandboxState, type SandboxPost } from './sandbox-state.js';
+import { SandboxState, type SandboxPost, X_TOKEN_LIFETIME_MS } from './sandbox-state.js';
 
 const post = (platform: SandboxPost['platform'], accountId: string, id: string, createdAt: number, text = id): SandboxPost => ({ platform, accountId, id, text, imageBytes: 0, createdAt });
 
@@ -43,5 +43,33 @@ describe('SandboxState posts', () => {
     expect(state.latestPost('facebook', 'page-2')).toBeUndefined();
     state.reset();
     expect(state.facebookPost('77')).toBeUndefined();
+  });
+});
+
+describe('SandboxState X token renewal', () => {
+  it('rotates the refresh token, issues a two-hour token, and lets the replaced one live out its own expiry', () => {
+    let now = 1_000_000;
+    const state = new SandboxState(() => now);
+    state.upsertAccount({ platform: 'x', id: 'u1', token: 'access-0', username: 'u1', followers: 1, tokenExpiresAt: now + 60_000, refreshToken: 'refresh-0' });
+    const renewed = state.renewXToken('refresh-0')!;
+    expect(renewed.expiresInSeconds).toBe(X_TOKEN_LIFETIME_MS / 1000);
+    expect(state.renewXToken('refresh-0')).toBeUndefined();
+    expect(state.xAccountForRefreshToken(renewed.refreshToken)?.id).toBe('u1');
+    expect([state.xAccountForToken('access-0')?.id, state.xAccountForToken(renewed.accessToken)?.id]).toEqual(['u1', 'u1']);
+    now += 60_000;
+    expect([state.xAccountForToken('access-0'), state.xAccountForToken(renewed.accessToken)?.id]).toEqual([undefined, 'u1']);
+    now += X_TOKEN_LIFETIME_MS;
+    expect(state.xAccountForToken(renewed.accessToken)).toBeUndefined();
+    expect(state.renewXToken(renewed.refreshToken)).toBeDefined();
+  });
+
+  it('expires a replaced token with the account\'s, and forgets renewals on reset', () => {
+    const state = new SandboxState(() => 0);
+    state.upsertAccount({ platform: 'x', id: 'u1', token: 'access-0', username: 'u1', followers: 1, tokenExpiresAt: 60_000, refreshToken: 'refresh-0' });
+    const renewed = state.renewXToken('refresh-0')!;
+    state.expireToken('x', 'u1', 0);
+    expect([state.xAccountForToken('access-0'), state.xAccountForToken(renewed.accessToken)]).toEqual([undefined, undefined]);
+    state.reset();
+    expect(state.renewXToken(renewed.refreshToken)).toBeUndefined();
   });
 });

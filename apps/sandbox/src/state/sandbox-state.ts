@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { Platform } from '@app/config';
 import { IdFactory } from './id-factory.js';
 
 /** Follower counts of the city's real accounts (DESIGN.md §1), used when an account is registered without one. */
 export const DEFAULT_FOLLOWERS: Readonly<Record<Platform, number>> = { instagram: 150_000, facebook: 17_000, x: 64_000 };
+
+/** X OAuth 2.0 user access tokens last two hours (platform-apis.md §4.3). */
+export const X_TOKEN_LIFETIME_MS = 7_200_000;
 
 /** Instagram's content-publishing quota is a rolling 24-hour window. */
 export const INSTAGRAM_QUOTA_WINDOW_MS = 86_400_000;
@@ -16,6 +20,15 @@ export interface SandboxAccount {
   readonly followers: number;
   /** Sandbox clock (ms) from which the platform refuses the token as expired; absent = it does not expire. */
   readonly tokenExpiresAt?: number;
+  /** X only: the OAuth 2.0 refresh token that renews `token` once (X rotates it: each renewal issues a new one). */
+  readonly refreshToken?: string;
+}
+
+/** What POST /2/oauth2/token answers a renewal with. */
+export interface RenewedXToken {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly expiresInSeconds: number;
 }
 
 export interface IgContainer {
@@ -79,8 +92,14 @@ export class SandboxState {
    * against the content-publishing quota like the sandbox's own posts, and age out of the rolling window the same way.
    */
   private readonly outsidePublishes = new Map<string, number[]>();
+  /**
+   * X access tokens replaced by a renewal, with their account and expiry. [?] X does not document whether a renewal
+   * revokes the access token it replaces; like most OAuth servers the sandbox lets it live out its two hours, so a
+   * worker still holding it while another renews is not refused.
+   */
+  private readonly replacedXTokens = new Map<string, { readonly accountId: string; readonly expiresAt: number }>();
 
-  constructor(now: () => number) {
+  constructor(private readonly now: () => number) {
     this.ids = new IdFactory(now);
   }
 
@@ -101,7 +120,41 @@ export class SandboxState {
     const account = this.account(platform, id);
     if (account === undefined) return false;
     for (const holder of [...this.accounts.values()].filter((a) => a.token === account.token)) this.upsertAccount({ ...holder, tokenExpiresAt: at });
+    // Tokens a renewal replaced expire no later than the account's current one.
+    for (const [token, replaced] of this.replacedXTokens) {
+      if (platform === 'x' && replaced.accountId === id) this.replacedXTokens.set(token, { ...replaced, expiresAt: Math.min(replaced.expiresAt, at) });
+    }
     return true;
+  }
+
+  /**
+   * Renews the X account holding `refreshToken`: a new access token valid two hours from now (sandbox clock) and a new
+   * refresh token; the one sent stops working. Undefined for a refresh token no account holds (unknown or used up).
+   */
+  renewXToken(refreshToken: string): RenewedXToken | undefined {
+    const account = this.xAccountForRefreshToken(refreshToken);
+    if (account === undefined) return undefined;
+    const now = this.now();
+    if (account.tokenExpiresAt === undefined || account.tokenExpiresAt > now) {
+      this.replacedXTokens.set(account.token, { accountId: account.id, expiresAt: account.tokenExpiresAt ?? now + X_TOKEN_LIFETIME_MS });
+    }
+    const renewed = { accessToken: opaqueToken(), refreshToken: opaqueToken(), expiresInSeconds: X_TOKEN_LIFETIME_MS / 1000 };
+    this.upsertAccount({ ...account, token: renewed.accessToken, refreshToken: renewed.refreshToken, tokenExpiresAt: now + X_TOKEN_LIFETIME_MS });
+    return renewed;
+  }
+
+  /** The X account an OAuth 2.0 user token is valid for now: its current token, or one a renewal replaced that has not run out. */
+  xAccountForToken(token: string): SandboxAccount | undefined {
+    const now = this.now();
+    const current = this.accountsWithToken(token, ['x'])[0];
+    if (current !== undefined) return current.tokenExpiresAt === undefined || current.tokenExpiresAt > now ? current : undefined;
+    const replaced = this.replacedXTokens.get(token);
+    return replaced !== undefined && replaced.expiresAt > now ? this.account('x', replaced.accountId) : undefined;
+  }
+
+  /** The X account holding this refresh token, if any (for fault rules naming an account). */
+  xAccountForRefreshToken(refreshToken: string): SandboxAccount | undefined {
+    return [...this.accounts.values()].find((a) => a.platform === 'x' && a.refreshToken === refreshToken);
   }
 
   /** A Meta token may be valid for several objects (a Page and its linked Instagram account). */
@@ -195,7 +248,13 @@ export class SandboxState {
     this.xMedia.clear();
     this.rateWindows.clear();
     this.outsidePublishes.clear();
+    this.replacedXTokens.clear();
   }
+}
+
+/** Like X's: opaque, URL-safe, long enough never to collide. */
+function opaqueToken(): string {
+  return randomBytes(48).toString('base64url');
 }
 
 /** The index of the first post made after `at` in a list ordered by creation time (its length if none). */

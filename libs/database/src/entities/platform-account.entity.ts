@@ -12,6 +12,8 @@ export class PlatformAccountEntity {
   @Column('text', { name: 'external_id' }) externalId!: string;
   /** AES-256-GCM: iv | tag | ciphertext, see TokenCipher. */
   @Column('bytea', { name: 'token_ciphertext', select: false }) tokenCiphertext!: Buffer;
+  /** The OAuth 2.0 refresh token that renews the access token (X), sealed the same way; null when there is none. */
+  @Column('bytea', { name: 'refresh_token_ciphertext', nullable: true, select: false }) refreshTokenCiphertext!: Buffer | null;
   @Column('timestamptz', { name: 'token_expires_at', nullable: true }) tokenExpiresAt!: Date | null;
   @Column('text') status!: PlatformAccountStatus;
   @Column('text', { name: 'status_reason', nullable: true }) statusReason!: string | null;

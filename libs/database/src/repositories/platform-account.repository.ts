@@ -1,11 +1,35 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Platform } from '@app/config';
-import type { DataSource } from 'typeorm';
-import { PlatformAccountEntity } from '../entities/platform-account.entity.js';
+import type { DataSource, EntityManager } from 'typeorm';
+import { PlatformAccountEntity, type PlatformAccountStatus } from '../entities/platform-account.entity.js';
 import { TokenCipher } from '../token-cipher.js';
 
 export const TOKEN_CIPHER = Symbol('TOKEN_CIPHER');
+
+const KEY_CHANGED = 'Token tidak dapat dibuka (kunci enkripsi TOKEN_ENCRYPTION_KEY berubah); hubungkan ulang akun ini.';
+
+/** An account with its decrypted access token. Never log it. */
+export interface ConnectedAccount {
+  account: PlatformAccountEntity;
+  accessToken: string;
+  /** A refresh token is stored for the account (it stays encrypted here; only renewTokens opens it). */
+  hasRefreshToken: boolean;
+}
+
+/** An account's tokens as committed when renewTokens took the row's lock. Never log them. */
+export interface LockedTokens {
+  status: PlatformAccountStatus;
+  accessToken: string;
+  refreshToken: string | null;
+  expiresAt: Date | null;
+}
+
+/** What renewTokens stores: nothing, new tokens (null refresh token = none came back), or the account needs reconnecting. */
+export type TokenRenewal =
+  | { kind: 'keep' }
+  | { kind: 'renewed'; accessToken: string; refreshToken: string | null; expiresAt: Date }
+  | { kind: 'refused'; reason: string };
 
 /** The only place platform tokens are encrypted or decrypted. */
 @Injectable()
@@ -15,16 +39,21 @@ export class PlatformAccountRepository {
     @Inject(TOKEN_CIPHER) private readonly cipher: TokenCipher,
   ) {}
 
-  /** Connects (or reconnects) an account: a new token makes it active again. */
-  async upsert(input: { platform: Platform; externalId: string; displayName: string; accessToken: string; tokenExpiresAt: Date | null }): Promise<PlatformAccountEntity> {
+  /**
+   * Connects (or reconnects) an account: a new token makes it active again. A reconnection replaces the refresh token
+   * too (with none when none is given): an old one belongs to the grant the new token replaced.
+   */
+  async upsert(input: { platform: Platform; externalId: string; displayName: string; accessToken: string; refreshToken?: string | null; tokenExpiresAt: Date | null }): Promise<PlatformAccountEntity> {
+    const refresh = input.refreshToken ? this.cipher.encrypt(input.refreshToken) : null;
     const rows: Array<{ id: string }> = await this.db.query(
-      `INSERT INTO platform_account (platform, external_id, display_name, token_ciphertext, token_expires_at, status)
-       VALUES ($1, $2, $3, $4, $5, 'active')
+      `INSERT INTO platform_account (platform, external_id, display_name, token_ciphertext, refresh_token_ciphertext, token_expires_at, status)
+       VALUES ($1, $2, $3, $4, $5, $6, 'active')
        ON CONFLICT (platform, external_id) DO UPDATE
          SET display_name = EXCLUDED.display_name, token_ciphertext = EXCLUDED.token_ciphertext,
+             refresh_token_ciphertext = EXCLUDED.refresh_token_ciphertext,
              token_expires_at = EXCLUDED.token_expires_at, status = 'active', status_reason = NULL, updated_at = now()
        RETURNING id`,
-      [input.platform, input.externalId, input.displayName, this.cipher.encrypt(input.accessToken), input.tokenExpiresAt],
+      [input.platform, input.externalId, input.displayName, this.cipher.encrypt(input.accessToken), refresh, input.tokenExpiresAt],
     );
     return (await this.findById(rows[0].id))!;
   }
@@ -47,31 +76,81 @@ export class PlatformAccountRepository {
    * TOKEN_ENCRYPTION_KEY (the key was changed) cannot be used: the account is marked for reconnection and comes back
    * with that status and an empty token, instead of failing every caller.
    */
-  async findWithToken(id: string): Promise<{ account: PlatformAccountEntity; accessToken: string } | null> {
+  async findWithToken(id: string): Promise<ConnectedAccount | null> {
     const account = await this.db
       .getRepository(PlatformAccountEntity)
       .createQueryBuilder('a')
-      .addSelect('a.tokenCiphertext')
+      .addSelect(['a.tokenCiphertext', 'a.refreshTokenCiphertext'])
       .where('a.id = :id', { id })
       .getOne();
     return account && this.withAccessToken(account);
   }
 
-  /** findWithToken for an account row already read with its `tokenCiphertext` (the publish claim brings it). */
-  async withAccessToken(account: PlatformAccountEntity): Promise<{ account: PlatformAccountEntity; accessToken: string }> {
+  /** findWithToken for an account row already read with its ciphertexts (the publish claim brings them). */
+  async withAccessToken(account: PlatformAccountEntity): Promise<ConnectedAccount> {
     let accessToken = '';
     try {
       accessToken = this.cipher.decrypt(account.tokenCiphertext);
     } catch {
-      const reason = 'Token tidak dapat dibuka (kunci enkripsi TOKEN_ENCRYPTION_KEY berubah); hubungkan ulang akun ini.';
-      await this.markNeedsReconnect(account.id, reason);
-      Object.assign(account, { status: 'needs_reconnect', statusReason: reason });
+      await this.markNeedsReconnect(account.id, KEY_CHANGED);
+      Object.assign(account, { status: 'needs_reconnect', statusReason: KEY_CHANGED });
     }
-    account.tokenCiphertext = Buffer.alloc(0);
-    return { account, accessToken };
+    const hasRefreshToken = (account.refreshTokenCiphertext?.length ?? 0) > 0;
+    return { account: wiped(account), accessToken, hasRefreshToken };
   }
 
-  async markNeedsReconnect(id: string, reason: string): Promise<void> {
-    await this.db.query(`UPDATE platform_account SET status = 'needs_reconnect', status_reason = $2, updated_at = now() WHERE id = $1 AND status = 'active'`, [id, reason]);
+  /**
+   * Renews an account's tokens with its row locked (SELECT … FOR UPDATE) from the read to the commit, so two workers
+   * never renew one account at once: X rotates refresh tokens, and the second would send one already used up.
+   * `renew` gets the tokens as committed when the lock was taken (another worker may have renewed them while this one
+   * waited) and says what to store; when it throws, nothing changes. Returns the account as it is afterwards, or null
+   * if the row is gone. The platform is called inside the transaction: keep `renew` to one bounded request.
+   */
+  async renewTokens(id: string, renew: (current: LockedTokens) => Promise<TokenRenewal>): Promise<ConnectedAccount | null> {
+    return this.db.transaction(async (manager) => {
+      const account = await manager
+        .getRepository(PlatformAccountEntity)
+        .createQueryBuilder('a')
+        .addSelect(['a.tokenCiphertext', 'a.refreshTokenCiphertext'])
+        .where('a.id = :id', { id })
+        .setLock('pessimistic_write')
+        .getOne();
+      if (!account) return null;
+      let current: LockedTokens;
+      try {
+        const refreshToken = account.refreshTokenCiphertext?.length ? this.cipher.decrypt(account.refreshTokenCiphertext) : null;
+        current = { status: account.status, accessToken: this.cipher.decrypt(account.tokenCiphertext), refreshToken, expiresAt: account.tokenExpiresAt };
+      } catch {
+        await this.markNeedsReconnect(id, KEY_CHANGED, manager);
+        Object.assign(account, { status: 'needs_reconnect', statusReason: KEY_CHANGED });
+        return { account: wiped(account), accessToken: '', hasRefreshToken: false };
+      }
+      const renewal = await renew(current);
+      if (renewal.kind === 'renewed') {
+        const refresh = renewal.refreshToken === null ? null : this.cipher.encrypt(renewal.refreshToken);
+        await manager.query(
+          `UPDATE platform_account SET token_ciphertext = $2, refresh_token_ciphertext = $3, token_expires_at = $4, updated_at = now() WHERE id = $1`,
+          [id, this.cipher.encrypt(renewal.accessToken), refresh, renewal.expiresAt],
+        );
+        account.tokenExpiresAt = renewal.expiresAt;
+        return { account: wiped(account), accessToken: renewal.accessToken, hasRefreshToken: refresh !== null };
+      }
+      if (renewal.kind === 'refused' && account.status === 'active') {
+        await this.markNeedsReconnect(id, renewal.reason, manager);
+        Object.assign(account, { status: 'needs_reconnect', statusReason: renewal.reason });
+      }
+      return { account: wiped(account), accessToken: current.accessToken, hasRefreshToken: current.refreshToken !== null };
+    });
   }
+
+  async markNeedsReconnect(id: string, reason: string, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.query(`UPDATE platform_account SET status = 'needs_reconnect', status_reason = $2, updated_at = now() WHERE id = $1 AND status = 'active'`, [id, reason]);
+  }
+}
+
+/** Drops the ciphertexts once read, so the entity can travel (and be logged by mistake) without them. */
+function wiped(account: PlatformAccountEntity): PlatformAccountEntity {
+  account.tokenCiphertext = Buffer.alloc(0);
+  account.refreshTokenCiphertext = null;
+  return account;
 }

@@ -1,7 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { Platform } from '@app/config';
 import { AuditRepository, PlatformAccountRepository, type PlatformAccountEntity } from '@app/database';
+import { PlatformClientRegistry } from '@app/platforms';
 import type { Actor } from '../actor.js';
+import { invalidField } from '../domain.errors.js';
+
+export interface ConnectAccountInput {
+  platform: Platform;
+  externalId: string;
+  displayName: string;
+  accessToken: string;
+  tokenExpiresAt?: Date | null;
+  /** Renews the access token before it expires (X OAuth 2.0 with offline.access); needs tokenExpiresAt. */
+  refreshToken?: string | null;
+}
 
 /** Admins connect the office's accounts; tokens are encrypted by the repository and never returned. */
 @Injectable()
@@ -9,21 +21,34 @@ export class PlatformAccountService {
   constructor(
     private readonly accounts: PlatformAccountRepository,
     private readonly audit: AuditRepository,
+    private readonly platforms: PlatformClientRegistry,
   ) {}
 
-  async connect(actor: Actor | null, input: { platform: Platform; externalId: string; displayName: string; accessToken: string; tokenExpiresAt?: Date | null }): Promise<PlatformAccountEntity> {
-    const account = await this.accounts.upsert({ ...input, tokenExpiresAt: input.tokenExpiresAt ?? null });
+  async connect(actor: Actor | null, input: ConnectAccountInput): Promise<PlatformAccountEntity> {
+    const refreshToken = input.refreshToken || null;
+    if (refreshToken !== null) this.checkRenewable(input.platform, input.tokenExpiresAt ?? null);
+    const account = await this.accounts.upsert({ ...input, refreshToken, tokenExpiresAt: input.tokenExpiresAt ?? null });
     await this.audit.record({
       actorUserId: actor?.userId ?? null,
       action: 'platform_account.connected',
       entityType: 'platform_account',
       entityId: account.id,
-      after: { platform: account.platform, externalId: account.externalId },
+      after: { platform: account.platform, externalId: account.externalId, renewable: refreshToken !== null },
     });
     return account;
   }
 
   list(): Promise<PlatformAccountEntity[]> {
     return this.accounts.list();
+  }
+
+  /** A refresh token is kept only where it can be used: a platform client that renews tokens, and a known expiry. */
+  private checkRenewable(platform: Platform, tokenExpiresAt: Date | null): void {
+    if (this.platforms.get(platform).refreshAccessToken === undefined) {
+      const renewing = this.platforms.all().filter((c) => c.refreshAccessToken !== undefined).map((c) => c.platform);
+      const which = renewing.length > 0 ? `only for ${renewing.join(', ')}` : 'for no platform now (its app client id is not configured)';
+      throw invalidField('refreshToken', `refreshToken is accepted ${which}: ${platform} tokens are not renewed with one`);
+    }
+    if (tokenExpiresAt === null) throw invalidField('tokenExpiresAt', 'tokenExpiresAt is required with refreshToken: when the access token expires');
   }
 }

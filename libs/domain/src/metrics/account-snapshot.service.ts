@@ -1,28 +1,36 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Clock } from '@app/config';
+import { Clock, InjectSettings, type Settings } from '@app/config';
 import { AccountSnapshotRepository, PlatformAccountRepository } from '@app/database';
 import { PlatformClientRegistry } from '@app/platforms';
+import { AccountTokenService } from '../accounts/account-token.service.js';
 import { formatLocal } from '../time/iso-week.js';
 
-/** Records each active platform account's follower count once per WIB day (a later run that day refreshes it). */
+/**
+ * Records each active platform account's follower count once per WIB day (a later run that day refreshes it), and
+ * keeps renewable tokens fresh while no post needs them: an X token is renewed when it would expire before the next
+ * run (plus TOKEN_REFRESH_AHEAD), so an account with nothing to post for days is never found with a lapsed token.
+ */
 @Injectable()
 export class AccountSnapshotService {
   private readonly logger = new Logger(AccountSnapshotService.name);
 
   constructor(
     private readonly accounts: PlatformAccountRepository,
+    private readonly tokens: AccountTokenService,
     private readonly snapshots: AccountSnapshotRepository,
     private readonly platforms: PlatformClientRegistry,
     private readonly clock: Clock,
+    @InjectSettings() private readonly settings: Settings,
   ) {}
 
   /** Returns how many accounts were recorded. One account's failure does not stop the others. */
   async collectAll(): Promise<number> {
+    const renewAheadSeconds = this.settings.platforms.tokenRefreshAheadSeconds + this.settings.metrics.accountSnapshotIntervalSeconds;
     let recorded = 0;
     for (const account of await this.accounts.list()) {
       if (account.status !== 'active') continue;
       try {
-        const connected = await this.accounts.findWithToken(account.id);
+        const connected = await this.tokens.find(account.id, renewAheadSeconds);
         if (!connected || connected.account.status !== 'active') continue;
         const check = await this.platforms.get(account.platform).checkAccount({ accountExternalId: account.externalId, accessToken: connected.accessToken });
         const now = this.clock.now();

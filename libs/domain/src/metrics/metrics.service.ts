@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { MetricSnapshotRepository, PlatformAccountRepository, PublicationRepository } from '@app/database';
+import { MetricSnapshotRepository, PublicationRepository } from '@app/database';
 import { PlatformAuthError, PlatformClientRegistry, PlatformRejectedError } from '@app/platforms';
 import type { JobPayloads } from '@app/queue';
+import { AccountTokenService } from '../accounts/account-token.service.js';
 
 /** Collects one metric window of one publication. Idempotent: the snapshot is upserted per window. */
 @Injectable()
@@ -11,7 +12,7 @@ export class MetricsService {
 
   constructor(
     private readonly publications: PublicationRepository,
-    private readonly accounts: PlatformAccountRepository,
+    private readonly tokens: AccountTokenService,
     private readonly snapshots: MetricSnapshotRepository,
     private readonly platforms: PlatformClientRegistry,
     private readonly clock: Clock,
@@ -23,9 +24,9 @@ export class MetricsService {
       this.logger.warn({ publicationId: job.publicationId }, 'metrics skipped: publication is not published');
       return;
     }
-    const connected = await this.accounts.findWithToken(publication.platformAccountId);
-    if (!connected) throw new Error(`platform account ${publication.platformAccountId} is gone`);
     try {
+      const connected = await this.tokens.find(publication.platformAccountId);
+      if (!connected) throw new Error(`platform account ${publication.platformAccountId} is gone`);
       const metrics = await this.platforms.get(publication.platform).fetchMetrics({
         credentials: { accountExternalId: connected.account.externalId, accessToken: connected.accessToken },
         externalId: publication.externalId,

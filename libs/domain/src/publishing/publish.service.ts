@@ -13,6 +13,8 @@ import {
 } from '@app/database';
 import { PlatformClientRegistry, PlatformDuplicateError, PlatformError, PlatformRateLimitError } from '@app/platforms';
 import { type JobPayloads, publishJob } from '@app/queue';
+import { accountRefusedAlert } from '../accounts/account-alerts.js';
+import { AccountTokenService } from '../accounts/account-token.service.js';
 import { metricJobsFor } from './metric-jobs.js';
 import { failedAlert, unknownOutcomeAlert } from './publication-alerts.js';
 import { toOutboxRow } from './outbox-row.js';
@@ -32,6 +34,7 @@ export class PublishService {
   constructor(
     private readonly publications: PublicationRepository,
     private readonly accounts: PlatformAccountRepository,
+    private readonly tokens: AccountTokenService,
     private readonly storage: MediaStorage,
     private readonly platforms: PlatformClientRegistry,
     private readonly alerts: AlertRepository,
@@ -60,7 +63,8 @@ export class PublishService {
     let followUps: OutboxRow[] = [];
     let accountRefused = false;
     try {
-      const connected = claim.account && (await this.accounts.withAccessToken(claim.account));
+      // Renews an expiring token first; a refused renewal is an auth failure like a refused post.
+      const connected = claim.account && (await this.tokens.ofClaimed(claim.account, publication));
       if (!connected || connected.account.status !== 'active') {
         result = { status: 'failed', attemptOutcome: 'failed', error: `Akun ${publication.platform} perlu dihubungkan ulang sebelum bisa memposting.` };
       } else {
@@ -119,15 +123,7 @@ export class PublishService {
     switch (error.kind) {
       case 'auth':
         await this.accounts.markNeedsReconnect(publication.platformAccountId, reason);
-        await this.alerts.raise({
-          kind: 'account_needs_reconnect',
-          dedupeKey: `account_needs_reconnect:${publication.platformAccountId}`,
-          publicationId: publication.id,
-          featureId: publication.featureId,
-          platform: publication.platform,
-          message: `Akun ${publication.platform} ditolak platform (${reason}); unggahan ke akun ini gagal sampai akun dihubungkan ulang.`,
-          action: 'Admin menghubungkan ulang akun dengan token baru (POST /api/accounts), lalu staf mengirim ulang unggahan yang gagal.',
-        });
+        await this.alerts.raise(accountRefusedAlert({ id: publication.platformAccountId, platform: publication.platform }, reason, publication));
         return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Akses akun ditolak platform, hubungkan ulang akun: ${reason}` }, followUps: [] };
       case 'rejected':
         return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Ditolak platform: ${reason}` }, followUps: [] };

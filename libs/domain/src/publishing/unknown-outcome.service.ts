@@ -3,6 +3,7 @@ import { Clock, InjectSettings, type Settings } from '@app/config';
 import { FeatureRepository, type OutboxRow, PlatformAccountRepository, type PublicationEntity, PublicationRepository, UnknownOutcomeRepository, type UnknownSettlement } from '@app/database';
 import { PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformRateLimitError } from '@app/platforms';
 import { type JobPayloads, publishJob } from '@app/queue';
+import { AccountTokenService } from '../accounts/account-token.service.js';
 import { metricJobsFor } from './metric-jobs.js';
 import { toOutboxRow } from './outbox-row.js';
 import { type CheckResult, decideReconcile, type ReconcileDecision } from './reconcile-decision.js';
@@ -24,6 +25,7 @@ export class UnknownOutcomeService {
     private readonly publications: PublicationRepository,
     private readonly features: FeatureRepository,
     private readonly accounts: PlatformAccountRepository,
+    private readonly tokens: AccountTokenService,
     private readonly platforms: PlatformClientRegistry,
     private readonly clock: Clock,
     @InjectSettings() private readonly settings: Settings,
@@ -59,9 +61,9 @@ export class UnknownOutcomeService {
   }
 
   private async check(publication: PublicationEntity, since: Date): Promise<CheckResult> {
-    const connected = await this.accounts.findWithToken(publication.platformAccountId);
-    if (!connected || connected.account.status !== 'active') return { state: 'account_refused', reason: 'akun tidak aktif atau perlu dihubungkan ulang' };
     try {
+      const connected = await this.tokens.find(publication.platformAccountId);
+      if (!connected || connected.account.status !== 'active') return { state: 'account_refused', reason: 'akun tidak aktif atau perlu dihubungkan ulang' };
       const search = await this.platforms.get(publication.platform).findPost({
         credentials: { accountExternalId: connected.account.externalId, accessToken: connected.accessToken },
         caption: publication.caption,

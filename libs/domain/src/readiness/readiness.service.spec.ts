@@ -15,6 +15,7 @@ import type {
   PublicationView,
 } from '@app/database';
 import { type AccountCheck, type PlatformClient, type PlatformClientRegistry, PlatformRateLimitError } from '@app/platforms';
+import type { AccountTokenService } from '../accounts/account-token.service.js';
 import type { FeatureCaptions } from './feature-captions.js';
 import type { MediaFetchResult, PublicMediaClient } from './public-media.client.js';
 import { ReadinessService } from './readiness.service.js';
@@ -28,10 +29,12 @@ function setup(options: {
   feature?: Partial<FeatureEntity>;
   publications?: Array<{ platform: Platform; status: PublicationStatus; scheduledAt: Date; nextAttemptAt?: Date | null }>;
   checkAccount?: (platform: Platform) => Promise<AccountCheck>;
+  /** Every account's token: when it expires, and whether it is renewed before then. */
+  token?: { expiresAt: Date; renewable: boolean };
 }) {
   const feature = { id: 'f1', rubric: 'umkm', isoWeek: '2026-W48', businessId: 'b1', status: 'planned', ...options.feature } as FeatureEntity;
   const account = (platform: Platform): PlatformAccountEntity =>
-    ({ id: `acc-${platform}`, platform, externalId: `ext-${platform}`, displayName: platform, status: 'active', tokenExpiresAt: null }) as PlatformAccountEntity;
+    ({ id: `acc-${platform}`, platform, externalId: `ext-${platform}`, displayName: platform, status: 'active', tokenExpiresAt: options.token?.expiresAt ?? null }) as PlatformAccountEntity;
   const fetchImage = jest.fn(async (_url: string): Promise<MediaFetchResult> => ({ ok: true, image: { mimeType: 'image/jpeg', bytes: 300_000, width: 1080, height: 1350 } }));
   const checkAccount = options.checkAccount ?? (async (platform: Platform): Promise<AccountCheck> => ({ accountId: `ext-${platform}`, name: platform, quota: null, followers: null }));
   const client = (platform: Platform): PlatformClient =>
@@ -47,8 +50,8 @@ function setup(options: {
     {
       findPublishingAccount: async (platform: Platform) => account(platform),
       list: async () => [],
-      findWithToken: async (id: string) => ({ account: account(id.replace('acc-', '') as Platform), accessToken: 'secret' }),
     } as unknown as PlatformAccountRepository,
+    { find: async (id: string) => ({ account: account(id.replace('acc-', '') as Platform), accessToken: 'secret', renewable: options.token?.renewable ?? false }) } as unknown as AccountTokenService,
     { get: client } as unknown as PlatformClientRegistry,
     { fetch: fetchImage } as unknown as PublicMediaClient,
     { now: () => NOW } as Clock,
@@ -109,5 +112,13 @@ describe('ReadinessService', () => {
     ]);
     expect(report.firstSlotAt).toEqual(retryAt);
     expect(report.ready).toBe(true);
+  });
+
+  it('reports a token that expires before the slot, unless it is renewed before it runs out', async () => {
+    const expiresAt = new Date(NOW.getTime() + 2 * 3_600_000);
+    const lapsing = await setup({ token: { expiresAt, renewable: false } }).service.check('f1');
+    expect(lapsing.problems.map((p) => `${p.platform}:${p.code}`)).toEqual(['instagram:token_expires_before_slot', 'facebook:token_expires_before_slot', 'x:token_expires_before_slot']);
+    const renewed = await setup({ token: { expiresAt, renewable: true } }).service.check('f1');
+    expect(renewed).toMatchObject({ ready: true, problems: [] });
   });
 });

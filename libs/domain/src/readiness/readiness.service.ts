@@ -11,6 +11,7 @@ import {
   PublicationRepository,
 } from '@app/database';
 import { type AccountCheck, PlatformClientRegistry, PlatformError } from '@app/platforms';
+import { AccountTokenService, type UsableAccount } from '../accounts/account-token.service.js';
 import { RUBRIC_DEFINITIONS } from '../calendar/rubric-definitions.js';
 import { notFound } from '../domain.errors.js';
 import { mediaUrl } from '../media-url.js';
@@ -55,7 +56,8 @@ interface PlatformOutcome {
  * Checks, some days before a feature's slots (and whenever staff ask), that each platform can take the post: the
  * account is connected and its token outlives the slot and is accepted by the platform now, Instagram's publishing
  * quota has room, the image is reachable at its public URL and within each platform's limits, and the captions fit.
- * Read-only: it changes nothing (publishing marks accounts for reconnection itself), so it is safe to run anytime.
+ * It changes nothing but what renewing an expiring token does (the new token is stored; a refused renewal marks the
+ * account for reconnection, as publishing would), so it is safe to run anytime.
  */
 @Injectable()
 export class ReadinessService {
@@ -67,6 +69,7 @@ export class ReadinessService {
     private readonly businesses: BusinessRepository,
     private readonly media: MediaAssetRepository,
     private readonly accounts: PlatformAccountRepository,
+    private readonly tokens: AccountTokenService,
     private readonly platforms: PlatformClientRegistry,
     private readonly mediaClient: PublicMediaClient,
     private readonly clock: Clock,
@@ -191,13 +194,21 @@ export class ReadinessService {
       }
       accountId = active.id;
     }
-    const connected = await this.accounts.findWithToken(accountId);
+    let connected: UsableAccount | null;
+    try {
+      connected = await this.tokens.find(accountId);
+    } catch (error) {
+      // Renewing an expiring token was refused (the account now needs reconnecting) or could not be done now.
+      if (!(error instanceof PlatformError)) throw error;
+      return fail(checkFailed(platform, error, slotAt));
+    }
     if (!connected) return fail(accountMissing(platform, slotAt));
-    const { account, accessToken } = connected;
+    const { account, accessToken, renewable } = connected;
     if (account.status !== 'active') return fail(accountNotActive(platform, account, slotAt));
 
     const problems: ReadinessProblem[] = [];
-    const expiry = tokenExpiry(platform, account.tokenExpiresAt, slotAt, now);
+    // A token that is renewed before it runs out (X with a refresh token) outlives any slot.
+    const expiry = renewable ? null : tokenExpiry(platform, account.tokenExpiresAt, slotAt, now);
     if (expiry) {
       // Asking the platform about a token known to be dead adds nothing but a second problem.
       if (expiry.code === 'token_expired') return fail(expiry);

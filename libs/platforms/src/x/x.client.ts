@@ -13,11 +13,12 @@ import type {
   PostSearch,
   PublishedPost,
   PublishRequest,
+  RenewedToken,
 } from '../platform-client.js';
 import { matchPost } from '../post-search.js';
 import { PlatformOutcomeUnknownError, PlatformRejectedError, PlatformTransientError } from '../platform.errors.js';
 import type { PlatformOperation } from '../network-failure.mapper.js';
-import { classifyXFailure } from './x.errors.js';
+import { classifyXFailure, classifyXRefreshFailure } from './x.errors.js';
 import { redirectPlugin, timeoutPlugin } from './x-request.plugins.js';
 import { normaliseXMetrics } from './x-metrics.mapper.js';
 import { X_CAPTION_RULES } from './x-caption-rules.js';
@@ -39,6 +40,8 @@ export class XClient implements PlatformClient {
   readonly captionRules = X_CAPTION_RULES;
   readonly mediaRules = X_MEDIA_RULES;
   private readonly clientSettings: Partial<IClientSettings>;
+  /** Present only with X_CLIENT_ID: without the app's client id X cannot renew a token, so none is offered. */
+  readonly refreshAccessToken?: (refreshToken: string) => Promise<RenewedToken>;
 
   /** `names.tweetFields`: what GET /2/tweets is asked for (config/metrics/metrics.json); numbers come from public_metrics. */
   constructor(
@@ -48,13 +51,17 @@ export class XClient implements PlatformClient {
     const plugins: ITwitterApiClientPlugin[] = [timeoutPlugin(settings.requestTimeoutMs)];
     if (settings.xApiBaseUrl === '') {
       this.clientSettings = { plugins };
-      return;
+    } else {
+      const target = new URL(settings.xApiBaseUrl);
+      plugins.push(redirectPlugin(target));
+      // The library always calls https.request, which refuses an http: URL unless the agent speaks http.
+      const httpAgent = target.protocol === 'http:' ? new http.Agent({ keepAlive: true }) : new https.Agent({ keepAlive: true });
+      this.clientSettings = { plugins, httpAgent };
     }
-    const target = new URL(settings.xApiBaseUrl);
-    plugins.push(redirectPlugin(target));
-    // The library always calls https.request, which refuses an http: URL unless the agent speaks http.
-    const httpAgent = target.protocol === 'http:' ? new http.Agent({ keepAlive: true }) : new https.Agent({ keepAlive: true });
-    this.clientSettings = { plugins, httpAgent };
+    if (settings.xClientId !== '') {
+      const app = { clientId: settings.xClientId, ...(settings.xClientSecret === '' ? {} : { clientSecret: settings.xClientSecret }) };
+      this.refreshAccessToken = (refreshToken) => this.refresh(app, refreshToken);
+    }
   }
 
   async publish(request: PublishRequest): Promise<PublishedPost> {
@@ -112,6 +119,23 @@ export class XClient implements PlatformClient {
     if (typeof id !== 'string' || id === '') throw new PlatformTransientError('x', 'users/me answered without an id');
     const followers = me.data.public_metrics?.followers_count;
     return { accountId: id, name: me.data.username || null, quota: null, followers: typeof followers === 'number' ? followers : null };
+  }
+
+  /**
+   * POST /2/oauth2/token, grant_type=refresh_token, through the same plugins as every other call (so it reaches the
+   * sandbox when X_API_BASE_URL says so). With a client secret the library adds HTTP Basic auth (confidential client).
+   */
+  private async refresh(app: { clientId: string; clientSecret?: string }, refreshToken: string): Promise<RenewedToken> {
+    let result: Awaited<ReturnType<TwitterApi['refreshOAuth2Token']>>;
+    try {
+      result = await new TwitterApi(app, this.clientSettings).refreshOAuth2Token(refreshToken);
+    } catch (error) {
+      throw classifyXRefreshFailure(error);
+    }
+    if (typeof result.accessToken !== 'string' || result.accessToken === '' || !(result.expiresIn > 0)) {
+      throw new PlatformTransientError('x', 'The token endpoint answered without an access token or its lifetime');
+    }
+    return { accessToken: result.accessToken, refreshToken: result.refreshToken || null, expiresInSeconds: result.expiresIn };
   }
 
   private api(accessToken: string): TwitterApiv2 {

@@ -7,7 +7,7 @@ import {
   PlatformRejectedError,
   PlatformTransientError,
 } from '../platform.errors.js';
-import { classifyXFailure, DEFAULT_X_RETRY_MS } from './x.errors.js';
+import { classifyXFailure, classifyXRefreshFailure, DEFAULT_X_RETRY_MS } from './x.errors.js';
 
 const NOW = Date.parse('2026-05-04T09:00:00Z');
 
@@ -132,5 +132,26 @@ describe('classifyXFailure', () => {
 
   it('rejects failed media processing', () => {
     expect(classifyXFailure(new Error('Media processing failed: bad image'), 'read', NOW)).toBeInstanceOf(PlatformRejectedError);
+  });
+});
+
+describe('classifyXRefreshFailure', () => {
+  it('takes a used-up, revoked or unknown refresh token (OAuth 400 invalid_request / invalid_grant, or 401) for an auth problem', () => {
+    const used = classifyXRefreshFailure(response(400, { error: 'invalid_request', error_description: 'Value passed for the token was invalid.' }), NOW);
+    expect(used).toBeInstanceOf(PlatformAuthError);
+    expect([used.reason, used.details]).toEqual(['Value passed for the token was invalid.', { httpStatus: 400, platformCode: 'invalid_request' }]);
+    expect(classifyXRefreshFailure(response(400, { error: 'invalid_grant' }), NOW)).toBeInstanceOf(PlatformAuthError);
+    expect(classifyXRefreshFailure(response(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' }), NOW)).toBeInstanceOf(PlatformAuthError);
+  });
+
+  it('does not blame the account for a refusal of our app credentials or of the request itself', () => {
+    expect(classifyXRefreshFailure(response(400, { error: 'invalid_client', error_description: 'Client authentication failed' }), NOW)).toBeInstanceOf(PlatformRejectedError);
+  });
+
+  it('treats 5xx, rate limits and lost answers like any read: try again later', () => {
+    expect(classifyXRefreshFailure(response(503, { title: 'Service Unavailable', detail: 'Service Unavailable', type: 'about:blank', status: 503 }), NOW)).toBeInstanceOf(PlatformTransientError);
+    expect(classifyXRefreshFailure(requestError(undefined), NOW)).toBeInstanceOf(PlatformTransientError);
+    expect(classifyXRefreshFailure(requestError('ECONNREFUSED'), NOW)).toBeInstanceOf(PlatformTransientError);
+    expect(classifyXRefreshFailure(response(429, {}, { 'x-rate-limit-limit': '1', 'x-rate-limit-reset': String(NOW / 1000 + 60) }), NOW)).toBeInstanceOf(PlatformRateLimitError);
   });
 });

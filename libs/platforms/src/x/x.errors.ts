@@ -41,6 +41,29 @@ export function classifyXFailure(error: unknown, operation: PlatformOperation, n
   return ambiguous(operation, message);
 }
 
+/**
+ * OAuth 2.0 token-endpoint errors (RFC 6749 §5.2) that X gives for a refresh token that will never work again. Others
+ * (invalid_client: our X_CLIENT_ID / X_CLIENT_SECRET) are not the account's fault and stay refusals of the request.
+ */
+const REFUSED_GRANT = new Set(['invalid_request', 'invalid_grant']);
+
+/**
+ * A failed POST /2/oauth2/token with a refresh token. X answers a used-up, revoked or unknown refresh token with a 400
+ * OAuth error body (`{"error":"invalid_request","error_description":"Value passed for the token was invalid."}`), not
+ * Problem JSON: that, and a 401, is PlatformAuthError. Everything else as any read (5xx and lost answers transient).
+ */
+export function classifyXRefreshFailure(error: unknown, nowMs: number = Date.now()): PlatformError {
+  if (isRecord(error) && error.type === 'response' && (error.code === 400 || error.code === 401)) {
+    const data = error.data;
+    const code = isRecord(data) && typeof data.error === 'string' ? data.error : undefined;
+    const description = isRecord(data) && typeof data.error_description === 'string' ? data.error_description : undefined;
+    if (error.code === 401 || (code !== undefined && REFUSED_GRANT.has(code))) {
+      return new PlatformAuthError('x', description ?? code ?? problemText(data) ?? `HTTP ${error.code}`, { httpStatus: error.code, platformCode: code });
+    }
+  }
+  return classifyXFailure(error, 'read', nowMs);
+}
+
 function classifyResponse(status: number, data: unknown, rawHeaders: unknown, operation: PlatformOperation, nowMs: number): PlatformError {
   const reason = problemText(data) ?? `HTTP ${status}`;
   const problemType = isRecord(data) && typeof data.type === 'string' ? data.type : undefined;

@@ -1,0 +1,102 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock, InjectSettings, type Settings } from '@app/config';
+import { AlertRepository, type ConnectedAccount, PlatformAccountRepository, type PlatformAccountEntity, type TokenRenewal } from '@app/database';
+import { type PlatformClient, PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformRateLimitError, PlatformTransientError } from '@app/platforms';
+import { accountRefusedAlert } from './account-alerts.js';
+import { renewalDue, renewedExpiry, stillValid } from './token-renewal-policy.js';
+
+/** An account with the access token to send now. Never log it. */
+export interface UsableAccount {
+  account: PlatformAccountEntity;
+  accessToken: string;
+  /** The token is renewed before it runs out (a refresh token is stored and the platform takes it): its expiry is no problem. */
+  renewable: boolean;
+}
+
+/**
+ * The one place that decides when an account's token is renewed, for every caller that needs a token (publishing,
+ * platform checks, metrics, follower counts, readiness). X user tokens last two hours; when one with a refresh token
+ * expires within TOKEN_REFRESH_AHEAD it is renewed first, under the account row's lock, because X rotates refresh
+ * tokens and a second worker renewing the same account would send one already used up and lose the account.
+ */
+@Injectable()
+export class AccountTokenService {
+  private readonly logger = new Logger(AccountTokenService.name);
+
+  constructor(
+    private readonly accounts: PlatformAccountRepository,
+    private readonly platforms: PlatformClientRegistry,
+    private readonly alerts: AlertRepository,
+    private readonly clock: Clock,
+    @InjectSettings() private readonly settings: Settings,
+  ) {}
+
+  /**
+   * The account and its token, renewed first when it expires within `aheadSeconds`. Throws PlatformAuthError when the
+   * platform refuses the renewal (the account is then marked needs_reconnect and staff alerted), a transient
+   * PlatformError when the renewal failed and the current token has run out.
+   */
+  async find(accountId: string, aheadSeconds = this.settings.platforms.tokenRefreshAheadSeconds): Promise<UsableAccount | null> {
+    const connected = await this.accounts.findWithToken(accountId);
+    return connected && this.usable(connected, aheadSeconds);
+  }
+
+  /** find() for the account row the publish claim brought along; a refusal's alert names the publication that found it. */
+  async ofClaimed(account: PlatformAccountEntity, publication: { id: string; featureId: string }): Promise<UsableAccount> {
+    return this.usable(await this.accounts.withAccessToken(account), this.settings.platforms.tokenRefreshAheadSeconds, publication);
+  }
+
+  private async usable(connected: ConnectedAccount, aheadSeconds: number, publication?: { id: string; featureId: string }): Promise<UsableAccount> {
+    const { account, accessToken } = connected;
+    const client = this.platforms.get(account.platform);
+    const renewable = connected.hasRefreshToken && client.refreshAccessToken !== undefined;
+    const current = { account, accessToken, renewable };
+    if (!renewable || account.status !== 'active' || !renewalDue(account.tokenExpiresAt, this.clock.now(), aheadSeconds)) return current;
+    return this.renew(current, client, aheadSeconds, publication);
+  }
+
+  private async renew(before: UsableAccount, client: PlatformClient, aheadSeconds: number, publication?: { id: string; featureId: string }): Promise<UsableAccount> {
+    const { id, platform } = before.account;
+    const outcome: { refused?: string } = {};
+    let after: ConnectedAccount | null;
+    try {
+      after = await this.accounts.renewTokens(id, async (locked): Promise<TokenRenewal> => {
+        const requestedAt = this.clock.now();
+        // Read after taking the lock: another worker may have renewed it (or found it refused) while this one waited.
+        if (locked.status !== 'active' || locked.refreshToken === null || !renewalDue(locked.expiresAt, requestedAt, aheadSeconds) || !client.refreshAccessToken) {
+          return { kind: 'keep' };
+        }
+        try {
+          const renewed = await client.refreshAccessToken(locked.refreshToken);
+          return { kind: 'renewed', accessToken: renewed.accessToken, refreshToken: renewed.refreshToken, expiresAt: renewedExpiry(requestedAt, renewed.expiresInSeconds) };
+        } catch (error) {
+          if (!(error instanceof PlatformAuthError)) throw error;
+          outcome.refused = `refresh token ditolak, token tidak dapat diperbarui: "${error.reason}"`;
+          return { kind: 'refused', reason: `Token ${platform} tidak dapat diperbarui: refresh token ditolak platform ("${error.reason}"); hubungkan ulang akun ini.` };
+        }
+      });
+    } catch (error) {
+      if (!(error instanceof PlatformError)) throw error;
+      return this.fallBack(before, error);
+    }
+    if (after === null) return before;
+    if (outcome.refused !== undefined) {
+      this.logger.warn({ accountId: id, platform }, 'token renewal refused by the platform; account needs reconnecting');
+      await this.alerts.raise(accountRefusedAlert(after.account, outcome.refused, publication));
+      throw new PlatformAuthError(platform, outcome.refused);
+    }
+    if (after.accessToken !== before.accessToken) this.logger.log({ accountId: id, platform, tokenExpiresAt: after.account.tokenExpiresAt }, 'platform token renewed');
+    return { account: after.account, accessToken: after.accessToken, renewable: after.hasRefreshToken };
+  }
+
+  /** The platform could not answer the renewal: the current token while it lasts, else the caller tries again later. */
+  private fallBack(before: UsableAccount, error: PlatformError): UsableAccount {
+    const { id, platform, tokenExpiresAt } = before.account;
+    const usable = stillValid(tokenExpiresAt, this.clock.now());
+    this.logger.warn({ accountId: id, platform, reason: error.reason, usingCurrentToken: usable }, 'token renewal failed; trying again on next use');
+    if (usable) return before;
+    const reason = `token kedaluwarsa dan belum dapat diperbarui (${error.reason})`;
+    if (error instanceof PlatformRateLimitError) throw new PlatformRateLimitError(platform, reason, error.retryAfterMs, error.details);
+    throw new PlatformTransientError(platform, reason, error.details);
+  }
+}

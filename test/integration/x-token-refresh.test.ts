@@ -194,7 +194,7 @@ describe('X token renewal', () => {
     expect(await t.api.get(AccountSnapshotRepository).forAccount(soon.accountId)).toHaveLength(1);
   });
 
-  it('refuses a refresh token for a platform without renewal, and one without tokenExpiresAt, naming the field', async () => {
+  it('refuses a refresh token for a platform without renewal, one without tokenExpiresAt, and a token expired already, naming the field', async () => {
     const externalId = `${Date.now()}${++ids}`;
     const base = { externalId, displayName: 'Kota Malang', accessToken: `token-${randomUUID()}` };
     const instagram = await admin.post('/api/accounts', { ...base, platform: 'instagram', refreshToken: 'refresh-0123456789', tokenExpiresAt: '2026-12-01T10:00:00+07:00' }).expect(400);
@@ -205,6 +205,9 @@ describe('X token renewal', () => {
     expect((noExpiry.body as { details: unknown[] }).details).toHaveLength(1);
     const nullExpiry = await admin.post('/api/accounts', { ...base, platform: 'x', refreshToken: 'refresh-0123456789', tokenExpiresAt: null }).expect(400);
     expect((nullExpiry.body as { details: Array<{ field: string }> }).details.map((d) => d.field)).toEqual(['tokenExpiresAt']);
+    // A token that has expired already, with nothing to renew it: stored as active, it would fail its first post.
+    const expired = await admin.post('/api/accounts', { ...base, platform: 'facebook', tokenExpiresAt: '2020-01-01T00:00:00+07:00' }).expect(400);
+    expect(expired.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'tokenExpiresAt', messages: [expect.stringMatching(/expired already/)] }] });
     // Unchanged: no refresh token, with or without an expiry.
     await admin.post('/api/accounts', { ...base, platform: 'instagram' }).expect(201);
     await admin.post('/api/accounts', { ...base, platform: 'facebook', tokenExpiresAt: null }).expect(201);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Platform } from '@app/config';
+import { Clock, type Platform } from '@app/config';
 import { AuditRepository, PlatformAccountRepository, type PlatformAccountEntity } from '@app/database';
 import { PlatformClientRegistry } from '@app/platforms';
 import type { Actor } from '../actor.js';
@@ -22,11 +22,14 @@ export class PlatformAccountService {
     private readonly accounts: PlatformAccountRepository,
     private readonly audit: AuditRepository,
     private readonly platforms: PlatformClientRegistry,
+    private readonly clock: Clock,
   ) {}
 
   async connect(actor: Actor | null, input: ConnectAccountInput): Promise<PlatformAccountEntity> {
     const refreshToken = input.refreshToken || null;
     if (refreshToken !== null) this.checkRenewable(input.platform, input.tokenExpiresAt ?? null);
+    // Stored as active, it would fail its first post; with a refresh token it is renewed on first use instead.
+    else if (input.tokenExpiresAt && input.tokenExpiresAt <= this.clock.now()) throw invalidField('tokenExpiresAt', 'tokenExpiresAt is in the past: this token has expired already');
     const account = await this.accounts.upsert({ ...input, refreshToken, tokenExpiresAt: input.tokenExpiresAt ?? null });
     await this.audit.record({
       actorUserId: actor?.userId ?? null,

@@ -46,14 +46,18 @@ export class ReconcilerService {
   private async run(): Promise<ReconcileRun> {
     const now = this.clock.now();
     const { requeueAfterSeconds, lateAfterSeconds } = this.settings.publishing;
-    const relayed = await this.relay.relayPending();
-
+    // What needs only PostgreSQL first: while Redis is down every queue command waits for it, and staff must still
+    // hear of dead attempts and late publications then.
     const expired = await this.publications.expireLeases(now, unknownOutcomeAlert);
     for (const p of expired) await this.features.refreshStatus(p.featureId);
     // Safety net: whatever path led to a state that needs a human, staff hear of it.
     for (const p of await this.publications.awaitingHumanWithoutAlert()) {
       await this.alerts.raise(p.status === 'unknown' ? unknownOutcomeAlert(p) : needsAttentionAlert(p, p.lastError ?? 'alasan tidak tercatat'));
     }
+    const late = await this.publications.lateSince(new Date(now.getTime() - lateAfterSeconds * 1000));
+    for (const p of late) await this.alerts.raise(lateAlert(p));
+
+    const relayed = await this.relay.relayPending();
     // Checks go through the queue (they call the platform); a check whose job is gone or ended is queued again.
     let checksQueued = 0;
     for (const p of await this.unknowns.due(now)) {
@@ -65,9 +69,6 @@ export class ReconcilerService {
       if (await this.ensureJob((requeue) => publishJob(p.platform, p.id, p.version, p.attempts + 1, now, requeue), now)) requeued++;
     }
     if (requeued > 0) this.logger.warn({ requeued }, 'due publications had no live job; queued again');
-
-    const late = await this.publications.lateSince(new Date(now.getTime() - lateAfterSeconds * 1000));
-    for (const p of late) await this.alerts.raise(lateAlert(p));
     const run = { relayed, leasesExpired: expired.length, requeued, checksQueued, late: late.length };
     this.logger.debug(run, 'reconciler tick');
     return run;

@@ -447,3 +447,24 @@ describe('Instagram publishing quota', () => {
     }
   });
 });
+
+describe('X daily post limit', () => {
+  it('holds an X post until the 24-hour window the platform reported ends, when the user has used up the day', async () => {
+    const sandbox = await startTestSandbox({ xUserTweetsPer24h: 1 });
+    try {
+      await sandbox.registerAccount('x', X.accountExternalId, X.accessToken);
+      const client = new XClient(platformSettings(sandbox.url));
+      const image = await sharp({ create: { width: 1080, height: 1080, channels: 3, background: '#16a085' } }).jpeg().toBuffer();
+      const publish = (caption: string): Promise<unknown> =>
+        client.publish({ credentials: X, caption, image: { url: 'unused-by-x', read: async () => image }, checkpoint: null, onCheckpoint: async () => undefined, beforeWrite: async () => undefined });
+      await publish('Batas harian: pertama');
+      const error = await rejection(publish('Batas harian: kedua'));
+      expect(error).toBeInstanceOf(PlatformRateLimitError);
+      // The 15-minute window has room (100 posts); it is the day that is used up, so the wait is most of a day.
+      expect((error as PlatformRateLimitError).retryAfterMs).toBeGreaterThan(23 * 3_600_000);
+      expect(await sandbox.posts('x')).toHaveLength(1);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});

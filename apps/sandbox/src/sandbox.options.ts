@@ -13,6 +13,10 @@ export interface SandboxOptions {
   readonly instagramQuotaTotal?: number;
   /** How long the emulated Meta waits for an image_url / url download. */
   readonly mediaFetchTimeoutMs?: number;
+  /** X posts per user per 24 h (tier-dependent: 17 on Free, 100 on Basic; platform-apis.md §7.5). Default: no practical limit. */
+  readonly xUserTweetsPer24h?: number;
+  /** X posts per app per 24 h (10,000, platform-apis.md §7.5). */
+  readonly xAppTweetsPer24h?: number;
   /** The sandbox's clock in ms; tests may move it to age posts. */
   readonly now?: () => number;
   /** One line per request (method, path without query, status, duration): never tokens. */
@@ -27,6 +31,7 @@ export interface SandboxContext {
   readonly containerPollsUntilReady: number;
   readonly instagramQuotaTotal: number;
   readonly mediaFetchTimeoutMs: number;
+  readonly xDailyTweetLimits: { readonly user: number; readonly app: number };
   readonly now: () => number;
   readonly faults: FaultInjector;
 }
@@ -40,6 +45,7 @@ export function createContext(options: SandboxOptions): SandboxContext {
     containerPollsUntilReady: options.containerPollsUntilReady ?? 1,
     instagramQuotaTotal,
     mediaFetchTimeoutMs: options.mediaFetchTimeoutMs ?? 10_000,
+    xDailyTweetLimits: { user: options.xUserTweetsPer24h ?? 2_400, app: options.xAppTweetsPer24h ?? 10_000 },
     now,
     faults: options.faults ?? new RuleFaultInjector({ state, now, instagramQuotaTotal }),
   };

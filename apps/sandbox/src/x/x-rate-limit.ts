@@ -1,6 +1,7 @@
 import type { RateWindow } from '../state/sandbox-state.js';
 
 const WINDOW_MS = 15 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
 
 /** Per-user 15-minute limits of the endpoints the sandbox serves (platform-apis.md §7.5). */
 const LIMITS: ReadonlyArray<{ readonly method: string; readonly path: RegExp; readonly limit: number }> = [
@@ -25,16 +26,45 @@ export interface RateDecision {
 /** Counts one request of `subject` (a token) against its endpoint's window; a refused request is not counted. */
 export function takeRateLimit(windows: Map<string, RateWindow>, subject: string, method: string, path: string, nowMs: number): RateDecision {
   const index = LIMITS.findIndex((l) => l.method === method && l.path.test(path));
-  const limit = endpointLimit(method, path);
-  const key = `${subject}\n${index >= 0 ? index : `${method} ${path}`}`;
+  return take(windows, `${subject}\n${index >= 0 ? index : `${method} ${path}`}`, endpointLimit(method, path), WINDOW_MS, nowMs);
+}
+
+/**
+ * POST /2/tweets also counts against 24-hour limits, per user and per app, reported in x-user-limit-24hour-* and
+ * x-app-limit-24hour-* (platform-apis.md §7.5). A post refused by either is not counted by the other.
+ */
+export function takeDailyTweetLimits(windows: Map<string, RateWindow>, accountId: string, limits: { user: number; app: number }, nowMs: number): { user: RateDecision; app: RateDecision } {
+  const userKey = `24h user\n${accountId}`;
+  const appKey = '24h app';
+  const user = peek(windows, userKey, limits.user, nowMs);
+  const app = peek(windows, appKey, limits.app, nowMs);
+  if (!user.allowed || !app.allowed) return { user, app };
+  return { user: take(windows, userKey, limits.user, DAY_MS, nowMs), app: take(windows, appKey, limits.app, DAY_MS, nowMs) };
+}
+
+/** The headers a 24-hour decision is reported in, e.g. x-user-limit-24hour-remaining. */
+export function dailyLimitHeaders(prefix: 'x-user-limit-24hour' | 'x-app-limit-24hour', decision: RateDecision): Record<string, string> {
+  return { [`${prefix}-limit`]: String(decision.limit), [`${prefix}-remaining`]: String(decision.remaining), [`${prefix}-reset`]: String(decision.reset) };
+}
+
+function take(windows: Map<string, RateWindow>, key: string, limit: number, windowMs: number, nowMs: number): RateDecision {
   let window = windows.get(key);
   if (window === undefined || window.resetAt <= nowMs) {
-    window = { resetAt: nowMs + WINDOW_MS, used: 0 };
+    window = { resetAt: nowMs + windowMs, used: 0 };
     windows.set(key, window);
   }
   const allowed = window.used < limit;
   if (allowed) window.used += 1;
   return { allowed, limit, remaining: limit - window.used, reset: Math.ceil(window.resetAt / 1000) };
+}
+
+/** The decision take() would make, counting nothing; a window not open yet opens with the next post. */
+function peek(windows: Map<string, RateWindow>, key: string, limit: number, nowMs: number): RateDecision {
+  const window = windows.get(key);
+  const live = window !== undefined && window.resetAt > nowMs;
+  const used = live ? window.used : 0;
+  const resetAt = live ? window.resetAt : nowMs + DAY_MS;
+  return { allowed: used < limit, limit, remaining: Math.max(0, limit - used), reset: Math.ceil(resetAt / 1000) };
 }
 
 /** The per-user 15-minute limit of an endpoint (`path` below /2), as x-rate-limit-limit reports it. */

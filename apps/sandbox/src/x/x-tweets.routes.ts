@@ -3,7 +3,8 @@ import twitterText from 'twitter-text';
 import type { SandboxContext } from '../sandbox.options.js';
 import type { SandboxPost } from '../state/sandbox-state.js';
 import { metricsAt } from '../metrics/metrics-growth.js';
-import { duplicateContent, invalidRequest, resourceNotFound } from './x.problems.js';
+import { duplicateContent, invalidRequest, resourceNotFound, tooManyRequests } from './x.problems.js';
+import { dailyLimitHeaders, takeDailyTweetLimits } from './x-rate-limit.js';
 import type { XRouteDeps } from './x.router.js';
 import { tweetTextAsShown } from './x-tweet-text.js';
 
@@ -31,6 +32,9 @@ export function xTweetRoutes(router: Router, { ctx, account }: XRouteDeps): void
     if (media.some((m) => m === undefined || m.accountId !== author.id || m.finalized === undefined)) {
       throw invalidRequest('Your media IDs are invalid.', 'media.media_ids', mediaIds.join(','));
     }
+    const daily = takeDailyTweetLimits(ctx.state.rateWindows, author.id, ctx.xDailyTweetLimits, ctx.now());
+    res.set({ ...dailyLimitHeaders('x-user-limit-24hour', daily.user), ...dailyLimitHeaders('x-app-limit-24hour', daily.app) });
+    if (!daily.user.allowed || !daily.app.allowed) throw tooManyRequests();
     if (text !== '' && ctx.state.listPosts({ platform: 'x', accountId: author.id }).some((p) => p.text === text)) throw duplicateContent();
 
     const id = ctx.state.ids.x();

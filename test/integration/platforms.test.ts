@@ -137,6 +137,17 @@ describe('platform clients against the sandbox', () => {
       expect(published.url).toBe(`https://x.com/i/web/status/${published.externalId}`);
     });
 
+    it('refuses an X post whose body is not JSON, as X does, and stores nothing', async () => {
+      const response = await fetch(`${sandbox.url}/2/tweets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${X.accessToken}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'text=dikirim+sebagai+formulir',
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ title: 'Invalid Request', errors: [{ message: 'Requests with bodies must have content-type of application/json.' }] });
+      expect((await sandbox.posts('x', X.accountExternalId)).map((p) => p.text)).not.toContain('dikirim sebagai formulir');
+    });
+
     it('uploads an image of several chunks to X byte for byte', async () => {
       const noisy = await noiseJpeg(1200, 90);
       expect(noisy.length).toBeGreaterThan(1024 * 1024); // twitter-api-v2 appends 1 MiB per chunk

@@ -1,7 +1,7 @@
 import express, { type Request, type Router } from 'express';
 import type { XMediaUpload } from '../state/sandbox-state.js';
 import { describeImage } from '../media/remote-image.js';
-import { invalidRequest } from './x.problems.js';
+import { invalidRequest, requireJsonBody } from './x.problems.js';
 import { parseMultipart } from './multipart.js';
 import type { XRouteDeps } from './x.router.js';
 
@@ -25,7 +25,7 @@ export function xMediaRoutes(router: Router, { ctx, account }: XRouteDeps): void
     return media;
   };
 
-  router.post('/media/upload/initialize', (req, res) => {
+  router.post('/media/upload/initialize', requireJsonBody, (req, res) => {
     const body: Record<string, unknown> = typeof req.body === 'object' && req.body !== null ? req.body : {};
     const mediaType = body.media_type;
     const type = typeof mediaType === 'string' ? IMAGE_TYPES[mediaType] : undefined;

@@ -3,7 +3,7 @@ import twitterText from 'twitter-text';
 import type { SandboxContext } from '../sandbox.options.js';
 import type { SandboxPost } from '../state/sandbox-state.js';
 import { metricsAt } from '../metrics/metrics-growth.js';
-import { duplicateContent, invalidRequest, resourceNotFound, tooManyRequests } from './x.problems.js';
+import { duplicateContent, invalidRequest, requireJsonBody, resourceNotFound, tooManyRequests } from './x.problems.js';
 import { dailyLimitHeaders, takeDailyTweetLimits } from './x-rate-limit.js';
 import type { XRouteDeps } from './x.router.js';
 import { tweetTextAsShown } from './x-tweet-text.js';
@@ -16,7 +16,7 @@ const TWEET_PROPERTIES = new Set([
 const MAX_WEIGHTED_LENGTH = 280;
 
 export function xTweetRoutes(router: Router, { ctx, account }: XRouteDeps): void {
-  router.post('/tweets', (req, res) => {
+  router.post('/tweets', requireJsonBody, (req, res) => {
     const author = account(req);
     const body: Record<string, unknown> = typeof req.body === 'object' && req.body !== null ? req.body : {};
     const extra = Object.keys(body).find((key) => !TWEET_PROPERTIES.has(key));

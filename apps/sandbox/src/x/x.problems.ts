@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 
 const PROBLEMS = 'https://api.twitter.com/2/problems';
 
@@ -44,6 +44,14 @@ export const invalidRequest = (message: string, parameter?: string, value?: unkn
     detail: 'One or more parameters to your request was invalid.',
     type: `${PROBLEMS}/invalid-request`,
   });
+
+/** X's JSON endpoints refuse a body of any other type (platform-apis.md §7.6), before reading it. */
+export function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
+  if (!req.is('application/json') && Number(req.get('content-length') ?? 0) + (req.get('transfer-encoding') ? 1 : 0) > 0) {
+    return next(invalidRequest('Requests with bodies must have content-type of application/json.'));
+  }
+  next();
+}
 
 /** The inline `errors` entry of a 200 answer for an id that does not exist. */
 export function resourceNotFound(id: string, resourceType: 'tweet' | 'user', parameter: string): Record<string, string> {

@@ -425,8 +425,8 @@ describe('platform clients when the platform cannot be reached', () => {
   it('reports a write that timed out after it was sent as outcome unknown', async () => {
     const settings = platformSettings(hangingUrl, { PLATFORM_TIMEOUT_MS: '300' });
     expect(await rejection(publishWith(new FacebookClient(settings), FB))).toBeInstanceOf(PlatformOutcomeUnknownError);
-    expect(await rejection(publishWith(new InstagramClient(settings), IG))).toBeInstanceOf(PlatformOutcomeUnknownError);
-    // X's first call is the media upload, which posts nothing: safe to retry.
+    // Instagram's first call makes a container and X's uploads the media: neither posts anything, so both are safe to retry.
+    expect(await rejection(publishWith(new InstagramClient(settings), IG))).toBeInstanceOf(PlatformTransientError);
     expect(await rejection(publishWith(new XClient(settings), X))).toBeInstanceOf(PlatformTransientError);
   });
 });

@@ -58,6 +58,8 @@ describe('publication actions', () => {
     // As if the reconciler decided to send it again while the owner withdrew: its job finds it stopped.
     await t.api.get(PublishService).publish({ v: 1, publicationId: waiting.id, publicationVersion: 1 });
     expect(await load(waiting.id)).toMatchObject({ status: 'cancelled', version: 2 });
+    const audit = (await t.db.query(`SELECT action, before FROM audit_event WHERE entity_type = 'publication' AND entity_id = $1`, [waiting.id])) as Array<{ action: string; before: unknown }>;
+    expect(audit).toEqual([{ action: 'publication.cancelled_at_claim', before: { featureStatus: expect.any(String), businessStatus: 'withdrawn' } }]);
     const [feature] = (await t.db.query(`SELECT f.status FROM feature f JOIN publication p ON p.feature_id = f.id WHERE p.id = $1`, [waiting.id])) as Array<{ status: string }>;
     expect(feature.status).toBe('cancelled');
     expect(await t.sandbox.posts('facebook', waiting.externalId)).toHaveLength(0);

@@ -1,6 +1,7 @@
 /**
- * `write` = a call that may create something visible on the platform (container, post, tweet): when its outcome is
- * unclear it must be reconciled, never repeated. `read` = anything safe to repeat (reads, media uploads).
+ * `write` = a call that may create something visible on the platform (post, photo, tweet, media_publish): when its
+ * outcome is unclear it must be reconciled, never repeated. `read` = anything safe to repeat (reads, media uploads,
+ * Instagram containers: an unpublished one is seen by nobody and expires).
  */
 export type PlatformOperation = 'read' | 'write';
 

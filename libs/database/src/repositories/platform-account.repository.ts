@@ -25,7 +25,7 @@ export interface LockedTokens {
   expiresAt: Date | null;
 }
 
-/** What renewTokens stores: nothing, new tokens (null refresh token = none came back), or the account needs reconnecting. */
+/** What renewTokens stores: nothing, new tokens (a null refresh token: none came back, the stored one stays), or the account needs reconnecting. */
 export type TokenRenewal =
   | { kind: 'keep' }
   | { kind: 'renewed'; accessToken: string; refreshToken: string | null; expiresAt: Date }
@@ -100,7 +100,8 @@ export class PlatformAccountRepository {
   }
 
   /**
-   * Renews an account's tokens with its row locked (SELECT … FOR UPDATE) from the read to the commit, so two workers
+   * Renews an account's tokens with its row locked (SELECT … FOR NO KEY UPDATE: it excludes another renewal but not
+   * the foreign-key checks of publications being confirmed for the account) from the read to the commit, so two workers
    * never renew one account at once: X rotates refresh tokens, and the second would send one already used up.
    * `renew` gets the tokens as committed when the lock was taken (another worker may have renewed them while this one
    * waited) and says what to store; when it throws, nothing changes. Returns the account as it is afterwards, or null
@@ -113,7 +114,7 @@ export class PlatformAccountRepository {
         .createQueryBuilder('a')
         .addSelect(['a.tokenCiphertext', 'a.refreshTokenCiphertext'])
         .where('a.id = :id', { id })
-        .setLock('pessimistic_write')
+        .setLock('for_no_key_update')
         .getOne();
       if (!account) return null;
       let current: LockedTokens;
@@ -127,13 +128,14 @@ export class PlatformAccountRepository {
       }
       const renewal = await renew(current);
       if (renewal.kind === 'renewed') {
+        // An answer without a new refresh token leaves the old one valid (RFC 6749 §6): it is kept.
         const refresh = renewal.refreshToken === null ? null : this.cipher.encrypt(renewal.refreshToken);
         await manager.query(
-          `UPDATE platform_account SET token_ciphertext = $2, refresh_token_ciphertext = $3, token_expires_at = $4, updated_at = now() WHERE id = $1`,
+          `UPDATE platform_account SET token_ciphertext = $2, refresh_token_ciphertext = coalesce($3, refresh_token_ciphertext), token_expires_at = $4, updated_at = now() WHERE id = $1`,
           [id, this.cipher.encrypt(renewal.accessToken), refresh, renewal.expiresAt],
         );
         account.tokenExpiresAt = renewal.expiresAt;
-        return { account: wiped(account), accessToken: renewal.accessToken, hasRefreshToken: refresh !== null };
+        return { account: wiped(account), accessToken: renewal.accessToken, hasRefreshToken: refresh !== null || current.refreshToken !== null };
       }
       if (renewal.kind === 'refused' && account.status === 'active') {
         await this.markNeedsReconnect(id, renewal.reason, manager);

@@ -99,17 +99,23 @@ export class PublicationRepository {
 
   /**
    * A publication that may no longer go out (its feature was cancelled, or its business left the rotation) but is
-   * still waiting, e.g. a retry decided before the business withdrew: cancelled, version bumped. Returns its feature.
+   * still waiting, e.g. a retry decided before the business withdrew: cancelled, version bumped, audited (staff who
+   * retried it see why). Returns its feature.
    */
   async cancelIfStopped(id: string): Promise<string | null> {
-    const [rows] = (await this.db.query(
-      `UPDATE publication p SET status = 'cancelled', version = p.version + 1, next_attempt_at = NULL, updated_at = now()
-         FROM feature f JOIN business b ON b.id = f.business_id
-        WHERE p.id = $1 AND f.id = p.feature_id AND p.status = ANY ($2::text[]) AND (f.status = 'cancelled' OR b.status = ANY ($3::text[]))
-        RETURNING p.feature_id AS "featureId"`,
-      [id, CLAIMABLE, LEFT_ROTATION],
-    )) as [Array<{ featureId: string }>, number];
-    return rows[0]?.featureId ?? null;
+    return this.db.transaction(async (manager) => {
+      const [rows] = (await manager.query(
+        `UPDATE publication p SET status = 'cancelled', version = p.version + 1, next_attempt_at = NULL, updated_at = now()
+           FROM feature f JOIN business b ON b.id = f.business_id
+          WHERE p.id = $1 AND f.id = p.feature_id AND p.status = ANY ($2::text[]) AND (f.status = 'cancelled' OR b.status = ANY ($3::text[]))
+          RETURNING p.feature_id AS "featureId", f.status AS "featureStatus", b.status AS "businessStatus"`,
+        [id, CLAIMABLE, LEFT_ROTATION],
+      )) as [Array<{ featureId: string; featureStatus: string; businessStatus: string }>, number];
+      if (rows.length === 0) return null;
+      const { featureId, featureStatus, businessStatus } = rows[0];
+      await this.audit.record({ actorUserId: null, action: 'publication.cancelled_at_claim', entityType: 'publication', entityId: id, before: { featureStatus, businessStatus }, after: { status: 'cancelled' } }, manager);
+      return featureId;
+    });
   }
 
   /**

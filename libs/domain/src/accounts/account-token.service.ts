@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InjectSettings, type Settings } from '@app/config';
 import { AlertRepository, type ConnectedAccount, PlatformAccountRepository, type PlatformAccountEntity, type TokenRenewal } from '@app/database';
-import { type PlatformClient, PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformRateLimitError, PlatformTransientError } from '@app/platforms';
+import { type PlatformClient, PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformRateLimitError, PlatformRejectedError, PlatformTransientError } from '@app/platforms';
 import { accountRefusedAlert } from './account-alerts.js';
 import { renewalDue, renewedExpiry, stillValid } from './token-renewal-policy.js';
 
@@ -89,13 +89,17 @@ export class AccountTokenService {
     return { account: after.account, accessToken: after.accessToken, renewable: after.hasRefreshToken };
   }
 
-  /** The platform could not answer the renewal: the current token while it lasts, else the caller tries again later. */
+  /**
+   * The renewal failed but the refresh token was not refused: the current token while it outlives a few requests, else
+   * the caller tries again later, or (our app's credentials refused) fails with the reason an admin can act on.
+   */
   private fallBack(before: UsableAccount, error: PlatformError): UsableAccount {
     const { id, platform, tokenExpiresAt } = before.account;
-    const usable = stillValid(tokenExpiresAt, this.clock.now());
+    const usable = stillValid(tokenExpiresAt, this.clock.now(), 2 * this.settings.platforms.requestTimeoutMs);
     this.logger.warn({ accountId: id, platform, reason: error.reason, usingCurrentToken: usable }, 'token renewal failed; trying again on next use');
     if (usable) return before;
     const reason = `token kedaluwarsa dan belum dapat diperbarui (${error.reason})`;
+    if (error instanceof PlatformRejectedError) throw new PlatformRejectedError(platform, reason, error.details);
     if (error instanceof PlatformRateLimitError) throw new PlatformRateLimitError(platform, reason, error.retryAfterMs, error.details);
     throw new PlatformTransientError(platform, reason, error.details);
   }

@@ -16,6 +16,8 @@ describe('token renewal policy', () => {
 
   it('falls back on the current token only while it has not run out', () => {
     expect([stillValid(at(1), NOW), stillValid(NOW, NOW), stillValid(at(-1), NOW)]).toEqual([true, false, false]);
+    // Only while it outlives the requests about to use it.
+    expect([stillValid(at(2), NOW, 60_000), stillValid(at(1), NOW, 60_000)]).toEqual([true, false]);
   });
 
   it('counts a renewed token\'s life from before the request was sent', () => {

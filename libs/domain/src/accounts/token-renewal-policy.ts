@@ -5,9 +5,12 @@ export function renewalDue(expiresAt: Date | null, now: Date, aheadSeconds: numb
   return expiresAt !== null && expiresAt.getTime() - now.getTime() <= aheadSeconds * 1000;
 }
 
-/** Whether the token the account has now can still be sent (a failed renewal falls back to it until then). */
-export function stillValid(expiresAt: Date | null, now: Date): boolean {
-  return expiresAt === null || expiresAt.getTime() > now.getTime();
+/**
+ * Whether the token the account has now can still be sent (a failed renewal falls back to it until then): it must
+ * outlive the requests about to use it (`forMs`), else a post half done (X: media upload, then the tweet) meets a 401.
+ */
+export function stillValid(expiresAt: Date | null, now: Date, forMs = 0): boolean {
+  return expiresAt === null || expiresAt.getTime() > now.getTime() + forMs;
 }
 
 /** When a renewed token expires: counted from before the request, so a slow answer cannot make it look longer-lived. */

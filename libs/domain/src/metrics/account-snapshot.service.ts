@@ -25,12 +25,14 @@ export class AccountSnapshotService {
 
   /** Returns how many accounts were recorded. One account's failure does not stop the others. */
   async collectAll(): Promise<number> {
-    const renewAheadSeconds = this.settings.platforms.tokenRefreshAheadSeconds + this.settings.metrics.accountSnapshotIntervalSeconds;
     let recorded = 0;
     for (const account of await this.accounts.list()) {
       if (account.status !== 'active') continue;
       try {
-        const connected = await this.tokens.find(account.id, renewAheadSeconds);
+        // The round reads each account with its token, so an idle account's token is renewed here once it is about
+        // to lapse (or has): its refresh token keeps being used, and a refused one is found before a post needs it.
+        // Not earlier: every renewal rotates X's refresh token, and a rotation whose answer is lost costs the account.
+        const connected = await this.tokens.find(account.id);
         if (!connected || connected.account.status !== 'active') continue;
         const check = await this.platforms.get(account.platform).checkAccount({ accountExternalId: account.externalId, accessToken: connected.accessToken });
         const now = this.clock.now();

@@ -60,7 +60,7 @@ export class PublicationActionsService {
     assertChecked(current, checkedNotPosted);
     const from = checkedNotPosted ? CANCELLABLE : CANCELLABLE.filter((s) => !UNDECIDED.includes(s));
     const updated = await this.publications.staffChange(id, from, { status: 'cancelled', bumpVersion: true }, () => [], {
-      actorUserId: actor.userId, action: 'publication.cancelled', entityType: 'publication', entityId: id, before: { status: current.status }, after: { status: 'cancelled' },
+      actorUserId: actor.userId, action: 'publication.cancelled', entityType: 'publication', entityId: id, before: { status: current.status }, after: { status: 'cancelled', checkedNotPosted },
     });
     return this.done(updated, current, 'cancelled');
   }

@@ -6,12 +6,13 @@ import {
   FeatureRepository,
   MediaStorage,
   type OutboxRow,
+  type PlatformAccountEntity,
   PlatformAccountRepository,
   type PublicationEntity,
   PublicationRepository,
   type Rendition,
 } from '@app/database';
-import { PlatformClientRegistry, PlatformDuplicateError, PlatformError, PlatformRateLimitError } from '@app/platforms';
+import { PlatformClientRegistry, PlatformDuplicateError, PlatformError, PlatformRateLimitError, PlatformTransientError } from '@app/platforms';
 import { type JobPayloads, publishJob } from '@app/queue';
 import { accountRefusedAlert } from '../accounts/account-alerts.js';
 import { AccountTokenService } from '../accounts/account-token.service.js';
@@ -64,7 +65,7 @@ export class PublishService {
     let accountRefused = false;
     try {
       // Renews an expiring token first; a refused renewal is an auth failure like a refused post.
-      const connected = claim.account && (await this.tokens.ofClaimed(claim.account, publication));
+      const connected = claim.account && (await this.usableAccount(claim.account, publication));
       if (!connected || connected.account.status !== 'active') {
         result = { status: 'failed', attemptOutcome: 'failed', error: `Akun ${publication.platform} perlu dihubungkan ulang sebelum bisa memposting.` };
       } else {
@@ -89,6 +90,17 @@ export class PublishService {
     const finished = await this.publications.finishAttempt(publication.id, attempt, result, followUps, this.clock.now(), alert);
     if (!finished) this.logger.warn(log, 'attempt outcome not recorded: the claim was taken over');
     else this.logger.log({ ...log, status: result.status, error: result.error }, 'publish attempt finished');
+  }
+
+  /** Before anything is sent, a failure (the database, a token renewal) cannot have posted: safe to retry, not unknown. */
+  private async usableAccount(account: PlatformAccountEntity, publication: PublicationEntity) {
+    try {
+      return await this.tokens.ofClaimed(account, publication);
+    } catch (error) {
+      if (error instanceof PlatformError) throw error;
+      this.logger.error({ publicationId: publication.id, err: error }, 'account token could not be read');
+      throw new PlatformTransientError(publication.platform, `Token akun tidak dapat dibaca: ${(error as Error).message}`);
+    }
   }
 
   private async callPlatform(publication: PublicationEntity, attempt: number, renditions: readonly Rendition[], accountExternalId: string, accessToken: string) {

@@ -17,10 +17,10 @@ export interface ReconcileRun {
 const LIVE = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
 
 /**
- * The safety net under at-least-once delivery (DESIGN.md §4), one replica at a time: relays outbox rows still
- * waiting, turns expired `publishing` leases into `unknown` (never re-posted blindly), queues the platform checks
- * of `unknown` publications that are due, queues again any due publication whose job vanished (Redis lost or
- * flushed, job removed), and alerts on publications long past their slot. Re-queued jobs are harmless duplicates at worst: the claim in Postgres admits one.
+ * The safety net under at-least-once delivery (DESIGN.md §4), one replica at a time: turns expired `publishing` leases
+ * into `unknown` (never re-posted blindly) and alerts on what needs a human or is long past its slot (PostgreSQL only),
+ * then relays outbox rows still waiting, queues the platform checks of `unknown` publications that are due, and queues
+ * again any due publication whose job vanished (Redis lost or flushed, job removed). Re-queued jobs are harmless duplicates at worst: the claim in Postgres admits one.
  */
 @Injectable()
 export class ReconcilerService {

@@ -121,7 +121,8 @@ export class InstagramClient implements PlatformClient {
       }
       // EXPIRED, ERROR or gone: nothing was published from it, a new container is safe.
     }
-    const body = await this.graph.post(graphPath(userId, 'media'), { image_url: request.image.url, caption: request.caption }, token);
+    // A container is not a post: if its answer is lost, making another is safe (the lost one expires unseen).
+    const body = await this.graph.post(graphPath(userId, 'media'), { image_url: request.image.url, caption: request.caption }, token, 'read');
     const containerId = readGraphId(body);
     if (containerId === null) throw new PlatformTransientError('instagram', 'Container creation answered without an id');
     // Persisted before polling or publishing, so a crash from here on resumes instead of creating a second post.

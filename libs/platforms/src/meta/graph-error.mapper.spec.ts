@@ -83,6 +83,12 @@ describe('classifyGraphFailure', () => {
     expect(classifyGraphFailure('instagram', graphError(9007, { error_subcode: 2207027, is_transient: true }), 'write')).toBeInstanceOf(PlatformTransientError);
   });
 
+  it('takes the "new container" refusals of media_publish (2207020, 2207032) for transient: nothing was published', () => {
+    for (const [code, subcode] of [[-2, 2207020], [-1, 2207032]]) {
+      expect(classifyGraphFailure('instagram', graphError(code, { error_subcode: subcode, is_transient: false }), 'write')).toBeInstanceOf(PlatformTransientError);
+    }
+  });
+
   it('keeps a throttling code marked is_transient a rate limit on a write', () => {
     expect(classifyGraphFailure('instagram', graphError(80002, { is_transient: true }), 'write')).toBeInstanceOf(PlatformRateLimitError);
   });

@@ -36,6 +36,11 @@ const TEMPORARY_CODES = new Set([-2, -1, 1, 2, 24]);
 /** 9007 (usually with subcode 2207027): the container is not ready for media_publish yet. */
 const NOT_READY_CODE = 9007;
 /**
+ * media_publish refusals that say the container cannot be published (expired 2207020, creation failed 2207032, upload
+ * error 2207053; platform-apis.md §2.8 "new container"): nothing went out, and the next attempt makes a new container.
+ */
+const NEW_CONTAINER_SUBCODES = new Set([2207020, 2207032, 2207053]);
+/**
  * 4/2207051: Instagram restricts the account's activity as suspected spam (platform-apis.md §2.8, action "stop").
  * Code 4 is otherwise the app's request limit, but retrying this one only feeds the spam protection.
  */
@@ -106,6 +111,7 @@ export function classifyGraphFailure(platform: Platform, failure: GraphFailure, 
   if (code === DUPLICATE_POST_CODE) return new PlatformDuplicateError(platform, reason, details);
   // Media not ready: media_publish refused it before publishing anything, so the same call may simply be repeated.
   if (code === NOT_READY_CODE) return new PlatformTransientError(platform, reason, details);
+  if (error.subcode !== undefined && NEW_CONTAINER_SUBCODES.has(error.subcode)) return new PlatformTransientError(platform, reason, details);
   if (TEMPORARY_CODES.has(code) || error.isTransient === true) {
     // "Unknown error" or "temporarily unavailable" does not say the write was refused: like a 5xx it may have been
     // applied, and only Facebook has a (506) guard against a second copy. Reconcile first (platform-apis.md §8.3).

@@ -136,16 +136,21 @@ describe('classifyXFailure', () => {
 });
 
 describe('classifyXRefreshFailure', () => {
-  it('takes a used-up, revoked or unknown refresh token (OAuth 400 invalid_request / invalid_grant, or 401) for an auth problem', () => {
+  it('takes a used-up, revoked or unknown refresh token (OAuth 400 invalid_grant, or invalid_request about the token) for an auth problem', () => {
     const used = classifyXRefreshFailure(response(400, { error: 'invalid_request', error_description: 'Value passed for the token was invalid.' }), NOW);
     expect(used).toBeInstanceOf(PlatformAuthError);
     expect([used.reason, used.details]).toEqual(['Value passed for the token was invalid.', { httpStatus: 400, platformCode: 'invalid_request' }]);
     expect(classifyXRefreshFailure(response(400, { error: 'invalid_grant' }), NOW)).toBeInstanceOf(PlatformAuthError);
-    expect(classifyXRefreshFailure(response(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' }), NOW)).toBeInstanceOf(PlatformAuthError);
   });
 
   it('does not blame the account for a refusal of our app credentials or of the request itself', () => {
     expect(classifyXRefreshFailure(response(400, { error: 'invalid_client', error_description: 'Client authentication failed' }), NOW)).toBeInstanceOf(PlatformRejectedError);
+    // A wrong or missing client secret (X's answer, as reported: 401 unauthorized_client).
+    const app = classifyXRefreshFailure(response(401, { error: 'unauthorized_client', error_description: 'Missing valid authorization header' }), NOW);
+    expect(app).toBeInstanceOf(PlatformRejectedError);
+    expect(app.reason).toMatch(/kredensial aplikasi/);
+    expect(classifyXRefreshFailure(response(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' }), NOW)).toBeInstanceOf(PlatformRejectedError);
+    expect(classifyXRefreshFailure(response(400, { error: 'invalid_request', error_description: 'Missing required parameter [client_id].' }), NOW)).toBeInstanceOf(PlatformRejectedError);
   });
 
   it('treats 5xx, rate limits and lost answers like any read: try again later', () => {

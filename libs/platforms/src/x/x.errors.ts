@@ -45,21 +45,29 @@ export function classifyXFailure(error: unknown, operation: PlatformOperation, n
  * OAuth 2.0 token-endpoint errors (RFC 6749 §5.2) that X gives for a refresh token that will never work again. Others
  * (invalid_client: our X_CLIENT_ID / X_CLIENT_SECRET) are not the account's fault and stay refusals of the request.
  */
-const REFUSED_GRANT = new Set(['invalid_request', 'invalid_grant']);
+/** OAuth errors about our app's client credentials: no account's fault, and reconnecting an account would not help. */
+const APP_REFUSED = new Set(['invalid_client', 'unauthorized_client']);
 
 /**
- * A failed POST /2/oauth2/token with a refresh token. X answers a used-up, revoked or unknown refresh token with a 400
- * OAuth error body (`{"error":"invalid_request","error_description":"Value passed for the token was invalid."}`), not
- * Problem JSON: that, and a 401, is PlatformAuthError. Everything else as any read (5xx and lost answers transient).
+ * A failed POST /2/oauth2/token with a refresh token. Only a refusal of the refresh token itself is the account's
+ * (PlatformAuthError: it must be reconnected): `invalid_grant`, or X's `invalid_request` "Value passed for the token was
+ * invalid." A refusal of our client credentials (`invalid_client`, `unauthorized_client`, or a 401, which is how OAuth
+ * answers a failed client authentication, RFC 6749 §5.2) or of a malformed request is a configuration problem
+ * (PlatformRejectedError): marking every X account for reconnection would not fix it. Everything else as any read.
  */
 export function classifyXRefreshFailure(error: unknown, nowMs: number = Date.now()): PlatformError {
   if (isRecord(error) && error.type === 'response' && (error.code === 400 || error.code === 401)) {
     const data = error.data;
     const code = isRecord(data) && typeof data.error === 'string' ? data.error : undefined;
     const description = isRecord(data) && typeof data.error_description === 'string' ? data.error_description : undefined;
-    if (error.code === 401 || (code !== undefined && REFUSED_GRANT.has(code))) {
-      return new PlatformAuthError('x', description ?? code ?? problemText(data) ?? `HTTP ${error.code}`, { httpStatus: error.code, platformCode: code });
+    const reason = description ?? code ?? problemText(data) ?? `HTTP ${error.code}`;
+    const details = { httpStatus: error.code, platformCode: code };
+    const tokenRefused = code === 'invalid_grant' || (code === 'invalid_request' && /token/i.test(description ?? ''));
+    if (error.code === 400 && tokenRefused) return new PlatformAuthError('x', reason, details);
+    if (error.code === 401 || (code !== undefined && APP_REFUSED.has(code))) {
+      return new PlatformRejectedError('x', `X menolak kredensial aplikasi (X_CLIENT_ID / X_CLIENT_SECRET), bukan akun ini: ${reason}`, details);
     }
+    return new PlatformRejectedError('x', `X menolak permintaan pembaruan token: ${reason}`, details);
   }
   return classifyXFailure(error, 'read', nowMs);
 }

@@ -151,6 +151,7 @@ describe('classifyXRefreshFailure', () => {
     expect(app.reason).toMatch(/kredensial aplikasi/);
     expect(classifyXRefreshFailure(response(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' }), NOW)).toBeInstanceOf(PlatformRejectedError);
     expect(classifyXRefreshFailure(response(400, { error: 'invalid_request', error_description: 'Missing required parameter [client_id].' }), NOW)).toBeInstanceOf(PlatformRejectedError);
+    expect(classifyXRefreshFailure(response(400, { error: 'invalid_request', error_description: 'Missing required parameter [refresh_token].' }), NOW)).toBeInstanceOf(PlatformRejectedError);
   });
 
   it('treats 5xx, rate limits and lost answers like any read: try again later', () => {

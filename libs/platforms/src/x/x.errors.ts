@@ -62,7 +62,7 @@ export function classifyXRefreshFailure(error: unknown, nowMs: number = Date.now
     const description = isRecord(data) && typeof data.error_description === 'string' ? data.error_description : undefined;
     const reason = description ?? code ?? problemText(data) ?? `HTTP ${error.code}`;
     const details = { httpStatus: error.code, platformCode: code };
-    const tokenRefused = code === 'invalid_grant' || (code === 'invalid_request' && /token/i.test(description ?? ''));
+    const tokenRefused = code === 'invalid_grant' || (code === 'invalid_request' && /token was invalid/i.test(description ?? ''));
     if (error.code === 400 && tokenRefused) return new PlatformAuthError('x', reason, details);
     if (error.code === 401 || (code !== undefined && APP_REFUSED.has(code))) {
       return new PlatformRejectedError('x', `X menolak kredensial aplikasi (X_CLIENT_ID / X_CLIENT_SECRET), bukan akun ini: ${reason}`, details);

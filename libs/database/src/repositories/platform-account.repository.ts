@@ -77,12 +77,7 @@ export class PlatformAccountRepository {
    * with that status and an empty token, instead of failing every caller.
    */
   async findWithToken(id: string): Promise<ConnectedAccount | null> {
-    const account = await this.db
-      .getRepository(PlatformAccountEntity)
-      .createQueryBuilder('a')
-      .addSelect(['a.tokenCiphertext', 'a.refreshTokenCiphertext'])
-      .where('a.id = :id', { id })
-      .getOne();
+    const account = await withCiphertexts(this.db.manager, id).getOne();
     return account && this.withAccessToken(account);
   }
 
@@ -92,8 +87,7 @@ export class PlatformAccountRepository {
     try {
       accessToken = this.cipher.decrypt(account.tokenCiphertext);
     } catch {
-      await this.markNeedsReconnect(account.id, KEY_CHANGED);
-      Object.assign(account, { status: 'needs_reconnect', statusReason: KEY_CHANGED });
+      await this.keyChanged(account, this.db.manager);
     }
     const hasRefreshToken = (account.refreshTokenCiphertext?.length ?? 0) > 0;
     return { account: wiped(account), accessToken, hasRefreshToken };
@@ -109,21 +103,14 @@ export class PlatformAccountRepository {
    */
   async renewTokens(id: string, renew: (current: LockedTokens) => Promise<TokenRenewal>): Promise<ConnectedAccount | null> {
     return this.db.transaction(async (manager) => {
-      const account = await manager
-        .getRepository(PlatformAccountEntity)
-        .createQueryBuilder('a')
-        .addSelect(['a.tokenCiphertext', 'a.refreshTokenCiphertext'])
-        .where('a.id = :id', { id })
-        .setLock('for_no_key_update')
-        .getOne();
+      const account = await withCiphertexts(manager, id).setLock('for_no_key_update').getOne();
       if (!account) return null;
       let current: LockedTokens;
       try {
         const refreshToken = account.refreshTokenCiphertext?.length ? this.cipher.decrypt(account.refreshTokenCiphertext) : null;
         current = { status: account.status, accessToken: this.cipher.decrypt(account.tokenCiphertext), refreshToken, expiresAt: account.tokenExpiresAt };
       } catch {
-        await this.markNeedsReconnect(id, KEY_CHANGED, manager);
-        Object.assign(account, { status: 'needs_reconnect', statusReason: KEY_CHANGED });
+        await this.keyChanged(account, manager);
         return { account: wiped(account), accessToken: '', hasRefreshToken: false };
       }
       const renewal = await renew(current);
@@ -145,9 +132,20 @@ export class PlatformAccountRepository {
     });
   }
 
+  /** A token sealed under another TOKEN_ENCRYPTION_KEY cannot be opened: the account needs reconnecting. */
+  private async keyChanged(account: PlatformAccountEntity, manager: EntityManager): Promise<void> {
+    await this.markNeedsReconnect(account.id, KEY_CHANGED, manager);
+    Object.assign(account, { status: 'needs_reconnect', statusReason: KEY_CHANGED });
+  }
+
   async markNeedsReconnect(id: string, reason: string, manager: EntityManager = this.db.manager): Promise<void> {
     await manager.query(`UPDATE platform_account SET status = 'needs_reconnect', status_reason = $2, updated_at = now() WHERE id = $1 AND status = 'active'`, [id, reason]);
   }
+}
+
+/** The account row with its ciphertexts, which are not selected by default. */
+function withCiphertexts(manager: EntityManager, id: string) {
+  return manager.getRepository(PlatformAccountEntity).createQueryBuilder('a').addSelect(['a.tokenCiphertext', 'a.refreshTokenCiphertext']).where('a.id = :id', { id });
 }
 
 /** Drops the ciphertexts once read, so the entity can travel (and be logged by mistake) without them. */

@@ -16,6 +16,11 @@ import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
 /** States from which a publish job may take a publication. `scheduled` is included because a job can run
  * before the relay that marks it `dispatched` has committed; the claim is the fence either way. */
 const CLAIMABLE: readonly PublicationStatus[] = ['scheduled', 'dispatched', 'retry_wait'];
+/**
+ * The one rule, on `feature f JOIN business b`, for a publication that may no longer go out whatever its own state:
+ * its feature is cancelled or its business left the rotation (the statuses are constants, written into the SQL).
+ */
+const STOPPED_SQL = `(f.status = 'cancelled' OR b.status IN (${LEFT_ROTATION.map((s) => `'${s}'`).join(', ')}))`;
 
 export interface PublicationGate {
   readonly featureStatus: FeatureStatus;
@@ -107,9 +112,9 @@ export class PublicationRepository {
       const [rows] = (await manager.query(
         `UPDATE publication p SET status = 'cancelled', version = p.version + 1, next_attempt_at = NULL, updated_at = now()
            FROM feature f JOIN business b ON b.id = f.business_id
-          WHERE p.id = $1 AND f.id = p.feature_id AND p.status = ANY ($2::text[]) AND (f.status = 'cancelled' OR b.status = ANY ($3::text[]))
+          WHERE p.id = $1 AND f.id = p.feature_id AND p.status = ANY ($2::text[]) AND ${STOPPED_SQL}
           RETURNING p.feature_id AS "featureId", f.status AS "featureStatus", b.status AS "businessStatus"`,
-        [id, CLAIMABLE, LEFT_ROTATION],
+        [id, CLAIMABLE],
       )) as [Array<{ featureId: string; featureStatus: string; businessStatus: string }>, number];
       if (rows.length === 0) return null;
       const { featureId, featureStatus, businessStatus } = rows[0];
@@ -131,8 +136,7 @@ export class PublicationRepository {
           WHERE id = $1 AND version = $2 AND status = ANY ($5::text[])
             -- Second guard: nothing of a cancelled feature or of a business that left the rotation goes out,
             -- whatever its publication says (a retry can be decided while the business withdraws).
-            AND NOT EXISTS (SELECT 1 FROM feature f JOIN business b ON b.id = f.business_id
-                             WHERE f.id = publication.feature_id AND (f.status = 'cancelled' OR b.status = ANY ($6::text[])))
+            AND NOT EXISTS (SELECT 1 FROM feature f JOIN business b ON b.id = f.business_id WHERE f.id = publication.feature_id AND ${STOPPED_SQL})
           RETURNING *),
        attempt AS (
          INSERT INTO publish_attempt (publication_id, attempt_number, started_at, outcome) SELECT id, attempts, $3, 'in_flight' FROM claimed)
@@ -140,7 +144,7 @@ export class PublicationRepository {
          FROM claimed c
          LEFT JOIN media_asset m ON m.id = c.media_asset_id
          LEFT JOIN platform_account a ON a.id = c.platform_account_id`,
-      [id, version, now, leaseSeconds, CLAIMABLE, LEFT_ROTATION],
+      [id, version, now, leaseSeconds, CLAIMABLE],
     )) as Array<Record<string, unknown>>;
     if (rows.length === 0) return null;
     const publication: Record<string, unknown> = {};

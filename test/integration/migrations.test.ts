@@ -33,8 +33,8 @@ describe('migrations', () => {
     )) as Array<{ id: string }>;
     const [{ id: publicationId }] = (await db.query(
       `INSERT INTO publication (feature_id, platform, platform_account_id, media_asset_id, caption, scheduled_at, status, idempotency_key, external_id, published_at)
-       VALUES ($1, 'instagram', $2, $3, 'c', '2026-03-03T03:00:00Z', 'published', $4, 'ig-1', '2026-03-03T03:00:00Z') RETURNING id`,
-      [featureId, account, mediaId, `${featureId}:instagram`],
+       VALUES ($1, 'instagram', $2, $3, 'c', '2026-03-03T03:00:00Z', 'published', $4, $5, '2026-03-03T03:00:00Z') RETURNING id`,
+      [featureId, account, mediaId, `${featureId}:instagram`, `ig-${featureId}`],
     )) as Array<{ id: string }>;
     await db.query(
       `INSERT INTO metric_snapshot (publication_id, "window", collected_at, reach, views, likes, comments, shares, saves, engagement, sources, errors, raw, api_version)
@@ -73,10 +73,17 @@ describe('migrations', () => {
   const hasRefreshToken = async (): Promise<boolean> =>
     ((await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'platform_account' AND column_name = 'refresh_token_ciphertext'`)) as unknown[]).length === 1;
 
-  it('undoes the latest five and keeps their reports working, then applies them again', async () => {
+  /** One platform post for one publication (migration 1765200000000). */
+  const uniqueExternalPost = async (): Promise<boolean> =>
+    ((await db.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'publication_external_key'`)) as unknown[]).length === 1;
+
+  it('undoes the latest six and keeps their reports working, then applies them again', async () => {
     await publishedPost();
     expect([await businessReach(), await businessReach('24h')]).toEqual([120, 120]);
     const before = await tables();
+    expect(await uniqueExternalPost()).toBe(true);
+    await db.undoLastMigration({ transaction: 'each' });
+    expect(await uniqueExternalPost()).toBe(false);
     expect(await hasRefreshToken()).toBe(true);
     await db.query(`UPDATE platform_account SET refresh_token_ciphertext = '\\x00'`);
     await db.undoLastMigration({ transaction: 'each' });
@@ -100,7 +107,8 @@ describe('migrations', () => {
     // The previous version's sums, latest numbers only, are back, and its compaction works.
     expect(await hasWindowKey()).toBe(false);
     expect(await businessReach()).toBe(240);
-    expect(await migrate(db)).toEqual(MIGRATIONS.slice(-5).map((m) => m.name));
+    expect(await migrate(db)).toEqual(MIGRATIONS.slice(-6).map((m) => m.name));
+    expect(await uniqueExternalPost()).toBe(true);
     expect(await hasRefreshToken()).toBe(true);
     expect(await db.query(`SELECT count(*)::int AS n FROM platform_account WHERE refresh_token_ciphertext IS NULL`)).toEqual([{ n: 2 }]);
     expect(await hasAbsentStreak()).toBe(true);
@@ -110,6 +118,26 @@ describe('migrations', () => {
     const prefix = await db.query(`SELECT "window", sum(reach)::int AS reach FROM report_business_prefix WHERE day = '2026-04-01' GROUP BY 1 ORDER BY 1`);
     expect(prefix).toEqual([{ window: '24h', reach: 240 }, { window: 'latest', reach: 240 }]);
     expect([await businessReach(), await businessReach('24h')]).toEqual([240, 240]);
+  });
+
+  it('gives a platform post that two publications hold to the earlier one; the other waits for staff, with an alert', async () => {
+    await db.undoLastMigration({ transaction: 'each' });
+    // Mark-posted allowed this before 1765000000000: the two publications of the test above on one Instagram post.
+    await db.query(`UPDATE publication SET external_id = 'ig-shared'`);
+    await db.query(`UPDATE publication p SET published_at = '2026-03-05T03:00:00Z' FROM feature f WHERE f.id = p.feature_id AND f.rubric = 'ekraf'`);
+    expect(await migrate(db)).toEqual([MIGRATIONS.at(-1)!.name]);
+    const rows = (await db.query(
+      `SELECT f.rubric, p.status, p.external_id AS "externalId", p.last_error AS "lastError", f.status AS "featureStatus",
+              (SELECT count(*)::int FROM alert a WHERE a.publication_id = p.id AND a.resolved_at IS NULL) AS alerts
+         FROM publication p JOIN feature f ON f.id = p.feature_id ORDER BY f.rubric`,
+    )) as Array<Record<string, unknown>>;
+    expect(rows).toEqual([
+      { rubric: 'ekraf', status: 'needs_attention', externalId: null, lastError: expect.stringContaining('ig-shared'), featureStatus: 'publishing', alerts: 1 },
+      { rubric: 'umkm', status: 'published', externalId: 'ig-shared', lastError: null, featureStatus: 'published', alerts: 0 },
+    ]);
+    // Its reach is counted once.
+    expect(await businessReach()).toBe(120);
+    expect(await uniqueExternalPost()).toBe(true);
   });
 
   it('undoes every one, down to an empty schema, and applies them all again', async () => {

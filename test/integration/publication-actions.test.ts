@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Platform } from '@app/config';
-import { AlertRepository, PublicationRepository } from '@app/database';
+import { AlertRepository, isExternalIdTaken, PublicationRepository } from '@app/database';
 import { PublishService } from '@app/domain';
 import { ApiClient } from '../support/api-client.js';
 import { insertDuePublication } from '../support/publications.js';
@@ -87,6 +87,26 @@ describe('publication actions', () => {
     const refused = await staff.post(`/api/publications/${second.id}/mark-posted`, { externalId: '17890000000001' }).expect(409);
     expect(code(refused)).toBe('external_id_taken');
     expect((await load(second.id)).status).toBe('unknown');
+  });
+
+  it('gives one platform post to one publication even when two staff mark it at the same moment', async () => {
+    const pairs = await Promise.all([0, 1, 2, 3].map(async () => [await publicationIn('failed', 'facebook'), await publicationIn('failed', 'facebook')] as const));
+    const statuses = await Promise.all(
+      pairs.map(async ([a, b], i) => {
+        const body = { externalId: `1000000000000_${i}` };
+        const replies = await Promise.all([staff.post(`/api/publications/${a.id}/mark-posted`, body), staff.post(`/api/publications/${b.id}/mark-posted`, body)]);
+        return replies.map((r) => r.status).sort();
+      }),
+    );
+    expect(statuses).toEqual(pairs.map(() => [200, 409]));
+    // The ownership check is only a courtesy: past it (the race above), the database refuses the second owner.
+    const [a, b] = await Promise.all([publicationIn('failed', 'x'), publicationIn('failed', 'x')]);
+    const repository = t.api.get(PublicationRepository);
+    const audit = { actorUserId: null, action: 'test', entityType: 'publication', entityId: a.id };
+    await repository.staffChange(a.id, ['failed'], { status: 'published', bumpVersion: true, externalId: '1890000000000000001', publishedAt: new Date() }, () => [], audit);
+    const second = repository.staffChange(b.id, ['failed'], { status: 'published', bumpVersion: true, externalId: '1890000000000000001', publishedAt: new Date() }, () => [], audit);
+    expect(await second.then(() => 'taken twice', (error: unknown) => (isExternalIdTaken(error) ? 'refused' : String(error)))).toBe('refused');
+    expect(await load(b.id)).toMatchObject({ status: 'failed', externalId: null });
   });
 
   it('resolves an alert once, audited, and a second resolve is not an error', async () => {

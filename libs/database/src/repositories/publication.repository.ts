@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Platform } from '@app/config';
-import type { DataSource } from 'typeorm';
+import { type DataSource, QueryFailedError } from 'typeorm';
 import { BusinessEntity, type BusinessStatus, LEFT_ROTATION } from '../entities/business.entity.js';
 import { FeatureEntity, type FeatureStatus } from '../entities/feature.entity.js';
 import type { Rendition } from '../entities/media-asset.entity.js';
@@ -21,6 +21,16 @@ const CLAIMABLE: readonly PublicationStatus[] = ['scheduled', 'dispatched', 'ret
  * its feature is cancelled or its business left the rotation (the statuses are constants, written into the SQL).
  */
 const STOPPED_SQL = `(f.status = 'cancelled' OR b.status IN (${LEFT_ROTATION.map((s) => `'${s}'`).join(', ')}))`;
+
+/** The unique index that gives one platform post to one publication (migration 1765200000000). */
+const EXTERNAL_POST_KEY = 'publication_external_key';
+
+/** The write failed because another publication already owns that platform post. */
+export function isExternalIdTaken(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const cause = error.driverError as { code?: string; constraint?: string };
+  return cause.code === '23505' && cause.constraint === EXTERNAL_POST_KEY;
+}
 
 export interface PublicationGate {
   readonly featureStatus: FeatureStatus;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, InjectSettings, type Settings } from '@app/config';
-import { FeatureRepository, LEFT_ROTATION, type PublicationEntity, PublicationRepository, type PublicationStatus } from '@app/database';
+import { Clock, InjectSettings, type Platform, type Settings } from '@app/config';
+import { FeatureRepository, isExternalIdTaken, LEFT_ROTATION, type PublicationEntity, PublicationRepository, type PublicationStatus } from '@app/database';
 import { publishJob } from '@app/queue';
 import type { Actor } from '../actor.js';
 import { DomainError, notFound } from '../domain.errors.js';
@@ -14,6 +14,9 @@ import { toOutboxRow } from './outbox-row.js';
 const UNDECIDED: readonly PublicationStatus[] = ['unknown', 'needs_attention'];
 const CANCELLABLE: readonly PublicationStatus[] = ['scheduled', 'dispatched', 'retry_wait', 'failed', 'unknown', 'needs_attention'];
 const MARKABLE: readonly PublicationStatus[] = ['scheduled', 'dispatched', 'retry_wait', 'failed', 'unknown', 'needs_attention'];
+
+const externalIdTaken = (platform: Platform, externalId: string): DomainError =>
+  new DomainError('conflict', 'external_id_taken', `externalId ${externalId} is already the ${platform} post of another publication`);
 
 function assertChecked(current: PublicationEntity, checkedNotPosted: boolean): void {
   if (!checkedNotPosted && UNDECIDED.includes(current.status)) {
@@ -70,16 +73,22 @@ export class PublicationActionsService {
     const current = await this.find(id);
     // Two publications on one platform post would count its reach twice.
     if (await this.publications.ownedByAnother(id, current.platform, externalId)) {
-      throw new DomainError('conflict', 'external_id_taken', `externalId ${externalId} is already the ${current.platform} post of another publication`);
+      throw externalIdTaken(current.platform, externalId);
     }
     const now = this.clock.now();
-    const updated = await this.publications.staffChange(
-      id,
-      MARKABLE,
-      { status: 'published', bumpVersion: true, externalId, externalUrl: url, publishedAt: now },
-      (p) => metricJobsFor(this.settings, p.id, now),
-      { actorUserId: actor.userId, action: 'publication.marked_posted', entityType: 'publication', entityId: id, before: { status: current.status }, after: { status: 'published', externalId, url } },
-    );
+    const updated = await this.publications
+      .staffChange(
+        id,
+        MARKABLE,
+        { status: 'published', bumpVersion: true, externalId, externalUrl: url, publishedAt: now },
+        (p) => metricJobsFor(this.settings, p.id, now),
+        { actorUserId: actor.userId, action: 'publication.marked_posted', entityType: 'publication', entityId: id, before: { status: current.status }, after: { status: 'published', externalId, url } },
+      )
+      .catch((error: unknown) => {
+        // Another staff member took it between the check above and this write.
+        if (isExternalIdTaken(error)) throw externalIdTaken(current.platform, externalId);
+        throw error;
+      });
     return this.done(updated, current, 'marked as posted');
   }
 

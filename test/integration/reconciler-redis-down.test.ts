@@ -7,16 +7,19 @@ import { type PrivateRedis, startPrivateRedis } from '../support/redis-server.js
 import { startTestApi, type TestApi } from '../support/test-api.js';
 
 /**
- * The reconciler with Redis down: queue commands wait for Redis to come back, but what needs only PostgreSQL (a dead
- * worker's lease turned into `unknown`, the alert staff read) must not wait with them.
+ * The reconciler through a long Redis outage: its queue steps give up after QUEUE_COMMAND_TIMEOUT_MS instead of
+ * holding its lock until Redis is back, so every run during the outage still does what needs only PostgreSQL (a dead
+ * worker's lease turned into `unknown`, late publications, the alerts staff read), and nothing is locked meanwhile.
  */
 describe('reconciler while Redis is down', () => {
   let t: TestApi;
   let redis: PrivateRedis;
+  const token = 'token-redis-down-0123456789';
+  let account = 0;
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
-    t = await startTestApi({ REDIS_URL: redis.url, RECONCILE_INTERVAL: '1h', PLAN_INTERVAL: '1h', LATE_AFTER: '1h' });
+    t = await startTestApi({ REDIS_URL: redis.url, RECONCILE_INTERVAL: '1h', PLAN_INTERVAL: '1h', LATE_AFTER: '30m', QUEUE_COMMAND_TIMEOUT_MS: '500' });
   });
 
   afterAll(async () => {
@@ -25,26 +28,54 @@ describe('reconciler while Redis is down', () => {
     await redis?.kill();
   });
 
-  it('turns an expired lease into unknown with its alert before it waits for Redis', async () => {
-    const token = 'token-redis-down-0123456789';
-    // A publication a worker claimed and died on, and an outbox row still to relay (which needs Redis).
-    const dead = await insertDuePublication(t, 'facebook', { accountExternalId: `${Date.now()}1`, tokens: { stored: token, sandbox: token }, isoWeek: '2033-W01' });
-    await t.db.query(`UPDATE publication SET status = 'publishing', attempts = 1, lease_expires_at = now() - interval '1 minute' WHERE id = $1`, [dead.id]);
-    await t.db.query(`INSERT INTO publish_attempt (publication_id, attempt_number, started_at, outcome) VALUES ($1, 1, now() - interval '6 minutes', 'in_flight')`, [dead.id]);
-    await insertDuePublication(t, 'x', { accountExternalId: `${Date.now()}2`, tokens: { stored: token, sandbox: token }, isoWeek: '2033-W02', queue: true });
+  const due = (platform: 'facebook' | 'instagram' | 'x', isoWeek: string, queue = false) =>
+    insertDuePublication(t, platform, { accountExternalId: `${Date.now()}${account++}`, tokens: { stored: token, sandbox: token }, isoWeek, queue });
 
+  /** A publication a worker claimed and then died on. */
+  async function deadAttempt(isoWeek: string): Promise<string> {
+    const { id } = await due('facebook', isoWeek);
+    await t.db.query(`UPDATE publication SET status = 'publishing', attempts = 1, lease_expires_at = now() - interval '1 minute' WHERE id = $1`, [id]);
+    await t.db.query(`INSERT INTO publish_attempt (publication_id, attempt_number, started_at, outcome) VALUES ($1, 1, now() - interval '6 minutes', 'in_flight')`, [id]);
+    return id;
+  }
+
+  const status = async (id: string): Promise<string> => ((await t.db.query(`SELECT status FROM publication WHERE id = $1`, [id])) as Array<{ status: string }>)[0].status;
+  const alertKinds = async (id: string): Promise<string[]> => (await t.api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === id).map((a) => a.kind);
+
+  it('keeps turning dead attempts into unknown and raising late alerts on every run while Redis stays down', async () => {
+    // An outbox row still to relay (which needs Redis).
+    const waiting = await due('x', '2033-W02', true);
+    const first = await deadAttempt('2033-W01');
     await redis.kill();
-    let finished = false;
-    const tick = t.api.get(ReconcilerService).tick().finally(() => (finished = true));
-    await eventually(
-      async () => ((await t.db.query(`SELECT status FROM publication WHERE id = $1`, [dead.id])) as Array<{ status: string }>)[0].status === 'unknown',
-      'the expired lease turned unknown while Redis is down',
-      10_000,
-    );
-    expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === dead.id).map((a) => a.kind)).toEqual(['publication_unknown']);
-    expect(finished).toBe(false); // the relay is still waiting for Redis
+
+    const reconciler = t.api.get(ReconcilerService);
+    expect(await reconciler.tick()).toMatchObject({ queueAvailable: false, leasesExpired: 1, relayed: 0 });
+    expect([await status(first), await alertKinds(first)]).toEqual(['unknown', ['publication_unknown']]);
+    // The relay gave up and rolled back: the publication is not dispatched, its outbox row still waits.
+    expect(await status(waiting.id)).toBe('scheduled');
+
+    // Still down: another worker dies, and a publication is now long past its slot.
+    const second = await deadAttempt('2033-W03');
+    const late = await due('instagram', '2033-W04');
+    await t.db.query(`UPDATE publication SET scheduled_at = now() - interval '2 hours' WHERE id = $1`, [late.id]);
+    expect(await reconciler.tick()).toMatchObject({ queueAvailable: false, leasesExpired: 1 });
+    expect([await status(second), await alertKinds(second)]).toEqual(['unknown', ['publication_unknown']]);
+    expect(await alertKinds(late.id)).toEqual(['publication_late']);
+    // Staff can act on the waiting publication during the outage: nothing holds its row.
+    await t.db.transaction(async (manager) => {
+      await manager.query(`SET LOCAL lock_timeout = '2s'`);
+      await manager.query(`UPDATE publication SET updated_at = now() WHERE id = $1`, [waiting.id]);
+    });
 
     await redis.start();
-    expect(await tick).toMatchObject({ leasesExpired: 1, relayed: 1 });
+    // Once ioredis has reconnected, the next run relays what waited.
+    const runs: unknown[] = [];
+    await eventually(async () => {
+      const run = await reconciler.tick();
+      runs.push(run);
+      return run?.queueAvailable === true;
+    }, 'a run reached Redis again', 20_000);
+    expect(runs.at(-1)).toMatchObject({ relayed: 1 });
+    expect(await status(waiting.id)).toBe('dispatched');
   }, 60_000);
 });

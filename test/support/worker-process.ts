@@ -38,6 +38,7 @@ export function settingsToEnvironment(settings: Settings): Record<string, string
     DATABASE_URL: database.url,
     REDIS_URL: redis.url,
     QUEUE_PREFIX: redis.queuePrefix,
+    QUEUE_COMMAND_TIMEOUT_MS: String(redis.commandTimeoutMs),
     MEDIA_DIR: storage.mediaDir,
     MAX_UPLOAD_BYTES: String(storage.maxUploadBytes),
     TOKEN_ENCRYPTION_KEY: settings.tokenEncryptionKey.toString('base64'),

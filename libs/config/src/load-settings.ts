@@ -38,6 +38,7 @@ export function loadSettings(env: Environment): Settings {
     redis: {
       url: read.url('REDIS_URL', 'redis://localhost:6379', ['redis:', 'rediss:']),
       queuePrefix: read.string('QUEUE_PREFIX', 'umkm'),
+      commandTimeoutMs: read.int('QUEUE_COMMAND_TIMEOUT_MS', 10_000, 100),
     },
     storage: {
       mediaDir: read.string('MEDIA_DIR', '.data/media'),

@@ -12,7 +12,12 @@ export interface Settings {
     readonly trustProxyHops: number;
   };
   readonly database: { readonly url: string };
-  readonly redis: { readonly url: string; readonly queuePrefix: string };
+  readonly redis: {
+    readonly url: string;
+    readonly queuePrefix: string;
+    /** How long a queue command may wait (for Redis to come back) before its caller gives up and tries again later. */
+    readonly commandTimeoutMs: number;
+  };
   readonly storage: { readonly mediaDir: string; readonly maxUploadBytes: number };
   /** 32-byte key (base64) for AES-256-GCM encryption of platform tokens at rest. */
   readonly tokenEncryptionKey: Buffer;

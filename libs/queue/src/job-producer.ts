@@ -1,7 +1,16 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import type { JobsOptions, Queue } from 'bullmq';
+import type { JobState, JobsOptions, Queue } from 'bullmq';
+import { InjectSettings, type Settings } from '@app/config';
 import { QueueName, type QueuedJob } from './jobs.js';
+
+/** Redis did not answer a queue command in time (QUEUE_COMMAND_TIMEOUT_MS): it is probably down. */
+export class QueueUnavailableError extends Error {
+  constructor(what: string, timeoutMs: number) {
+    super(`${what}: no answer from Redis within ${timeoutMs} ms`);
+    this.name = 'QueueUnavailableError';
+  }
+}
 
 /** The single place that adds jobs to BullMQ. Callers go through the outbox; the relay calls this. */
 @Injectable()
@@ -14,6 +23,7 @@ export class JobProducer {
     @InjectQueue(QueueName.PublishFacebook) facebook: Queue,
     @InjectQueue(QueueName.PublishX) x: Queue,
     @InjectQueue(QueueName.CollectMetrics) metrics: Queue,
+    @InjectSettings() private readonly settings: Settings,
   ) {
     this.queues = new Map([
       [QueueName.PublishInstagram, instagram],
@@ -32,7 +42,12 @@ export class JobProducer {
   }
 
   async add(job: QueuedJob, now: Date): Promise<void> {
-    await this.queue(job.queue).add(job.name, job.payload, jobOptions(job, now));
+    await this.inTime(`adding ${job.jobId}`, this.queue(job.queue).add(job.name, job.payload, jobOptions(job, now)));
+  }
+
+  /** The job's BullMQ state ('unknown' when Redis does not have it). */
+  state(queue: QueueName, jobId: string): Promise<JobState | 'unknown'> {
+    return this.inTime(`reading ${jobId}`, this.queue(queue).getJobState(jobId));
   }
 
   /**
@@ -48,8 +63,24 @@ export class JobProducer {
     }
     for (const [name, queued] of byQueue) {
       const at = now();
-      await this.queue(name).addBulk(queued.map((job) => ({ name: job.name, data: job.payload, opts: jobOptions(job, at) })));
+      await this.inTime(`adding ${queued.length} jobs`, this.queue(name).addBulk(queued.map((job) => ({ name: job.name, data: job.payload, opts: jobOptions(job, at) }))));
     }
+  }
+
+  /**
+   * While Redis is down ioredis keeps commands until it is back, and a caller waiting on one would hold its locks
+   * (the relay's outbox rows, the reconciler's advisory lock) for the whole outage. Past the deadline the caller gets
+   * an error and tries again on its next run. The abandoned command may still run when Redis returns: every job id is
+   * deterministic, so a second add of it is ignored, and the claim in Postgres fences whatever runs.
+   */
+  private inTime<T>(what: string, command: Promise<T>): Promise<T> {
+    const timeoutMs = this.settings.redis.commandTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new QueueUnavailableError(what, timeoutMs)), timeoutMs);
+    });
+    command.catch(() => undefined); // a late failure after the deadline has nobody to tell
+    return Promise.race([command, deadline]).finally(() => clearTimeout(timer));
   }
 }
 

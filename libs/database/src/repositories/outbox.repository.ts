@@ -49,6 +49,8 @@ export class OutboxRepository {
         .setOnLocked('skip_locked')
         .getMany();
       if (rows.length === 0) return 0;
+      await send(rows);
+      // After the send, so the publications are not locked while it waits on Redis (staff actions would wait too).
       const publicationIds = rows.filter((r) => r.jobName === 'publish').map((r) => String(r.payload.publicationId));
       if (publicationIds.length > 0) {
         await manager.query(
@@ -56,7 +58,6 @@ export class OutboxRepository {
           [publicationIds],
         );
       }
-      await send(rows);
       await manager.query(`UPDATE outbox SET relayed_at = now() WHERE id = ANY ($1::bigint[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });

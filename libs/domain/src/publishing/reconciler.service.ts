@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InjectSettings, type Settings } from '@app/config';
 import { AlertRepository, FeatureRepository, LockRepository, PublicationRepository, UnknownOutcomeRepository } from '@app/database';
-import { JobProducer, publishJob, type QueuedJob, reconcileJob } from '@app/queue';
+import { JobProducer, publishJob, type QueuedJob, QueueUnavailableError, reconcileJob } from '@app/queue';
 import { OutboxRelayService } from './outbox-relay.service.js';
 import { lateAlert, needsAttentionAlert, unknownOutcomeAlert } from './publication-alerts.js';
 
 export interface ReconcileRun {
+  /** False when Redis did not answer in time: the queue steps wait for the next run (the PostgreSQL ones ran). */
+  readonly queueAvailable: boolean;
   readonly relayed: number;
   readonly leasesExpired: number;
   readonly requeued: number;
@@ -57,6 +59,20 @@ export class ReconcilerService {
     const late = await this.publications.lateSince(new Date(now.getTime() - lateAfterSeconds * 1000));
     for (const p of late) await this.alerts.raise(lateAlert(p));
 
+    const database = { leasesExpired: expired.length, late: late.length };
+    try {
+      const run = { queueAvailable: true, ...database, ...(await this.queueSteps(now, requeueAfterSeconds)) };
+      this.logger.debug(run, 'reconciler tick');
+      return run;
+    } catch (error) {
+      // Redis is down: give the lock back so the next run (here or on another replica) does the PostgreSQL steps again.
+      if (!(error instanceof QueueUnavailableError)) throw error;
+      this.logger.warn({ ...database, err: error.message }, 'reconciler: queue unavailable; relaying and re-queuing wait for the next run');
+      return { queueAvailable: false, ...database, relayed: 0, requeued: 0, checksQueued: 0 };
+    }
+  }
+
+  private async queueSteps(now: Date, requeueAfterSeconds: number): Promise<{ relayed: number; checksQueued: number; requeued: number }> {
     const relayed = await this.relay.relayPending();
     // Checks go through the queue (they call the platform); a check whose job is gone or ended is queued again.
     let checksQueued = 0;
@@ -69,9 +85,7 @@ export class ReconcilerService {
       if (await this.ensureJob((requeue) => publishJob(p.platform, p.id, p.version, p.attempts + 1, now, requeue), now)) requeued++;
     }
     if (requeued > 0) this.logger.warn({ requeued }, 'due publications had no live job; queued again');
-    const run = { relayed, leasesExpired: expired.length, requeued, checksQueued, late: late.length };
-    this.logger.debug(run, 'reconciler tick');
-    return run;
+    return { relayed, checksQueued, requeued };
   }
 
   /**
@@ -81,7 +95,7 @@ export class ReconcilerService {
    */
   private async ensureJob(build: (requeue?: string) => QueuedJob, now: Date): Promise<boolean> {
     const expected = build();
-    const state = await this.jobs.queue(expected.queue).getJobState(expected.jobId);
+    const state = await this.jobs.state(expected.queue, expected.jobId);
     if (LIVE.has(state)) return false;
     await this.jobs.add(state === 'unknown' ? expected : build(String(Math.floor(now.getTime() / 60_000))), now);
     return true;

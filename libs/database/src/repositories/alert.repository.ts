@@ -38,8 +38,8 @@ export class AlertRepository {
     return rows.length > 0;
   }
 
-  async resolve(dedupeKey: string, manager: EntityManager = this.db.manager): Promise<void> {
-    await manager.query(`UPDATE alert SET resolved_at = now() WHERE dedupe_key = $1 AND resolved_at IS NULL`, [dedupeKey]);
+  async resolve(dedupeKeys: string | readonly string[], manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.query(`UPDATE alert SET resolved_at = now() WHERE dedupe_key = ANY ($1::text[]) AND resolved_at IS NULL`, [typeof dedupeKeys === 'string' ? [dedupeKeys] : dedupeKeys]);
   }
 
   /** Closes alerts whose situation is over: an empty week now planned or skipped, a feature since cancelled. */

@@ -198,12 +198,19 @@ export class PublicationRepository {
   }
 
   /**
-   * Closes an attempt: the publication's new state, the attempt row and any follow-up jobs (one statement), any alert,
-   * and the feature's status derived from it (a statement of its own, to see what others committed while it waited for
-   * the feature's lock), in one transaction. Returns false if the attempt no longer owned the publication (e.g. its lease
-   * was taken over).
+   * Closes an attempt: the publication's new state, the attempt row, any follow-up jobs and the open alerts it settles
+   * (`alerts.close`, by dedupe key; one statement), any new alert, and the feature's status derived from it (a statement
+   * of its own, to see what others committed while it waited for the feature's lock), in one transaction. Returns false
+   * if the attempt no longer owned the publication (e.g. its lease was taken over).
    */
-  async finishAttempt(id: string, attempt: number, result: AttemptResult, followUps: readonly OutboxRow[], now: Date, alert?: NewAlert): Promise<boolean> {
+  async finishAttempt(
+    id: string,
+    attempt: number,
+    result: AttemptResult,
+    followUps: readonly OutboxRow[],
+    now: Date,
+    alerts: { readonly raise?: NewAlert; readonly close?: readonly string[] } = {},
+  ): Promise<boolean> {
     return this.db.transaction(async (manager) => {
       const done = (await manager.query(
         // The feature row is locked before the publication's: the order of every transaction that takes both.
@@ -218,14 +225,15 @@ export class PublicationRepository {
               closed AS (
                 UPDATE publish_attempt SET outcome = $9, finished_at = $8, http_status = $10, error = $6
                  WHERE publication_id = $1 AND attempt_number = $2 AND EXISTS (SELECT 1 FROM done)),
-              follow_ups AS (${OutboxRepository.insertSql(11)} WHERE EXISTS (SELECT 1 FROM done))
+              follow_ups AS (${OutboxRepository.insertSql(11)} WHERE EXISTS (SELECT 1 FROM done)),
+              settled AS (UPDATE alert SET resolved_at = now() WHERE dedupe_key = ANY ($16::text[]) AND resolved_at IS NULL AND EXISTS (SELECT 1 FROM done))
          SELECT feature_id AS "featureId" FROM done`,
         [id, attempt, result.status, result.externalId ?? null, result.externalUrl ?? null, result.error ?? null, result.nextAttemptAt ?? null, now,
-          result.attemptOutcome, result.httpStatus ?? null, ...OutboxRepository.insertParameters(followUps)],
+          result.attemptOutcome, result.httpStatus ?? null, ...OutboxRepository.insertParameters(followUps), alerts.close ?? []],
       )) as Array<{ featureId: string }>;
       if (done.length === 0) return false;
       // In the same transaction: a process killed right after the commit must not leave an `unknown` nobody hears of.
-      if (alert) await this.alerts.raise(alert, manager);
+      if (alerts.raise) await this.alerts.raise(alerts.raise, manager);
       await this.features.deriveStatus(done[0].featureId, manager);
       return true;
     });
@@ -256,12 +264,21 @@ export class PublicationRepository {
     });
   }
 
-  /** `unknown` or `needs_attention` publications with no open alert about them. */
-  awaitingHumanWithoutAlert(): Promise<Array<{ id: string; platform: Platform; featureId: string; status: PublicationStatus; lastError: string | null }>> {
+  /**
+   * `unknown` or `needs_attention` publications without an open alert of the kind that says so (`kinds`): another
+   * alert about the same publication, a late one say, does not tell staff what to do now.
+   */
+  awaitingHumanWithoutAlert(kinds: {
+    readonly unknown: string;
+    readonly needsAttention: string;
+  }): Promise<Array<{ id: string; platform: Platform; featureId: string; status: PublicationStatus; lastError: string | null }>> {
     return this.db.query(
       `SELECT p.id, p.platform, p.feature_id AS "featureId", p.status, p.last_error AS "lastError" FROM publication p
         WHERE p.status IN ('unknown', 'needs_attention')
-          AND NOT EXISTS (SELECT 1 FROM alert a WHERE a.publication_id = p.id AND a.resolved_at IS NULL)`,
+          AND NOT EXISTS (SELECT 1 FROM alert a
+                           WHERE a.publication_id = p.id AND a.resolved_at IS NULL
+                             AND a.kind = CASE p.status WHEN 'unknown' THEN $1 ELSE $2 END)`,
+      [kinds.unknown, kinds.needsAttention],
     );
   }
 

@@ -17,7 +17,7 @@ import { type JobPayloads, publishJob } from '@app/queue';
 import { accountRefusedAlert } from '../accounts/account-alerts.js';
 import { AccountTokenService } from '../accounts/account-token.service.js';
 import { metricJobsFor } from './metric-jobs.js';
-import { failedAlert, unknownOutcomeAlert } from './publication-alerts.js';
+import { failedAlert, PublicationAlertKind, publicationAlertKey, unknownOutcomeAlert } from './publication-alerts.js';
 import { toOutboxRow } from './outbox-row.js';
 import { mediaUrl } from '../media-url.js';
 
@@ -87,7 +87,9 @@ export class PublishService {
       result.status === 'unknown' ? unknownOutcomeAlert(publication)
       : result.status === 'failed' && !accountRefused ? failedAlert(publication, result.error ?? '')
       : undefined;
-    const finished = await this.publications.finishAttempt(publication.id, attempt, result, followUps, this.clock.now(), alert);
+    // Out, or failed with its own alert: a late alert has nothing left to say.
+    const close = result.status === 'published' || result.status === 'failed' ? [publicationAlertKey(PublicationAlertKind.late, publication.id)] : [];
+    const finished = await this.publications.finishAttempt(publication.id, attempt, result, followUps, this.clock.now(), { raise: alert, close });
     if (!finished) this.logger.warn(log, 'attempt outcome not recorded: the claim was taken over');
     else this.logger.log({ ...log, status: result.status, error: result.error }, 'publish attempt finished');
   }

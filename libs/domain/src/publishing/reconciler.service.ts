@@ -3,7 +3,7 @@ import { Clock, InjectSettings, type Settings } from '@app/config';
 import { AlertRepository, FeatureRepository, LockRepository, PublicationRepository, UnknownOutcomeRepository } from '@app/database';
 import { JobProducer, publishJob, type QueuedJob, QueueUnavailableError, reconcileJob } from '@app/queue';
 import { OutboxRelayService } from './outbox-relay.service.js';
-import { lateAlert, needsAttentionAlert, unknownOutcomeAlert } from './publication-alerts.js';
+import { lateAlert, needsAttentionAlert, PublicationAlertKind, unknownOutcomeAlert } from './publication-alerts.js';
 
 export interface ReconcileRun {
   /** False when Redis did not answer in time: the queue steps wait for the next run (the PostgreSQL ones ran). */
@@ -53,7 +53,7 @@ export class ReconcilerService {
     const expired = await this.publications.expireLeases(now, unknownOutcomeAlert);
     for (const p of expired) await this.features.refreshStatus(p.featureId);
     // Safety net: whatever path led to a state that needs a human, staff hear of it.
-    for (const p of await this.publications.awaitingHumanWithoutAlert()) {
+    for (const p of await this.publications.awaitingHumanWithoutAlert(PublicationAlertKind)) {
       await this.alerts.raise(p.status === 'unknown' ? unknownOutcomeAlert(p) : needsAttentionAlert(p, p.lastError ?? 'alasan tidak tercatat'));
     }
     const late = await this.publications.lateSince(new Date(now.getTime() - lateAfterSeconds * 1000));

@@ -7,7 +7,7 @@ import { AccountTokenService } from '../accounts/account-token.service.js';
 import { metricJobsFor } from './metric-jobs.js';
 import { toOutboxRow } from './outbox-row.js';
 import { type CheckResult, decideReconcile, type ReconcileDecision } from './reconcile-decision.js';
-import { failedAlert, needsAttentionAlert, unknownOutcomeAlert } from './publication-alerts.js';
+import { failedAlert, needsAttentionAlert, PublicationAlertKind, publicationAlertKey } from './publication-alerts.js';
 
 /** Platform clocks and ours may differ a little, and Graph timestamps have whole seconds: look a bit earlier. */
 const CLOCK_SKEW_MS = 2 * 60_000;
@@ -54,7 +54,11 @@ export class UnknownOutcomeService {
       : undefined;
     const settled = await this.unknowns.settle(publication.id, { checksBefore: job.checks, attempts: publication.attempts }, settlement, followUps, {
       raise: alert,
-      resolve: unknownOutcomeAlert(publication).dedupeKey,
+      // Leaving `unknown` closes its alert; once it is out or failed for good, a late alert has nothing left to say.
+      resolve: [
+        publicationAlertKey(PublicationAlertKind.unknown, publication.id),
+        ...(settlement.status === 'published' || settlement.status === 'failed' ? [publicationAlertKey(PublicationAlertKind.late, publication.id)] : []),
+      ],
     });
     this.logger.log({ publicationId: publication.id, platform: publication.platform, check: job.checks + 1, result: result.state, status: settlement.status, settled }, 'unknown outcome checked');
     if (settled) await this.features.refreshStatus(publication.featureId);
@@ -71,11 +75,16 @@ export class UnknownOutcomeService {
         checkpoint: publication.checkpoint,
       });
       if (search.state === 'found' && (await this.publications.ownedByAnother(publication.id, publication.platform, search.post.externalId))) {
-        return { state: 'undecidable', reason: `the only post with this caption (${search.post.url}) belongs to another publication` };
+        return { state: 'undecidable', reason: `unggahan dengan keterangan ini (${search.post.url}) sudah tercatat milik publikasi lain` };
       }
       return search;
     } catch (error) {
-      if (!(error instanceof PlatformError)) throw error;
+      if (!(error instanceof PlatformError)) {
+        // Counted like an unreadable platform, so a check that keeps failing (a bug, the database) still ends with a
+        // human after RECONCILE_MAX_CHECKS instead of being queued again for ever.
+        this.logger.error({ publicationId: publication.id, err: error }, 'unknown outcome check failed unexpectedly');
+        return { state: 'unreadable', reason: `pemeriksaan gagal: ${(error as Error).message}` };
+      }
       if (error instanceof PlatformAuthError) {
         await this.accounts.markNeedsReconnect(publication.platformAccountId, error.reason);
         return { state: 'account_refused', reason: error.reason };

@@ -51,6 +51,12 @@ describe('collectMetrics', () => {
     ).rejects.toBeInstanceOf(PlatformRateLimitError);
   });
 
+  it('throws a transient failure of one metric, so the window is retried rather than stored without it', async () => {
+    await expect(
+      collectMetrics(['reach', 'likes'], (m) => (m === 'reach' ? Promise.reject(new PlatformTransientError('instagram', 'HTTP 500')) : Promise.resolve({ value: 3, raw: {} }))),
+    ).rejects.toBeInstanceOf(PlatformTransientError);
+  });
+
   it('throws when nothing at all could be read, so the snapshot is retried rather than stored empty', async () => {
     await expect(
       collectMetrics(['a', 'b'], () => Promise.reject(new PlatformTransientError('instagram', 'HTTP 503'))),

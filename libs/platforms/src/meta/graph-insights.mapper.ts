@@ -1,4 +1,4 @@
-import { PlatformAuthError, PlatformError, PlatformRateLimitError, PlatformRejectedError } from '../platform.errors.js';
+import { PlatformError, PlatformRejectedError } from '../platform.errors.js';
 import { isRecord } from '../network-failure.mapper.js';
 
 /**
@@ -22,9 +22,10 @@ export interface CollectedMetrics {
 }
 
 /**
- * Requests each metric on its own, because one retired or unsupported metric fails the whole request on Graph.
- * Auth and rate-limit failures concern every metric, so they are thrown; if nothing at all could be read the first
- * failure is thrown too, so the caller retries instead of storing an empty snapshot.
+ * Requests each metric on its own, because one retired or unsupported metric fails the whole request on Graph. Only
+ * such a refusal of one metric is noted and the rest kept. Anything else (auth, rate limit, a 5xx or timeout) is
+ * thrown, so the job retries: a snapshot stored without its reach would replace a good earlier window as the post's
+ * latest numbers. If nothing at all could be read the first failure is thrown too.
  */
 export async function collectMetrics(
   metrics: readonly string[],
@@ -46,7 +47,7 @@ export async function collectMetrics(
     failures.push(result.reason);
     errors[metric] = result.reason instanceof PlatformError ? result.reason.reason : String(result.reason);
   });
-  const fatal = failures.find((f) => f instanceof PlatformAuthError || f instanceof PlatformRateLimitError);
+  const fatal = failures.find((f) => !(f instanceof PlatformRejectedError));
   if (fatal !== undefined) throw fatal;
   if (values.size === 0 && failures.length > 0) throw failures[0];
   return { values, errors, raw };

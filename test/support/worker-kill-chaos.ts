@@ -149,6 +149,8 @@ export function describeWorkerKillChaos(defaultRuns: number): void {
       // which a long run exceeds on its one account): not posted, not lost, goes out after the reset.
       const outcomes = { publishedOnce: 0, settledByPlatformCheck: 0, heldByPlatformLimit: 0, toldNotPosted: 0, toldPosted: 0 };
       const lost: Array<Pick<PublicationRow, 'id' | 'platform' | 'status' | 'reconcileChecks' | 'lastError' | 'attemptLog'> & { posts: number; alerts: string[] }> = [];
+      // What staff were told, by reason: each one is a publication a person has to act on.
+      const toldReasons: Record<string, number> = {};
       let duplicates = 0;
       for (const p of publications) {
         const mine = posts.filter((post) => post.platform === p.platform && post.accountId === p.accountExternalId && post.text === p.caption);
@@ -160,7 +162,11 @@ export function describeWorkerKillChaos(defaultRuns: number): void {
           outcomes.publishedOnce++;
           if (p.wasUnknown) outcomes.settledByPlatformCheck++;
         }
-        else if (TOLD.includes(p.status) && alerts.length > 0 && mine.length <= 1) outcomes[mine.length === 1 ? 'toldPosted' : 'toldNotPosted']++;
+        else if (TOLD.includes(p.status) && alerts.length > 0 && mine.length <= 1) {
+          outcomes[mine.length === 1 ? 'toldPosted' : 'toldNotPosted']++;
+          const reason = `${p.status}: ${(p.lastError ?? '').slice(0, 90)}`;
+          toldReasons[reason] = (toldReasons[reason] ?? 0) + 1;
+        }
         else if (p.status === 'retry_wait' && mine.length === 0 && p.attemptLog?.endsWith('rate_limited:Akan dicoba lagi: Too Many Requests')) outcomes.heldByPlatformLimit++;
         else lost.push({ id: p.id, platform: p.platform, status: p.status, posts: mine.length, alerts, reconcileChecks: p.reconcileChecks, lastError: p.lastError, attemptLog: p.attemptLog });
       }
@@ -178,6 +184,7 @@ export function describeWorkerKillChaos(defaultRuns: number): void {
         lost: lost.length,
         ...outcomes,
         finalStates,
+        toldReasons,
         killedWhilePublishing: midFlightKills,
         statusesAtKill: runs.reduce<Record<string, number>>((acc, r) => {
           for (const s of r.atKill) acc[s] = (acc[s] ?? 0) + 1;

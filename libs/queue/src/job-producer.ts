@@ -45,6 +45,11 @@ export class JobProducer {
     await this.inTime(`adding ${job.jobId}`, this.queue(job.queue).add(job.name, job.payload, jobOptions(job, now)));
   }
 
+  /** Forgets an ended job (completed or failed), so its id can be added again. */
+  async remove(queue: QueueName, jobId: string): Promise<void> {
+    await this.inTime(`removing ${jobId}`, this.queue(queue).remove(jobId));
+  }
+
   /** The job's BullMQ state ('unknown' when Redis does not have it). */
   state(queue: QueueName, jobId: string): Promise<JobState | 'unknown'> {
     return this.inTime(`reading ${jobId}`, this.queue(queue).getJobState(jobId));

@@ -44,29 +44,22 @@ export interface QueuedJob<N extends JobName = JobName> {
   readonly runAt: Date;
 }
 
-/**
- * `requeue` marks a job the reconciler adds again because the original vanished (Redis lost, job removed): a new
- * id, since BullMQ ignores an id it still remembers; the claim in Postgres keeps it to one post either way.
- */
-export function publishJob(platform: Platform, publicationId: string, publicationVersion: number, attempt: number, runAt: Date, requeue?: string): QueuedJob<'publish'> {
+export function publishJob(platform: Platform, publicationId: string, publicationVersion: number, attempt: number, runAt: Date): QueuedJob<'publish'> {
   return {
     queue: PUBLISH_QUEUE[platform],
     name: JobName.Publish,
-    jobId: `publish-${publicationId}-v${publicationVersion}-a${attempt}${requeue ? `-r${requeue}` : ''}`,
+    jobId: `publish-${publicationId}-v${publicationVersion}-a${attempt}`,
     payload: { v: 1, publicationId, publicationVersion },
     runAt,
   };
 }
 
-/**
- * One id per check: the job of a check already made finds the count moved on and does nothing. `requeue` as for
- * publishJob: the check's job ended without settling (its worker died twice) and BullMQ still remembers its id.
- */
-export function reconcileJob(platform: Platform, publicationId: string, checks: number, runAt: Date, requeue?: string): QueuedJob<'reconcile'> {
+/** One id per check: the job of a check already made finds the count moved on and does nothing. */
+export function reconcileJob(platform: Platform, publicationId: string, checks: number, runAt: Date): QueuedJob<'reconcile'> {
   return {
     queue: PUBLISH_QUEUE[platform],
     name: JobName.Reconcile,
-    jobId: `reconcile-${publicationId}-c${checks}${requeue ? `-r${requeue}` : ''}`,
+    jobId: `reconcile-${publicationId}-c${checks}`,
     payload: { v: 1, publicationId, checks },
     runAt,
   };

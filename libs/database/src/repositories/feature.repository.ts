@@ -121,14 +121,14 @@ export class FeatureRepository {
   async reschedule(
     featureId: string,
     changes: ReadonlyMap<string, { scheduledAt: Date; caption: string }>,
-    jobsFor: (rows: Array<{ id: string; platform: PublicationEntity['platform']; version: number; scheduledAt: Date }>) => OutboxRow[],
+    jobsFor: (rows: Array<{ id: string; platform: PublicationEntity['platform']; version: number; attempts: number; scheduledAt: Date }>) => OutboxRow[],
     audit: AuditInput,
   ): Promise<boolean> {
     return this.db.transaction(async (manager) => {
       const publications: Array<{ id: string; status: string }> = await manager.query(`SELECT id, status FROM publication WHERE feature_id = $1 FOR UPDATE`, [featureId]);
       const pending = publications.filter((p) => ['scheduled', 'dispatched', 'retry_wait'].includes(p.status));
       if (pending.length === 0 || publications.some((p) => !['scheduled', 'dispatched', 'retry_wait', 'cancelled'].includes(p.status))) return false;
-      const updated: Array<{ id: string; platform: PublicationEntity['platform']; version: number; scheduledAt: Date }> = [];
+      const updated: Array<{ id: string; platform: PublicationEntity['platform']; version: number; attempts: number; scheduledAt: Date }> = [];
       for (const { id } of pending) {
         const change = changes.get(id);
         if (!change) continue;
@@ -136,7 +136,7 @@ export class FeatureRepository {
           // A container made before (Instagram, retry_wait) carries the old caption: publishing it would post that.
           `UPDATE publication SET scheduled_at = $2, caption = $3, status = 'scheduled', version = version + 1, next_attempt_at = NULL, updated_at = now(),
                   checkpoint = CASE WHEN caption IS DISTINCT FROM $3 THEN NULL ELSE checkpoint END
-            WHERE id = $1 RETURNING id, platform, version, scheduled_at AS "scheduledAt"`,
+            WHERE id = $1 RETURNING id, platform, version, attempts, scheduled_at AS "scheduledAt"`,
           [id, change.scheduledAt, change.caption],
         );
         updated.push(row);

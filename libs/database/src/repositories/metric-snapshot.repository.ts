@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { MetricWindow } from '@app/config';
 import { MetricSnapshotEntity } from '../entities/metric-snapshot.entity.js';
 
 export type NewSnapshot = Omit<MetricSnapshotEntity, 'id'>;
@@ -46,6 +47,28 @@ export class MetricSnapshotRepository {
       `INSERT INTO metric_collection_failure (publication_id, "window", failed_at, reason, detail) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (publication_id, "window") DO UPDATE SET failed_at = EXCLUDED.failed_at, reason = EXCLUDED.reason, detail = EXCLUDED.detail`,
       [f.publicationId, f.window, f.failedAt, f.reason, f.detail],
+    );
+  }
+
+  /**
+   * Metric windows of published posts that are due (their age passed before `dueBefore`) with neither a snapshot nor a
+   * recorded failure: their job may be lost (Redis keeps jobs for weeks) or out of tries. Only until the next window
+   * is due (twice its age for the last): later numbers would be the next window's, not this one's.
+   */
+  async windowsWithoutResult(windows: readonly MetricWindow[], dueBefore: Date, now: Date, limit: number): Promise<Array<{ publicationId: string; window: string }>> {
+    const byAge = [...windows].sort((a, b) => a.ageSeconds - b.ageSeconds);
+    return this.db.query(
+      `SELECT p.id AS "publicationId", w.label AS "window"
+         FROM publication p
+        CROSS JOIN unnest($1::text[], $2::int[], $3::int[]) AS w(label, age, until_age)
+        WHERE p.status = 'published'
+          AND p.published_at + make_interval(secs => w.age) < $4
+          AND p.published_at + make_interval(secs => w.until_age) > $5
+          AND NOT EXISTS (SELECT 1 FROM metric_snapshot s WHERE s.publication_id = p.id AND s."window" = w.label)
+          AND NOT EXISTS (SELECT 1 FROM metric_collection_failure f WHERE f.publication_id = p.id AND f."window" = w.label)
+        ORDER BY p.published_at + make_interval(secs => w.age)
+        LIMIT $6`,
+      [byAge.map((w) => w.label), byAge.map((w) => w.ageSeconds), byAge.map((w, i) => byAge[i + 1]?.ageSeconds ?? 2 * w.ageSeconds), dueBefore, now, limit],
     );
   }
 

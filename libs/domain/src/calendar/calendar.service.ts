@@ -128,7 +128,7 @@ export class CalendarService {
     const done = await this.features.reschedule(
       featureId,
       changes,
-      (rows) => rows.map((r) => toOutboxRow(publishJob(r.platform, r.id, r.version, 1, r.scheduledAt))),
+      (rows) => rows.map((r) => toOutboxRow(publishJob(r.platform, r.id, r.version, r.attempts + 1, r.scheduledAt))),
       { actorUserId: actor.userId, action: 'feature.updated', entityType: 'feature', entityId: featureId, after: { publishAt: change.publishAt?.toISOString() ?? null, recompose: change.recompose ?? false } },
     );
     if (!done) throw new DomainError('conflict', 'feature_started', 'The feature has started going out (or has nothing left to publish) and can no longer be changed');

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InjectSettings, type Settings } from '@app/config';
-import { AlertRepository, FeatureRepository, LockRepository, PublicationRepository, UnknownOutcomeRepository } from '@app/database';
-import { JobProducer, publishJob, type QueuedJob, QueueUnavailableError, reconcileJob } from '@app/queue';
+import { AlertRepository, FeatureRepository, LockRepository, MetricSnapshotRepository, PublicationRepository, UnknownOutcomeRepository } from '@app/database';
+import { collectMetricsJob, JobProducer, publishJob, type QueuedJob, QueueUnavailableError, reconcileJob } from '@app/queue';
 import { OutboxRelayService } from './outbox-relay.service.js';
 import { lateAlert, needsAttentionAlert, PublicationAlertKind, unknownOutcomeAlert } from './publication-alerts.js';
 
@@ -12,8 +12,13 @@ export interface ReconcileRun {
   readonly leasesExpired: number;
   readonly requeued: number;
   readonly checksQueued: number;
+  /** Metric windows due with no result and no live job, queued again. */
+  readonly metricsQueued: number;
   readonly late: number;
 }
+
+/** Metric windows looked at per run: a backlog (after a Redis flush) drains over a few runs. */
+const METRIC_WINDOWS_PER_RUN = 500;
 
 /** BullMQ job states in which the job will still run (or is running). */
 const LIVE = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
@@ -22,7 +27,7 @@ const LIVE = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-ch
  * The safety net under at-least-once delivery (DESIGN.md §4), one replica at a time: turns expired `publishing` leases
  * into `unknown` (never re-posted blindly) and alerts on what needs a human or is long past its slot (PostgreSQL only),
  * then relays outbox rows still waiting, queues the platform checks of `unknown` publications that are due, and queues
- * again any due publication whose job vanished (Redis lost or flushed, job removed). Re-queued jobs are harmless duplicates at worst: the claim in Postgres admits one.
+ * again any due publication or metric window whose job vanished (Redis lost or flushed, job removed) or ran out of tries. Re-queued jobs are harmless duplicates at worst: the claim in Postgres admits one.
  */
 @Injectable()
 export class ReconcilerService {
@@ -33,6 +38,7 @@ export class ReconcilerService {
     private readonly publications: PublicationRepository,
     private readonly unknowns: UnknownOutcomeRepository,
     private readonly features: FeatureRepository,
+    private readonly snapshots: MetricSnapshotRepository,
     private readonly relay: OutboxRelayService,
     private readonly jobs: JobProducer,
     private readonly alerts: AlertRepository,
@@ -68,36 +74,44 @@ export class ReconcilerService {
       // Redis is down: give the lock back so the next run (here or on another replica) does the PostgreSQL steps again.
       if (!(error instanceof QueueUnavailableError)) throw error;
       this.logger.warn({ ...database, err: error.message }, 'reconciler: queue unavailable; relaying and re-queuing wait for the next run');
-      return { queueAvailable: false, ...database, relayed: 0, requeued: 0, checksQueued: 0 };
+      return { queueAvailable: false, ...database, relayed: 0, requeued: 0, checksQueued: 0, metricsQueued: 0 };
     }
   }
 
-  private async queueSteps(now: Date, requeueAfterSeconds: number): Promise<{ relayed: number; checksQueued: number; requeued: number }> {
+  private async queueSteps(now: Date, requeueAfterSeconds: number): Promise<{ relayed: number; checksQueued: number; requeued: number; metricsQueued: number }> {
     const relayed = await this.relay.relayPending();
     // Checks go through the queue (they call the platform); a check whose job is gone or ended is queued again.
     let checksQueued = 0;
     for (const p of await this.unknowns.due(now)) {
-      if (await this.ensureJob((requeue) => reconcileJob(p.platform, p.id, p.reconcileChecks, now, requeue), now)) checksQueued++;
+      if (await this.ensureJob(reconcileJob(p.platform, p.id, p.reconcileChecks, now), now)) checksQueued++;
     }
 
     let requeued = 0;
     for (const p of await this.publications.dueSince(new Date(now.getTime() - requeueAfterSeconds * 1000))) {
-      if (await this.ensureJob((requeue) => publishJob(p.platform, p.id, p.version, p.attempts + 1, now, requeue), now)) requeued++;
+      if (await this.ensureJob(publishJob(p.platform, p.id, p.version, p.attempts + 1, now), now)) requeued++;
     }
     if (requeued > 0) this.logger.warn({ requeued }, 'due publications had no live job; queued again');
-    return { relayed, checksQueued, requeued };
+
+    // Reach numbers are collected weeks after the post: their jobs outlive many Redis restarts.
+    let metricsQueued = 0;
+    const dueBefore = new Date(now.getTime() - requeueAfterSeconds * 1000);
+    for (const w of await this.snapshots.windowsWithoutResult(this.settings.publishing.metricWindows, dueBefore, now, METRIC_WINDOWS_PER_RUN)) {
+      if (await this.ensureJob(collectMetricsJob(w.publicationId, w.window, now), now)) metricsQueued++;
+    }
+    if (metricsQueued > 0) this.logger.warn({ metricsQueued }, 'due metric windows had no result and no live job; queued again');
+    return { relayed, checksQueued, requeued, metricsQueued };
   }
 
   /**
-   * Adds the job unless it is waiting or running. Gone (Redis lost, job removed): the same id again, so the next tick
-   * sees it live. Still remembered as completed or failed (it ended without moving the publication on): BullMQ would
-   * ignore that id, so a tagged one. True when a job was added.
+   * Adds the job unless it is waiting or running. Gone (Redis lost, job removed): added again. Still remembered as
+   * completed or failed (it ended without moving the publication on): BullMQ would ignore its id, so the ended job is
+   * forgotten first; the next run then sees it live under the same id instead of adding yet another. True when added.
    */
-  private async ensureJob(build: (requeue?: string) => QueuedJob, now: Date): Promise<boolean> {
-    const expected = build();
-    const state = await this.jobs.state(expected.queue, expected.jobId);
+  private async ensureJob(job: QueuedJob, now: Date): Promise<boolean> {
+    const state = await this.jobs.state(job.queue, job.jobId);
     if (LIVE.has(state)) return false;
-    await this.jobs.add(state === 'unknown' ? expected : build(String(Math.floor(now.getTime() / 60_000))), now);
+    if (state !== 'unknown') await this.jobs.remove(job.queue, job.jobId);
+    await this.jobs.add(job, now);
     return true;
   }
 }

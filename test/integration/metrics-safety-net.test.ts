@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Job } from 'bullmq';
+import { MetricSnapshotRepository } from '@app/database';
+import { MetricsService, OutboxRelayService, PublishService, ReconcilerService } from '@app/domain';
+import { JobProducer, type JobPayloads, QueueName } from '@app/queue';
+import { insertDuePublication } from '../support/publications.js';
+import { startTestApi, type TestApi } from '../support/test-api.js';
+
+/**
+ * Metric windows are collected weeks after the post, from jobs that wait in Redis all that time (which keeps nothing
+ * on disk here). PostgreSQL says which windows have no result yet; the reconciler queues those again.
+ */
+describe('metric windows whose jobs Redis lost', () => {
+  let t: TestApi;
+
+  beforeAll(async () => {
+    t = await startTestApi({ METRIC_WINDOWS: '1s,1h', REQUEUE_AFTER: '1s', RECONCILE_INTERVAL: '1h', PLAN_INTERVAL: '1h' });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('queues a due window with no snapshot again, once, and not after its numbers are in', async () => {
+    const token = 'token-metrics-net-0123456789';
+    const { id } = await insertDuePublication(t, 'facebook', { accountExternalId: `${Date.now()}`, tokens: { stored: token, sandbox: token }, isoWeek: '2034-W01' });
+    await t.api.get(PublishService).publish({ v: 1, publicationId: id, publicationVersion: 1 });
+    expect(await t.api.get(OutboxRelayService).relayPending()).toBe(2);
+    // Redis loses the delayed metric jobs (a restart without persistence).
+    const queue = t.api.get(JobProducer).queue(QueueName.CollectMetrics);
+    await queue.obliterate({ force: true });
+
+    await sleep(2_200); // the 1s window is due, plus REQUEUE_AFTER
+    const reconciler = t.api.get(ReconcilerService);
+    expect(await reconciler.tick()).toMatchObject({ metricsQueued: 1 });
+    const job = (await queue.getJob(`metrics-${id}-1s`)) as Job<JobPayloads['collect-metrics']> | undefined;
+    expect(job?.data).toEqual({ v: 1, publicationId: id, window: '1s' });
+    // Live: not queued twice. The 1h window is not due.
+    expect(await reconciler.tick()).toMatchObject({ metricsQueued: 0 });
+
+    // The worker runs it and then forgets it: the snapshot is what says the window is done.
+    await t.api.get(MetricsService).collect(job!.data);
+    await job!.remove();
+    expect((await t.db.query(`SELECT "window" FROM metric_snapshot WHERE publication_id = $1`, [id])) as unknown[]).toEqual([{ window: '1s' }]);
+    expect(await reconciler.tick()).toMatchObject({ metricsQueued: 0 });
+  });
+
+  it('does not queue a window whose failure is recorded, nor one the next window has superseded', async () => {
+    const snapshots = t.api.get(MetricSnapshotRepository);
+    const now = new Date();
+    const windows = t.env.settings.publishing.metricWindows;
+    const [[{ id }]] = (await t.db.query(
+      `UPDATE publication SET published_at = now() - interval '2 hours' WHERE id = (SELECT id FROM publication WHERE status = 'published' LIMIT 1) RETURNING id`,
+    )) as [Array<{ id: string }>, number];
+    // Two hours old: 1s has its snapshot (above), 1h is due and missing.
+    expect(await snapshots.windowsWithoutResult(windows, now, now, 10)).toEqual([{ publicationId: id, window: '1h' }]);
+    await snapshots.recordFailure({ publicationId: id, window: '1h', failedAt: now, reason: 'post_unavailable', detail: 'deleted' });
+    expect(await snapshots.windowsWithoutResult(windows, now, now, 10)).toEqual([]);
+    // Neither window in: the 1s window's time is long over (the 1h one is due), so only the 1h one is asked for.
+    await t.db.query(`DELETE FROM metric_snapshot WHERE publication_id = $1`, [id]);
+    await t.db.query(`DELETE FROM metric_collection_failure WHERE publication_id = $1`, [id]);
+    expect(await snapshots.windowsWithoutResult(windows, now, now, 10)).toEqual([{ publicationId: id, window: '1h' }]);
+    // Past twice the last window's age, nothing is asked for.
+    await t.db.query(`UPDATE publication SET published_at = now() - interval '3 hours' WHERE id = $1`, [id]);
+    expect(await snapshots.windowsWithoutResult(windows, now, now, 10)).toEqual([]);
+  });
+});

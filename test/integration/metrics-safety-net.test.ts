@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplicationContext } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from 'bullmq';
 import { MetricSnapshotRepository } from '@app/database';
 import { MetricsService, OutboxRelayService, PublishService, ReconcilerService } from '@app/domain';
 import { JobProducer, type JobPayloads, QueueName } from '@app/queue';
+import { createWorker } from '../../apps/worker/src/create-worker.js';
+import { eventually } from '../support/api-client.js';
 import { insertDuePublication } from '../support/publications.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 
@@ -19,8 +22,11 @@ describe('metric windows whose jobs Redis lost', () => {
   });
 
   afterAll(async () => {
+    await worker?.close();
     await t?.close();
   });
+
+  let worker: INestApplicationContext | undefined;
 
   it('queues a due window with no snapshot again, once, and not after its numbers are in', async () => {
     const token = 'token-metrics-net-0123456789';
@@ -65,4 +71,30 @@ describe('metric windows whose jobs Redis lost', () => {
     await t.db.query(`UPDATE publication SET published_at = now() - interval '3 hours' WHERE id = $1`, [id]);
     expect(await snapshots.windowsWithoutResult(windows, now, now, 10)).toEqual([]);
   });
+
+  it('waits for the platform\'s rate-limit reset before asking again, without spending one of the job\'s tries', async () => {
+    const token = 'token-metrics-429-0123456789';
+    const account = `${Date.now()}`;
+    const { id, accountId } = await insertDuePublication(t, 'x', { accountExternalId: account, tokens: { stored: token, sandbox: token }, isoWeek: '2034-W02' });
+    await t.api.get(PublishService).publish({ v: 1, publicationId: id, publicationVersion: 1 });
+    // The worker first, and its start-up read of the account's followers done, so the fault below meets the metric read.
+    worker = await createWorker(t.env.settings);
+    await worker.init();
+    await eventually(async () => ((await t.db.query(`SELECT 1 FROM account_snapshot WHERE platform_account_id = $1`, [accountId])) as unknown[]).length > 0, 'the follower count read', 10_000);
+    // The next X read of this account is refused with 429 and a reset two seconds away.
+    const fault = await fetch(`${t.sandbox.url}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ platform: 'x', endpoint: 'any', account, fault: 'rate_limited', retryAfterSeconds: 2 }),
+    });
+    expect(fault.status).toBe(201);
+    const started = Date.now();
+    await t.api.get(OutboxRelayService).relayPending();
+    await eventually(async () => ((await t.db.query(`SELECT 1 FROM metric_snapshot WHERE publication_id = $1 AND "window" = '1s'`, [id])) as unknown[]).length === 1, 'the 1s window collected', 20_000);
+    // Not before the reset (the window is due after 1 s, the 429 comes then, the reset 2 s later); no try was spent.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3_000);
+    const job = await t.api.get(JobProducer).queue(QueueName.CollectMetrics).getJob(`metrics-${id}-1s`);
+    // BullMQ counts the run that completed it; the one the platform throttled is not a failed try (it would be 2).
+    expect(job?.attemptsMade).toBe(1);
+  }, 30_000);
 });

@@ -1,5 +1,5 @@
 import { Processor } from '@nestjs/bullmq';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { MetricsService } from '@app/domain';
 import { type JobPayloads, QueueName } from '@app/queue';
 import { LoggedWorkerHost } from './logged-worker-host.js';
@@ -10,7 +10,12 @@ export class CollectMetricsProcessor extends LoggedWorkerHost {
     super();
   }
 
-  async process(job: Job<JobPayloads['collect-metrics']>): Promise<void> {
-    await this.metrics.collect(job.data);
+  async process(job: Job<JobPayloads['collect-metrics']>, token?: string): Promise<void> {
+    const collection = await this.metrics.collect(job.data);
+    if (collection.done) return;
+    if (token === undefined) throw new Error('rate limited, and no lock token to move the job with: retried with backoff');
+    // Back in the delayed set until the platform's reset; BullMQ counts no failed try for a DelayedError.
+    await job.moveToDelayed(collection.retryAt.getTime(), token);
+    throw new DelayedError();
   }
 }

@@ -1,9 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@app/config';
 import { MetricSnapshotRepository, PublicationRepository } from '@app/database';
-import { PlatformAuthError, PlatformClientRegistry, PlatformRejectedError } from '@app/platforms';
+import { PlatformAuthError, PlatformClientRegistry, PlatformRateLimitError, PlatformRejectedError } from '@app/platforms';
 import type { JobPayloads } from '@app/queue';
 import { AccountTokenService } from '../accounts/account-token.service.js';
+
+/** What the job does next: done, or wait until the platform's rate limit resets (without spending one of its tries). */
+export type MetricsCollection = { readonly done: true } | { readonly done: false; readonly retryAt: Date };
 
 /** Collects one metric window of one publication. Idempotent: the snapshot is upserted per window. */
 @Injectable()
@@ -18,11 +21,11 @@ export class MetricsService {
     private readonly clock: Clock,
   ) {}
 
-  async collect(job: JobPayloads['collect-metrics']): Promise<void> {
+  async collect(job: JobPayloads['collect-metrics']): Promise<MetricsCollection> {
     const publication = await this.publications.findById(job.publicationId);
     if (!publication?.externalId || publication.status !== 'published') {
       this.logger.warn({ publicationId: job.publicationId }, 'metrics skipped: publication is not published');
-      return;
+      return { done: true };
     }
     try {
       const connected = await this.tokens.find(publication.platformAccountId);
@@ -53,9 +56,15 @@ export class MetricsService {
         const reason = error instanceof PlatformAuthError ? 'token_rejected' : 'post_unavailable';
         this.logger.warn({ publicationId: publication.id, window: job.window, reason, detail: error.reason }, 'metrics collection failed permanently');
         await this.snapshots.recordFailure({ publicationId: publication.id, window: job.window, failedAt: this.clock.now(), reason, detail: error.reason });
-        return;
+        return { done: true };
+      }
+      // Asking again before the reset only makes the platform throttle the account longer.
+      if (error instanceof PlatformRateLimitError) {
+        this.logger.warn({ publicationId: publication.id, window: job.window, retryAfterMs: error.retryAfterMs }, 'metrics rate limited; waiting for the reset');
+        return { done: false, retryAt: new Date(this.clock.now().getTime() + error.retryAfterMs) };
       }
       throw error;
     }
+    return { done: true };
   }
 }

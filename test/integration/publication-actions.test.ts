@@ -14,7 +14,8 @@ describe('publication actions', () => {
   let week = 1;
 
   beforeAll(async () => {
-    t = await startTestApi();
+    // Production's windows: marking a post made days ago skips the ones already over.
+    t = await startTestApi({ METRIC_WINDOWS: '1h,24h,7d,28d' });
     staff = (await clientAs(t, new ApiClient(t.api.getHttpServer()), 'staff')).client;
   });
 
@@ -87,6 +88,23 @@ describe('publication actions', () => {
     const refused = await staff.post(`/api/publications/${second.id}/mark-posted`, { externalId: '17890000000001' }).expect(409);
     expect(code(refused)).toBe('external_id_taken');
     expect((await load(second.id)).status).toBe('unknown');
+  });
+
+  it('marks a post made by hand days ago with when it went out: metrics only for the windows not yet over', async () => {
+    const { id } = await publicationIn('failed', 'instagram');
+    const postedAt = new Date(Date.now() - 3 * 86_400_000);
+    await staff.post(`/api/publications/${id}/mark-posted`, { externalId: '17890000000777', postedAt: postedAt.toISOString() }).expect(200);
+    expect((await load(id)).publishedAt).toEqual(postedAt);
+    const windows = (await t.db.query(`SELECT payload->>'window' AS window FROM outbox WHERE job_name = 'collect-metrics' AND payload->>'publicationId' = $1 ORDER BY run_at`, [id])) as Array<{ window: string }>;
+    // Three days old: its 1h numbers are gone for good; 24h is due now (until the 7d window), 7d and 28d later.
+    expect(windows.map((w) => w.window)).toEqual(['24h', '7d', '28d']);
+
+    const other = await publicationIn('failed', 'instagram');
+    const future = await staff.post(`/api/publications/${other.id}/mark-posted`, { externalId: '17890000000778', postedAt: new Date(Date.now() + 86_400_000).toISOString() }).expect(400);
+    expect(future.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'postedAt' }] });
+    const local = await staff.post(`/api/publications/${other.id}/mark-posted`, { externalId: '17890000000778', postedAt: '2026-11-20T10:15:00' }).expect(400);
+    expect(local.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'postedAt' }] });
+    expect((await load(other.id)).status).toBe('failed');
   });
 
   it('gives one platform post to one publication even when two staff mark it at the same moment', async () => {

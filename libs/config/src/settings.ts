@@ -98,3 +98,12 @@ export interface MetricWindow {
   readonly label: string;
   readonly ageSeconds: number;
 }
+
+/**
+ * Each window, youngest first, with the age until which its numbers are still its own: the next window's age (twice
+ * its own for the last). A window not collected by then is the next one's business.
+ */
+export function metricWindowSpans(windows: readonly MetricWindow[]): Array<MetricWindow & { readonly untilSeconds: number }> {
+  const byAge = [...windows].sort((a, b) => a.ageSeconds - b.ageSeconds);
+  return byAge.map((w, i) => ({ ...w, untilSeconds: byAge[i + 1]?.ageSeconds ?? 2 * w.ageSeconds }));
+}

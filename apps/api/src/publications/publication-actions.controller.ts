@@ -4,6 +4,7 @@ import { IsBoolean, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'clas
 import type { PublicationEntity } from '@app/database';
 import { type Actor, PublicationActionsService } from '@app/domain';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { IsInstant } from '../common/is-instant.decorator.js';
 import { UuidParam } from '../common/uuid-param.decorator.js';
 
 export class PlatformCheckedDto {
@@ -24,6 +25,11 @@ export class MarkPostedDto {
   @IsUrl({ protocols: ['https'], require_protocol: true }, { message: 'url must be the https address of the post' })
   @MaxLength(500)
   url?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-20T10:15:00+07:00', description: 'When the post went out (ISO 8601 with offset); now when absent. Metric windows count from it.' })
+  @IsOptional()
+  @IsInstant()
+  postedAt?: string;
 }
 
 /** Staff decisions when publishing needs a human. Each answers with the publication's new state. */
@@ -51,6 +57,6 @@ export class PublicationActionsController {
   @Post('mark-posted')
   @HttpCode(200)
   markPosted(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @Body() body: MarkPostedDto): Promise<PublicationEntity> {
-    return this.actions.markPosted(actor, id, body.externalId, body.url ?? null);
+    return this.actions.markPosted(actor, id, body.externalId, body.url ?? null, body.postedAt === undefined ? undefined : new Date(body.postedAt));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { MetricWindow } from '@app/config';
+import { type MetricWindow, metricWindowSpans } from '@app/config';
 import { MetricSnapshotEntity } from '../entities/metric-snapshot.entity.js';
 
 export type NewSnapshot = Omit<MetricSnapshotEntity, 'id'>;
@@ -52,11 +52,11 @@ export class MetricSnapshotRepository {
 
   /**
    * Metric windows of published posts that are due (their age passed before `dueBefore`) with neither a snapshot nor a
-   * recorded failure: their job may be lost (Redis keeps jobs for weeks) or out of tries. Only until the next window
-   * is due (twice its age for the last): later numbers would be the next window's, not this one's.
+   * recorded failure: their job may be lost (Redis keeps jobs for weeks) or out of tries. Only within the window's
+   * span (metricWindowSpans): later numbers would be the next window's, not this one's.
    */
   async windowsWithoutResult(windows: readonly MetricWindow[], dueBefore: Date, now: Date, limit: number): Promise<Array<{ publicationId: string; window: string }>> {
-    const byAge = [...windows].sort((a, b) => a.ageSeconds - b.ageSeconds);
+    const spans = metricWindowSpans(windows);
     return this.db.query(
       `SELECT p.id AS "publicationId", w.label AS "window"
          FROM publication p
@@ -68,7 +68,7 @@ export class MetricSnapshotRepository {
           AND NOT EXISTS (SELECT 1 FROM metric_collection_failure f WHERE f.publication_id = p.id AND f."window" = w.label)
         ORDER BY p.published_at + make_interval(secs => w.age)
         LIMIT $6`,
-      [byAge.map((w) => w.label), byAge.map((w) => w.ageSeconds), byAge.map((w, i) => byAge[i + 1]?.ageSeconds ?? 2 * w.ageSeconds), dueBefore, now, limit],
+      [spans.map((w) => w.label), spans.map((w) => w.ageSeconds), spans.map((w) => w.untilSeconds), dueBefore, now, limit],
     );
   }
 

@@ -3,7 +3,7 @@ import { Clock, InjectSettings, type Platform, type Settings } from '@app/config
 import { FeatureRepository, isExternalIdTaken, LEFT_ROTATION, type PublicationEntity, PublicationRepository, type PublicationStatus } from '@app/database';
 import { publishJob } from '@app/queue';
 import type { Actor } from '../actor.js';
-import { DomainError, notFound } from '../domain.errors.js';
+import { DomainError, invalidField, notFound } from '../domain.errors.js';
 import { metricJobsFor } from './metric-jobs.js';
 import { toOutboxRow } from './outbox-row.js';
 
@@ -14,6 +14,9 @@ import { toOutboxRow } from './outbox-row.js';
 const UNDECIDED: readonly PublicationStatus[] = ['unknown', 'needs_attention'];
 const CANCELLABLE: readonly PublicationStatus[] = ['scheduled', 'dispatched', 'retry_wait', 'failed', 'unknown', 'needs_attention'];
 const MARKABLE: readonly PublicationStatus[] = ['scheduled', 'dispatched', 'retry_wait', 'failed', 'unknown', 'needs_attention'];
+
+/** Staff's clock and ours may differ a little. */
+const FUTURE_SKEW_MS = 5 * 60_000;
 
 const externalIdTaken = (platform: Platform, externalId: string): DomainError =>
   new DomainError('conflict', 'external_id_taken', `externalId ${externalId} is already the ${platform} post of another publication`);
@@ -68,21 +71,29 @@ export class PublicationActionsService {
     return this.done(updated, current, 'cancelled');
   }
 
-  /** Records a post staff made by hand (or found on the platform); reach metrics are collected for it from now on. */
-  async markPosted(actor: Actor, id: string, externalId: string, url: string | null): Promise<PublicationEntity> {
+  /**
+   * Records a post staff made by hand (or found on the platform), `postedAt` when it went out (now when not given):
+   * reach metrics are collected for it at each window's age from then, for the windows not already over.
+   */
+  async markPosted(actor: Actor, id: string, externalId: string, url: string | null, postedAt?: Date): Promise<PublicationEntity> {
+    const now = this.clock.now();
+    if (postedAt && postedAt.getTime() > now.getTime() + FUTURE_SKEW_MS) throw invalidField('postedAt', 'postedAt must not be in the future');
     const current = await this.find(id);
     // Two publications on one platform post would count its reach twice.
     if (await this.publications.ownedByAnother(id, current.platform, externalId)) {
       throw externalIdTaken(current.platform, externalId);
     }
-    const now = this.clock.now();
+    const publishedAt = postedAt ?? now;
     const updated = await this.publications
       .staffChange(
         id,
         MARKABLE,
-        { status: 'published', bumpVersion: true, externalId, externalUrl: url, publishedAt: now },
-        (p) => metricJobsFor(this.settings, p.id, now),
-        { actorUserId: actor.userId, action: 'publication.marked_posted', entityType: 'publication', entityId: id, before: { status: current.status }, after: { status: 'published', externalId, url } },
+        { status: 'published', bumpVersion: true, externalId, externalUrl: url, publishedAt },
+        (p) => metricJobsFor(this.settings, p.id, publishedAt, now),
+        {
+          actorUserId: actor.userId, action: 'publication.marked_posted', entityType: 'publication', entityId: id,
+          before: { status: current.status }, after: { status: 'published', externalId, url, publishedAt: publishedAt.toISOString() },
+        },
       )
       .catch((error: unknown) => {
         // Another staff member took it between the check above and this write.

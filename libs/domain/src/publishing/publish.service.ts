@@ -71,7 +71,8 @@ export class PublishService {
       } else {
         const posted = await this.callPlatform(publication, attempt, renditions, connected.account.externalId, connected.accessToken);
         result = { status: 'published', attemptOutcome: 'published', externalId: posted.externalId, externalUrl: posted.url };
-        followUps = metricJobsFor(this.settings, publication.id, this.clock.now());
+        const postedAt = this.clock.now();
+        followUps = metricJobsFor(this.settings, publication.id, postedAt, postedAt);
       }
     } catch (error) {
       if (error instanceof LostClaimError) {

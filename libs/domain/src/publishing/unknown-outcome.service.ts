@@ -99,7 +99,7 @@ export class UnknownOutcomeService {
       case 'published':
         return {
           settlement: { status: 'published', note: decision.note, externalId: decision.externalId, externalUrl: decision.url, publishedAt: decision.postedAt },
-          followUps: metricJobsFor(this.settings, publication.id, decision.postedAt),
+          followUps: metricJobsFor(this.settings, publication.id, decision.postedAt, now),
         };
       case 'check_again':
         return { settlement: { status: 'unknown', note: decision.note, nextAt: new Date(now.getTime() + decision.afterMs) }, followUps: [] };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import type { Platform } from '@app/config';
-import { AccountSnapshotRepository, FeatureRepository, MediaStorage, MetricSnapshotRepository, PlatformAccountRepository } from '@app/database';
+import { AccountSnapshotRepository, AlertRepository, FeatureRepository, MediaStorage, MetricSnapshotRepository, PlatformAccountRepository } from '@app/database';
 import { AccountSnapshotService, MetricsService, PublicationActionsService, PublishService, ReportService } from '@app/domain';
 import { insertApprovedBusiness, insertUser } from '@app/testing';
 import { startTestApi, type TestApi } from '../support/test-api.js';
@@ -147,9 +147,15 @@ describe('metric collection (sandbox, short windows)', () => {
     const ig = (s: typeof after) => s.platforms.find((p) => p.platform === 'instagram')!;
     expect(ig(after).collectionFailed - ig(before).collectionFailed).toBe(1);
     expect(ig(after).metricsMissing).toBeGreaterThanOrEqual(1);
+    // Staff hear of the refused token now, not when the account's next post fails.
+    expect((await t.api.get(PlatformAccountRepository).findById(expired.accountId))!.status).toBe('needs_reconnect');
+    expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.dedupeKey === `account_needs_reconnect:${expired.accountId}`)).toHaveLength(1);
   }, 30_000);
 
-  it('records each account follower count once per WIB day (an account whose token the platform refuses is skipped)', async () => {
+  it('records each account follower count once per WIB day; an account whose token the platform refuses needs reconnecting, with an alert', async () => {
+    const refused = await publication(t, 'facebook');
+    const response = await fetch(`${t.sandbox.url}/__sandbox/accounts/facebook/${refused.externalId}/expire-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(response.ok).toBe(true);
     const service = t.api.get(AccountSnapshotService);
     expect(await service.collectAll()).toBeGreaterThanOrEqual(3);
     await service.collectAll();
@@ -161,6 +167,9 @@ describe('metric collection (sandbox, short windows)', () => {
       expect(rows[0].day).toBe(today());
       expect(rows[0].followers).toBe(20_000);
     }
+    expect((await accounts.findById(refused.accountId))!.status).toBe('needs_reconnect');
+    expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.dedupeKey === `account_needs_reconnect:${refused.accountId}`)).toHaveLength(1);
+    expect(await t.api.get(AccountSnapshotRepository).forAccount(refused.accountId)).toEqual([]);
   });
 });
 

@@ -41,6 +41,17 @@ export class AccountTokenService {
     return connected && this.usable(connected, aheadSeconds);
   }
 
+  /**
+   * The platform refused the account's token (expired, revoked): it needs reconnecting, and staff hear of it once,
+   * linked to the publication that found out, if one did. Found by a follower count or a metric read, before a post
+   * needs the account, it spares that post a failure.
+   */
+  async refused(account: { id: string; platform: PlatformAccountEntity['platform'] }, reason: string, publication?: { id: string; featureId: string }): Promise<void> {
+    await this.accounts.markNeedsReconnect(account.id, reason);
+    await this.alerts.raise(accountRefusedAlert(account, reason, publication));
+    this.logger.warn({ accountId: account.id, platform: account.platform }, 'platform refused the account token; account needs reconnecting');
+  }
+
   /** find() for the account row the publish claim brought along; a refusal's alert names the publication that found it. */
   async ofClaimed(account: PlatformAccountEntity, publication: { id: string; featureId: string }): Promise<UsableAccount> {
     return this.usable(await this.accounts.withAccessToken(account), this.settings.platforms.tokenRefreshAheadSeconds, publication);

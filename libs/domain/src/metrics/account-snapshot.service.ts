@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InjectSettings, type Settings } from '@app/config';
 import { AccountSnapshotRepository, PlatformAccountRepository } from '@app/database';
-import { PlatformClientRegistry } from '@app/platforms';
+import { PlatformAuthError, PlatformClientRegistry } from '@app/platforms';
 import { AccountTokenService } from '../accounts/account-token.service.js';
 import { formatLocal } from '../time/iso-week.js';
 
@@ -39,7 +39,8 @@ export class AccountSnapshotService {
         await this.snapshots.upsert({ platformAccountId: account.id, day: formatLocal(now, 'yyyy-MM-dd'), followers: check.followers, collectedAt: now });
         recorded += 1;
       } catch (error) {
-        this.logger.warn({ err: error, accountId: account.id, platform: account.platform }, 'follower count not recorded; next run tries again');
+        if (error instanceof PlatformAuthError) await this.tokens.refused(account, error.reason);
+        else this.logger.warn({ err: error, accountId: account.id, platform: account.platform }, 'follower count not recorded; next run tries again');
       }
     }
     return recorded;

@@ -54,6 +54,7 @@ export class MetricsService {
       // Permanent: retrying cannot help, so the job ends here, recorded so reports say why the numbers are missing.
       if (error instanceof PlatformAuthError || error instanceof PlatformRejectedError) {
         const reason = error instanceof PlatformAuthError ? 'token_rejected' : 'post_unavailable';
+        if (error instanceof PlatformAuthError) await this.tokens.refused({ id: publication.platformAccountId, platform: publication.platform }, error.reason);
         this.logger.warn({ publicationId: publication.id, window: job.window, reason, detail: error.reason }, 'metrics collection failed permanently');
         await this.snapshots.recordFailure({ publicationId: publication.id, window: job.window, failedAt: this.clock.now(), reason, detail: error.reason });
         return { done: true };

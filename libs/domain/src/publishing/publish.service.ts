@@ -14,7 +14,6 @@ import {
 } from '@app/database';
 import { PlatformClientRegistry, PlatformDuplicateError, PlatformError, PlatformRateLimitError, PlatformTransientError } from '@app/platforms';
 import { type JobPayloads, publishJob } from '@app/queue';
-import { accountRefusedAlert } from '../accounts/account-alerts.js';
 import { AccountTokenService } from '../accounts/account-token.service.js';
 import { metricJobsFor } from './metric-jobs.js';
 import { failedAlert, PublicationAlertKind, publicationAlertKey, unknownOutcomeAlert } from './publication-alerts.js';
@@ -137,8 +136,7 @@ export class PublishService {
     const httpStatus = error.details.httpStatus;
     switch (error.kind) {
       case 'auth':
-        await this.accounts.markNeedsReconnect(publication.platformAccountId, reason);
-        await this.alerts.raise(accountRefusedAlert({ id: publication.platformAccountId, platform: publication.platform }, reason, publication));
+        await this.tokens.refused({ id: publication.platformAccountId, platform: publication.platform }, reason, publication);
         return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Akses akun ditolak platform, hubungkan ulang akun: ${reason}` }, followUps: [] };
       case 'rejected':
         return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Ditolak platform: ${reason}` }, followUps: [] };

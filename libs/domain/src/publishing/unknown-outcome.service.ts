@@ -86,7 +86,7 @@ export class UnknownOutcomeService {
         return { state: 'unreadable', reason: `pemeriksaan gagal: ${(error as Error).message}` };
       }
       if (error instanceof PlatformAuthError) {
-        await this.accounts.markNeedsReconnect(publication.platformAccountId, error.reason);
+        await this.tokens.refused({ id: publication.platformAccountId, platform: publication.platform }, error.reason, publication);
         return { state: 'account_refused', reason: error.reason };
       }
       return { state: 'unreadable', reason: error.reason, retryAfterMs: error instanceof PlatformRateLimitError ? error.retryAfterMs : undefined };

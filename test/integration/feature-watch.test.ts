@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import sharp from 'sharp';
 import { type Platform } from '@app/config';
-import { addWeeks, CalendarService, FeatureWatchService, isoWeekOf } from '@app/domain';
+import { FeatureRepository } from '@app/database';
+import { addWeeks, CalendarService, FeatureWatchService, isoWeekOf, weekStart } from '@app/domain';
 import { insertAccount } from '@app/testing';
 import { ApiClient } from '../support/api-client.js';
 import { businessBody } from '../support/business-body.js';
@@ -45,7 +46,7 @@ describe('feature watch: readiness alerts and automatic confirmation', () => {
 
   it('alerts staff, once, while a feature is not ready, and does not confirm it', async () => {
     const watch = t.api.get(FeatureWatchService);
-    expect(await watch.run()).toEqual({ confirmed: [], notReady: [featureId] });
+    expect(await watch.run()).toEqual({ confirmed: [], notReady: [featureId], missed: [] });
     await watch.run();
     const alerts = (await openAlerts()).filter((a) => a.kind === 'feature_not_ready');
     expect(alerts).toHaveLength(1);
@@ -58,12 +59,28 @@ describe('feature watch: readiness alerts and automatic confirmation', () => {
   it('confirms it automatically once it is ready, and closes the alert', async () => {
     await connect('x');
     const run = await t.api.get(FeatureWatchService).run();
-    expect(run).toEqual({ confirmed: [featureId], notReady: [] });
+    expect(run).toEqual({ confirmed: [featureId], notReady: [], missed: [] });
     expect(((await staff.get(`/api/features/${featureId}`).expect(200)).body as { status: string }).status).toBe('confirmed');
     const publications = (await t.db.query(`SELECT platform FROM publication WHERE feature_id = $1 ORDER BY platform`, [featureId])) as Array<{ platform: string }>;
     expect(publications.map((p) => p.platform)).toEqual(['facebook', 'instagram', 'x']);
     expect((await openAlerts()).filter((a) => a.kind === 'feature_not_ready')).toEqual([]);
     // Nothing left to confirm on the next run.
-    expect(await t.api.get(FeatureWatchService).run()).toEqual({ confirmed: [], notReady: [] });
+    expect(await t.api.get(FeatureWatchService).run()).toEqual({ confirmed: [], notReady: [], missed: [] });
+  });
+
+  it('alerts staff, once, when a feature is still planned after its first slot, and closes the alert once it is cancelled', async () => {
+    const [business] = (await t.db.query(`SELECT id FROM business LIMIT 1`)) as Array<{ id: string }>;
+    const lastWeek = addWeeks(isoWeekOf(new Date()), -1);
+    const missed = (await t.api.get(FeatureRepository).insertPlanned({ rubric: 'ekraf', isoWeek: lastWeek, weekStart: weekStart(lastWeek), businessId: business.id, chosenBy: 'staff', reason: 'uji' }))!;
+    const watch = t.api.get(FeatureWatchService);
+    expect((await watch.run()).missed).toEqual([missed.id]);
+    await watch.run();
+    const alerts = (await openAlerts()).filter((a) => a.kind === 'feature_missed');
+    expect(alerts.map((a) => a.featureId)).toEqual([missed.id]);
+    expect(alerts[0].message).toMatch(/belum dikonfirmasi.*sudah lewat/);
+
+    await t.db.query(`UPDATE feature SET status = 'cancelled' WHERE id = $1`, [missed.id]);
+    expect((await watch.run()).missed).toEqual([]);
+    expect((await openAlerts()).filter((a) => a.kind === 'feature_missed')).toEqual([]);
   });
 });

@@ -3,13 +3,15 @@ import { Clock, InjectSettings, PLATFORMS, type RubricCode, type RubricDefinitio
 import { AlertRepository, type FeatureEntity, FeatureRepository } from '@app/database';
 import { DomainError } from '../domain.errors.js';
 import { ReadinessService } from '../readiness/readiness.service.js';
-import { slotInstant } from '../time/iso-week.js';
+import { formatLocal, slotInstant } from '../time/iso-week.js';
 import { CalendarService } from './calendar.service.js';
 import { RUBRIC_DEFINITIONS } from './rubric-definitions.js';
 
 export interface WatchRun {
   readonly confirmed: string[];
   readonly notReady: string[];
+  /** Still planned after their first slot: nothing went out for them. */
+  readonly missed: string[];
 }
 
 const WEEK_MS = 7 * 86_400_000;
@@ -41,7 +43,7 @@ export class FeatureWatchService {
     const soon = (await this.features.inWeeks(['planned', 'confirmed'], new Date(now.getTime() - WEEK_MS), new Date(until)))
       .map((feature) => ({ feature, firstSlot: this.firstSlot(feature) }))
       .filter(({ firstSlot }) => firstSlot.getTime() > now.getTime() && firstSlot.getTime() <= until);
-    const run: WatchRun = { confirmed: [], notReady: [] };
+    const run: WatchRun = { confirmed: [], notReady: [], missed: await this.alertMissed(now) };
     for (const { feature, firstSlot } of soon) {
       // One feature's failure (e.g. replaced meanwhile) must not stop the others being checked.
       const report = await this.readiness.check(feature.id).catch((error: Error) => {
@@ -72,8 +74,35 @@ export class FeatureWatchService {
         }
       }
     }
-    if (run.confirmed.length + run.notReady.length > 0) this.logger.log({ confirmed: run.confirmed.length, notReady: run.notReady.length }, 'features checked');
+    if (run.confirmed.length + run.notReady.length + run.missed.length > 0) {
+      this.logger.log({ confirmed: run.confirmed.length, notReady: run.notReady.length, missed: run.missed.length }, 'features checked');
+    }
     return run;
+  }
+
+  /**
+   * A feature still planned after its first slot went out nowhere: its readiness check failed on every run, or no
+   * worker ran through the lead time. Staff hear of it once; the alert closes when the feature is confirmed (with a
+   * new time), replaced or cancelled.
+   */
+  private async alertMissed(now: Date): Promise<string[]> {
+    const planned = await this.features.inWeeks(['planned'], new Date(now.getTime() - 2 * WEEK_MS), now);
+    const missed = planned.map((feature) => ({ feature, firstSlot: this.firstSlot(feature) })).filter(({ firstSlot }) => firstSlot.getTime() <= now.getTime());
+    for (const { feature, firstSlot } of missed) {
+      await this.alerts.raise({
+        kind: 'feature_missed',
+        dedupeKey: `feature_missed:${feature.id}`,
+        featureId: feature.id,
+        message: `${this.rubrics.get(feature.rubric)?.name ?? feature.rubric} ${feature.isoWeek} belum dikonfirmasi, padahal jadwal tayang pertamanya (${formatLocal(firstSlot, 'd LLL yyyy HH.mm')} WIB) sudah lewat: belum ada yang diunggah.`,
+        action: 'Konfirmasi dengan waktu tayang baru (POST /api/features/:id/confirm dengan publishAt) atau batalkan fitur minggu ini.',
+      });
+    }
+    const stillMissed = new Set(missed.map(({ feature }) => feature.id));
+    for (const alert of await this.alerts.listOpen()) {
+      if (alert.kind !== 'feature_missed' || alert.featureId === null || stillMissed.has(alert.featureId)) continue;
+      if ((await this.features.findById(alert.featureId))?.status !== 'planned') await this.alerts.resolve(alert.dedupeKey);
+    }
+    return [...stillMissed];
   }
 
   private firstSlot(feature: FeatureEntity): Date {

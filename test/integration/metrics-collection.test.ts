@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import type { Platform } from '@app/config';
 import { AccountSnapshotRepository, AlertRepository, FeatureRepository, MediaStorage, MetricSnapshotRepository, PlatformAccountRepository } from '@app/database';
-import { AccountSnapshotService, MetricsService, PublicationActionsService, PublishService, ReportService } from '@app/domain';
+import { AccountSnapshotService, AccountTokenService, MetricsService, PublicationActionsService, PublishService, ReportService } from '@app/domain';
 import { insertApprovedBusiness, insertUser } from '@app/testing';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 
@@ -151,6 +151,33 @@ describe('metric collection (sandbox, short windows)', () => {
     expect((await t.api.get(PlatformAccountRepository).findById(expired.accountId))!.status).toBe('needs_reconnect');
     expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.dedupeKey === `account_needs_reconnect:${expired.accountId}`)).toHaveLength(1);
   }, 30_000);
+
+  it('keeps an account whose token only lacks the permission to read numbers: it still posts', async () => {
+    const readOnlyRefused = await publication(t, 'x');
+    await t.api.get(PublishService).publish({ v: 1, publicationId: readOnlyRefused.id, publicationVersion: 1 });
+    const fault = await fetch(`${t.sandbox.url}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ platform: 'x', endpoint: 'any', account: readOnlyRefused.externalId, fault: 'permission_denied' }),
+    });
+    expect(fault.status).toBe(201);
+    await t.api.get(MetricsService).collect({ v: 1, publicationId: readOnlyRefused.id, window: '1s' });
+    expect((await t.api.get(MetricSnapshotRepository).failuresFor(readOnlyRefused.id)).map((f) => f.reason)).toEqual(['token_rejected']);
+    expect((await t.api.get(PlatformAccountRepository).findById(readOnlyRefused.accountId))!.status).toBe('active');
+    expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.dedupeKey === `account_needs_reconnect:${readOnlyRefused.accountId}`)).toEqual([]);
+  });
+
+  it('leaves an account that staff reconnected while a read with its old token was refused', async () => {
+    const stale = await publication(t, 'facebook');
+    const accounts = t.api.get(PlatformAccountRepository);
+    const before = (await accounts.findById(stale.accountId))!;
+    // Staff reconnect between the read of the token and the platform's refusal of it.
+    await t.db.query(`UPDATE platform_account SET updated_at = now() + interval '1 second' WHERE id = $1`, [stale.accountId]);
+    await t.api.get(AccountTokenService).refused(before, 'Error validating access token');
+    expect((await accounts.findById(stale.accountId))!.status).toBe('active');
+    await t.api.get(AccountTokenService).refused((await accounts.findById(stale.accountId))!, 'Error validating access token');
+    expect((await accounts.findById(stale.accountId))!.status).toBe('needs_reconnect');
+  });
 
   it('records each account follower count once per WIB day; an account whose token the platform refuses needs reconnecting, with an alert', async () => {
     const refused = await publication(t, 'facebook');

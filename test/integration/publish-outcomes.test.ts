@@ -127,11 +127,11 @@ describe('publish outcomes', () => {
     }
     const settled = await load(id);
     expect(settled).toMatchObject({ status: 'needs_attention', reconcileChecks: env.settings.publishing.reconcileMaxChecks });
-    expect(settled.lastError).toMatch(/pemeriksaan gagal: Cannot read properties/);
+    expect(settled.lastError).toMatch(/pemeriksaan gagal karena kesalahan sistem/);
     expect((await api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === id).map((a) => a.kind)).toEqual(['publication_needs_attention']);
   });
 
-  it('closes a late alert once the publication is out, and a late alert does not stand in for the one that says what to do', async () => {
+  it('closes a late alert on the run after the publication is out, and a late alert does not stand in for the one that says what to do', async () => {
     const openAlerts = async (id: string) => (await api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === id).map((a) => a.kind).sort();
     const tokens = { stored: 'token-fb-late-1', sandbox: 'token-fb-late-1' };
     const out = await publication('facebook', { width: 1080, height: 1080 }, tokens);
@@ -142,6 +142,7 @@ describe('publish outcomes', () => {
 
     await publish(out.id);
     expect((await load(out.id)).status).toBe('published');
+    await api.get(ReconcilerService).tick();
     expect(await openAlerts(out.id)).toEqual([]);
 
     await db.query(`UPDATE publication SET status = 'needs_attention', last_error = 'Platform memberi jawaban yang bertentangan' WHERE id = $1`, [stuck.id]);

@@ -21,6 +21,12 @@ export class PlatformAuthError extends PlatformError {
   readonly kind = 'auth';
 }
 
+/**
+ * The token works but lacks a permission for this call (Graph 10 and 200–299, X's client-forbidden and scope
+ * answers). Publishing needs the account reconnected with it; a read refused this way says nothing about the token.
+ */
+export class PlatformPermissionError extends PlatformAuthError {}
+
 /** Rate limit or quota: the request was not executed; try again after `retryAfterMs`. */
 export class PlatformRateLimitError extends PlatformError {
   readonly kind = 'rate_limited';

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
-import { duplicatePost, expiredToken, type GraphApiError, publishingQuotaExhausted, throttled, type ThrottleCode, unknownServerError } from '../graph/graph.errors.js';
+import { duplicatePost, expiredToken, type GraphApiError, noPermission, publishingQuotaExhausted, throttled, type ThrottleCode, unknownServerError } from '../graph/graph.errors.js';
 import { CONTAINER_STATUS_TEXT } from '../graph/instagram-publishing.routes.js';
-import { duplicateContent, sendProblem, serviceUnavailable, tooManyRequests, unauthorized, usageCapped, type XProblem } from '../x/x.problems.js';
+import { clientForbidden, duplicateContent, sendProblem, serviceUnavailable, tooManyRequests, unauthorized, usageCapped, type XProblem } from '../x/x.problems.js';
 import { endpointLimit } from '../x/x-rate-limit.js';
 import type { FaultTarget } from './fault-target.js';
 
@@ -25,6 +25,11 @@ export function sendServerError(res: Response, answer: FaultAnswerContext): void
 
 export function sendTokenExpired(res: Response, answer: FaultAnswerContext): void {
   send(res, answer, expiredToken(answer.nowMs - 3_600_000, answer.nowMs), unauthorized());
+}
+
+/** The token is valid but lacks a permission: Graph (#200) as HTTP 403, X 403 client-forbidden. */
+export function sendPermissionDenied(res: Response, answer: FaultAnswerContext): void {
+  send(res, answer, noPermission(200), clientForbidden());
 }
 
 /** X 403 duplicate content; Facebook 506. */

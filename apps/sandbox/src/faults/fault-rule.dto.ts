@@ -20,6 +20,7 @@ export const FAULT_KINDS = [
   'timeout_after',
   'rate_limited',
   'token_expired',
+  'permission_denied',
   'quota_exhausted',
   'container_in_progress',
   'container_error',

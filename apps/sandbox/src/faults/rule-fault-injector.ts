@@ -9,6 +9,7 @@ import {
   type FaultAnswerContext,
   publishingLimitUsedUp,
   sendDuplicate,
+  sendPermissionDenied,
   sendQuotaExhausted,
   sendRateLimited,
   sendServerError,
@@ -94,6 +95,9 @@ export class RuleFaultInjector implements FaultInjector {
         return true;
       case 'token_expired':
         sendTokenExpired(res, answer);
+        return true;
+      case 'permission_denied':
+        sendPermissionDenied(res, answer);
         return true;
       case 'duplicate':
         sendDuplicate(res, answer);

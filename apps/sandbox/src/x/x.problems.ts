@@ -34,6 +34,18 @@ export const usageCapped = (): XProblem =>
 export const duplicateContent = (): XProblem =>
   new XProblem(403, { detail: 'You are not allowed to create a Tweet with duplicate content.', type: 'about:blank', title: 'Forbidden', status: 403 });
 
+/** An app or user token without access to the endpoint (platform-apis.md §7.6, `…/client-forbidden`). */
+export const clientForbidden = (): XProblem =>
+  new XProblem(403, {
+    client_id: '0',
+    detail: 'When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project.',
+    registration_url: 'https://developer.twitter.com/en/docs/projects/overview',
+    title: 'Client Forbidden',
+    required_enrollment: 'Appropriate Level of API Access',
+    reason: 'client-not-enrolled',
+    type: 'https://api.twitter.com/2/problems/client-forbidden',
+  });
+
 export const notFound = (): XProblem => new XProblem(404, { title: 'Not Found Error', detail: 'Not Found', type: 'about:blank', status: 404 });
 
 /** 400 with the offending parameter, as X reports validation failures. */

@@ -138,8 +138,16 @@ export class PlatformAccountRepository {
     Object.assign(account, { status: 'needs_reconnect', statusReason: KEY_CHANGED });
   }
 
-  async markNeedsReconnect(id: string, reason: string, manager: EntityManager = this.db.manager): Promise<void> {
-    await manager.query(`UPDATE platform_account SET status = 'needs_reconnect', status_reason = $2, updated_at = now() WHERE id = $1 AND status = 'active'`, [id, reason]);
+  /**
+   * `seenAt`: the account row's updated_at when the refused token was read. A row changed since (staff reconnected it,
+   * a renewal replaced the token) is not the one the platform refused, and stays as it is.
+   */
+  async markNeedsReconnect(id: string, reason: string, manager: EntityManager = this.db.manager, seenAt?: Date): Promise<void> {
+    await manager.query(
+      `UPDATE platform_account SET status = 'needs_reconnect', status_reason = $2, updated_at = now()
+        WHERE id = $1 AND status = 'active' AND ($3::timestamptz IS NULL OR updated_at < $3::timestamptz + interval '1 millisecond')`,
+      [id, reason, seenAt ?? null],
+    );
   }
 }
 

@@ -198,19 +198,12 @@ export class PublicationRepository {
   }
 
   /**
-   * Closes an attempt: the publication's new state, the attempt row, any follow-up jobs and the open alerts it settles
-   * (`alerts.close`, by dedupe key; one statement), any new alert, and the feature's status derived from it (a statement
-   * of its own, to see what others committed while it waited for the feature's lock), in one transaction. Returns false
-   * if the attempt no longer owned the publication (e.g. its lease was taken over).
+   * Closes an attempt: the publication's new state, the attempt row and any follow-up jobs (one statement), any alert,
+   * and the feature's status derived from it (a statement of its own, to see what others committed while it waited for
+   * the feature's lock), in one transaction. Returns false if the attempt no longer owned the publication (e.g. its lease
+   * was taken over).
    */
-  async finishAttempt(
-    id: string,
-    attempt: number,
-    result: AttemptResult,
-    followUps: readonly OutboxRow[],
-    now: Date,
-    alerts: { readonly raise?: NewAlert; readonly close?: readonly string[] } = {},
-  ): Promise<boolean> {
+  async finishAttempt(id: string, attempt: number, result: AttemptResult, followUps: readonly OutboxRow[], now: Date, alert?: NewAlert): Promise<boolean> {
     return this.db.transaction(async (manager) => {
       const done = (await manager.query(
         // The feature row is locked before the publication's: the order of every transaction that takes both.
@@ -225,15 +218,14 @@ export class PublicationRepository {
               closed AS (
                 UPDATE publish_attempt SET outcome = $9, finished_at = $8, http_status = $10, error = $6
                  WHERE publication_id = $1 AND attempt_number = $2 AND EXISTS (SELECT 1 FROM done)),
-              follow_ups AS (${OutboxRepository.insertSql(11)} WHERE EXISTS (SELECT 1 FROM done)),
-              settled AS (UPDATE alert SET resolved_at = now() WHERE dedupe_key = ANY ($16::text[]) AND resolved_at IS NULL AND EXISTS (SELECT 1 FROM done))
+              follow_ups AS (${OutboxRepository.insertSql(11)} WHERE EXISTS (SELECT 1 FROM done))
          SELECT feature_id AS "featureId" FROM done`,
         [id, attempt, result.status, result.externalId ?? null, result.externalUrl ?? null, result.error ?? null, result.nextAttemptAt ?? null, now,
-          result.attemptOutcome, result.httpStatus ?? null, ...OutboxRepository.insertParameters(followUps), alerts.close ?? []],
+          result.attemptOutcome, result.httpStatus ?? null, ...OutboxRepository.insertParameters(followUps)],
       )) as Array<{ featureId: string }>;
       if (done.length === 0) return false;
       // In the same transaction: a process killed right after the commit must not leave an `unknown` nobody hears of.
-      if (alerts.raise) await this.alerts.raise(alerts.raise, manager);
+      if (alert) await this.alerts.raise(alert, manager);
       await this.features.deriveStatus(done[0].featureId, manager);
       return true;
     });
@@ -292,6 +284,20 @@ export class PublicationRepository {
           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.relayed_at IS NULL AND o.payload->>'publicationId' = p.id::text)`,
       [before],
     );
+  }
+
+  /**
+   * Closes the open alerts of `kind` about publications that are out or cancelled: for a late alert, nothing left to
+   * say. A sweep rather than a step of each path that settles a publication, so a late alert raised from a read made
+   * just before the publication went out is closed too.
+   */
+  async closeAlertsOfSettled(kind: string): Promise<number> {
+    const [, count] = (await this.db.query(
+      `UPDATE alert a SET resolved_at = now() FROM publication p
+        WHERE a.kind = $1 AND a.resolved_at IS NULL AND a.publication_id = p.id AND p.status IN ('published', 'cancelled')`,
+      [kind],
+    )) as [unknown, number];
+    return count;
   }
 
   /** Publications not out (nor failed or cancelled) long after their slot. */

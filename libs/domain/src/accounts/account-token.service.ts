@@ -1,9 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InjectSettings, type Settings } from '@app/config';
 import { AlertRepository, type ConnectedAccount, PlatformAccountRepository, type PlatformAccountEntity, type TokenRenewal } from '@app/database';
-import { type PlatformClient, PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformRateLimitError, PlatformRejectedError, PlatformTransientError } from '@app/platforms';
+import { type PlatformClient, PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformPermissionError, PlatformRateLimitError, PlatformRejectedError, PlatformTransientError } from '@app/platforms';
 import { accountRefusedAlert } from './account-alerts.js';
 import { renewalDue, renewedExpiry, stillValid } from './token-renewal-policy.js';
+
+/** The platform refused the token itself (expired, revoked), not one permission of a read. */
+export function isTokenRefused(error: unknown): error is PlatformAuthError {
+  return error instanceof PlatformAuthError && !(error instanceof PlatformPermissionError);
+}
 
 /** An account with the access token to send now. Never log it. */
 export interface UsableAccount {
@@ -44,10 +49,12 @@ export class AccountTokenService {
   /**
    * The platform refused the account's token (expired, revoked): it needs reconnecting, and staff hear of it once,
    * linked to the publication that found out, if one did. Found by a follower count or a metric read, before a post
-   * needs the account, it spares that post a failure.
+   * needs the account, it spares that post a failure. A read refused for a missing permission is not this
+   * (isTokenRefused): the token still posts.
    */
-  async refused(account: { id: string; platform: PlatformAccountEntity['platform'] }, reason: string, publication?: { id: string; featureId: string }): Promise<void> {
-    await this.accounts.markNeedsReconnect(account.id, reason);
+  async refused(account: { id: string; platform: PlatformAccountEntity['platform']; updatedAt?: Date }, reason: string, publication?: { id: string; featureId: string }): Promise<void> {
+    // The row as it was when the token was read: if staff reconnected it meanwhile, the new token is not the refused one.
+    await this.accounts.markNeedsReconnect(account.id, reason, undefined, account.updatedAt);
     await this.alerts.raise(accountRefusedAlert(account, reason, publication));
     this.logger.warn({ accountId: account.id, platform: account.platform }, 'platform refused the account token; account needs reconnecting');
   }

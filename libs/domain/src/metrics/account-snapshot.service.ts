@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InjectSettings, type Settings } from '@app/config';
-import { AccountSnapshotRepository, PlatformAccountRepository } from '@app/database';
-import { PlatformAuthError, PlatformClientRegistry } from '@app/platforms';
-import { AccountTokenService } from '../accounts/account-token.service.js';
+import { AccountSnapshotRepository, type PlatformAccountEntity, PlatformAccountRepository } from '@app/database';
+import { PlatformClientRegistry } from '@app/platforms';
+import { AccountTokenService, isTokenRefused } from '../accounts/account-token.service.js';
 import { formatLocal } from '../time/iso-week.js';
 
 /**
@@ -27,22 +27,28 @@ export class AccountSnapshotService {
   async collectAll(): Promise<number> {
     let recorded = 0;
     for (const account of await this.accounts.list()) {
-      if (account.status !== 'active') continue;
-      try {
-        // The round reads each account with its token, so an idle account's token is renewed here once it is about
-        // to lapse (or has): its refresh token keeps being used, and a refused one is found before a post needs it.
-        // Not earlier: every renewal rotates X's refresh token, and a rotation whose answer is lost costs the account.
-        const connected = await this.tokens.find(account.id);
-        if (!connected || connected.account.status !== 'active') continue;
-        const check = await this.platforms.get(account.platform).checkAccount({ accountExternalId: account.externalId, accessToken: connected.accessToken });
-        const now = this.clock.now();
-        await this.snapshots.upsert({ platformAccountId: account.id, day: formatLocal(now, 'yyyy-MM-dd'), followers: check.followers, collectedAt: now });
-        recorded += 1;
-      } catch (error) {
-        if (error instanceof PlatformAuthError) await this.tokens.refused(account, error.reason);
-        else this.logger.warn({ err: error, accountId: account.id, platform: account.platform }, 'follower count not recorded; next run tries again');
-      }
+      if (account.status === 'active' && (await this.collectOne(account))) recorded += 1;
     }
     return recorded;
+  }
+
+  private async collectOne(account: PlatformAccountEntity): Promise<boolean> {
+    let seen = account;
+    try {
+      // The round reads each account with its token, so an idle account's token is renewed here once it is about
+      // to lapse (or has): its refresh token keeps being used, and a refused one is found before a post needs it.
+      // Not earlier: every renewal rotates X's refresh token, and a rotation whose answer is lost costs the account.
+      const connected = await this.tokens.find(account.id);
+      if (!connected || connected.account.status !== 'active') return false;
+      seen = connected.account;
+      const check = await this.platforms.get(account.platform).checkAccount({ accountExternalId: account.externalId, accessToken: connected.accessToken });
+      const now = this.clock.now();
+      await this.snapshots.upsert({ platformAccountId: account.id, day: formatLocal(now, 'yyyy-MM-dd'), followers: check.followers, collectedAt: now });
+      return true;
+    } catch (error) {
+      this.logger.warn({ err: error, accountId: account.id, platform: account.platform }, 'follower count not recorded; next run tries again');
+      if (isTokenRefused(error)) await this.tokens.refused(seen, error.reason).catch((e: Error) => this.logger.error({ err: e, accountId: account.id }, 'refused token not recorded'));
+      return false;
+    }
   }
 }

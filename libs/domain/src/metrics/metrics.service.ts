@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Clock } from '@app/config';
+import { Clock, type Platform } from '@app/config';
 import { MetricSnapshotRepository, PublicationRepository } from '@app/database';
 import { PlatformAuthError, PlatformClientRegistry, PlatformRateLimitError, PlatformRejectedError } from '@app/platforms';
 import type { JobPayloads } from '@app/queue';
-import { AccountTokenService } from '../accounts/account-token.service.js';
+import { AccountTokenService, isTokenRefused } from '../accounts/account-token.service.js';
 
 /** What the job does next: done, or wait until the platform's rate limit resets (without spending one of its tries). */
 export type MetricsCollection = { readonly done: true } | { readonly done: false; readonly retryAt: Date };
@@ -27,9 +27,11 @@ export class MetricsService {
       this.logger.warn({ publicationId: job.publicationId }, 'metrics skipped: publication is not published');
       return { done: true };
     }
+    let account: { id: string; platform: Platform; updatedAt?: Date } = { id: publication.platformAccountId, platform: publication.platform };
     try {
       const connected = await this.tokens.find(publication.platformAccountId);
       if (!connected) throw new Error(`platform account ${publication.platformAccountId} is gone`);
+      account = connected.account;
       const metrics = await this.platforms.get(publication.platform).fetchMetrics({
         credentials: { accountExternalId: connected.account.externalId, accessToken: connected.accessToken },
         externalId: publication.externalId,
@@ -54,7 +56,7 @@ export class MetricsService {
       // Permanent: retrying cannot help, so the job ends here, recorded so reports say why the numbers are missing.
       if (error instanceof PlatformAuthError || error instanceof PlatformRejectedError) {
         const reason = error instanceof PlatformAuthError ? 'token_rejected' : 'post_unavailable';
-        if (error instanceof PlatformAuthError) await this.tokens.refused({ id: publication.platformAccountId, platform: publication.platform }, error.reason);
+        if (isTokenRefused(error)) await this.tokens.refused(account, error.reason);
         this.logger.warn({ publicationId: publication.id, window: job.window, reason, detail: error.reason }, 'metrics collection failed permanently');
         await this.snapshots.recordFailure({ publicationId: publication.id, window: job.window, failedAt: this.clock.now(), reason, detail: error.reason });
         return { done: true };

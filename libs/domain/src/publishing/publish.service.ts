@@ -1,13 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InjectSettings, type Settings } from '@app/config';
 import {
-  AlertRepository,
   type AttemptResult,
   FeatureRepository,
   MediaStorage,
   type OutboxRow,
   type PlatformAccountEntity,
-  PlatformAccountRepository,
   type PublicationEntity,
   PublicationRepository,
   type Rendition,
@@ -16,9 +14,11 @@ import { PlatformClientRegistry, PlatformDuplicateError, PlatformError, Platform
 import { type JobPayloads, publishJob } from '@app/queue';
 import { AccountTokenService } from '../accounts/account-token.service.js';
 import { metricJobsFor } from './metric-jobs.js';
-import { failedAlert, PublicationAlertKind, publicationAlertKey, unknownOutcomeAlert } from './publication-alerts.js';
+import { failedAlert, unknownOutcomeAlert } from './publication-alerts.js';
 import { toOutboxRow } from './outbox-row.js';
 import { mediaUrl } from '../media-url.js';
+
+type AccountSeen = Parameters<AccountTokenService['refused']>[0];
 
 /** An attempt lost its claim while it was running (its lease was taken over): stop without writing. */
 class LostClaimError extends Error {}
@@ -33,11 +33,9 @@ export class PublishService {
 
   constructor(
     private readonly publications: PublicationRepository,
-    private readonly accounts: PlatformAccountRepository,
     private readonly tokens: AccountTokenService,
     private readonly storage: MediaStorage,
     private readonly platforms: PlatformClientRegistry,
-    private readonly alerts: AlertRepository,
     private readonly features: FeatureRepository,
     private readonly clock: Clock,
     @InjectSettings() private readonly settings: Settings,
@@ -62,9 +60,12 @@ export class PublishService {
     let result: AttemptResult;
     let followUps: OutboxRow[] = [];
     let accountRefused = false;
+    // The account row as the token was read: a refusal marks it only if nobody reconnected it meanwhile.
+    let account: AccountSeen = claim.account ?? { id: publication.platformAccountId, platform: publication.platform };
     try {
       // Renews an expiring token first; a refused renewal is an auth failure like a refused post.
       const connected = claim.account && (await this.usableAccount(claim.account, publication));
+      if (connected) account = connected.account;
       if (!connected || connected.account.status !== 'active') {
         result = { status: 'failed', attemptOutcome: 'failed', error: `Akun ${publication.platform} perlu dihubungkan ulang sebelum bisa memposting.` };
       } else {
@@ -78,7 +79,7 @@ export class PublishService {
         this.logger.warn(log, 'attempt lost its claim; leaving the publication to its new owner');
         return;
       }
-      ({ result, followUps } = await this.onFailure(publication, attempt, error));
+      ({ result, followUps } = await this.onFailure(publication, attempt, error, account));
       // A refused token already raised one alert for the whole account.
       accountRefused = error instanceof PlatformError && error.kind === 'auth';
     }
@@ -87,9 +88,7 @@ export class PublishService {
       result.status === 'unknown' ? unknownOutcomeAlert(publication)
       : result.status === 'failed' && !accountRefused ? failedAlert(publication, result.error ?? '')
       : undefined;
-    // Out, or failed with its own alert: a late alert has nothing left to say.
-    const close = result.status === 'published' || result.status === 'failed' ? [publicationAlertKey(PublicationAlertKind.late, publication.id)] : [];
-    const finished = await this.publications.finishAttempt(publication.id, attempt, result, followUps, this.clock.now(), { raise: alert, close });
+    const finished = await this.publications.finishAttempt(publication.id, attempt, result, followUps, this.clock.now(), alert);
     if (!finished) this.logger.warn(log, 'attempt outcome not recorded: the claim was taken over');
     else this.logger.log({ ...log, status: result.status, error: result.error }, 'publish attempt finished');
   }
@@ -123,7 +122,7 @@ export class PublishService {
     });
   }
 
-  private async onFailure(publication: PublicationEntity, attempt: number, error: unknown): Promise<{ result: AttemptResult; followUps: OutboxRow[] }> {
+  private async onFailure(publication: PublicationEntity, attempt: number, error: unknown, account: AccountSeen): Promise<{ result: AttemptResult; followUps: OutboxRow[] }> {
     const now = this.clock.now();
     // An unknown outcome is never re-posted: the reconciler looks for the post on the platform from this time on.
     const firstCheckAt = new Date(now.getTime() + this.settings.publishing.reconcileCheckIntervalSeconds * 1000);
@@ -136,7 +135,7 @@ export class PublishService {
     const httpStatus = error.details.httpStatus;
     switch (error.kind) {
       case 'auth':
-        await this.tokens.refused({ id: publication.platformAccountId, platform: publication.platform }, reason, publication);
+        await this.tokens.refused(account, reason, publication);
         return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Akses akun ditolak platform, hubungkan ulang akun: ${reason}` }, followUps: [] };
       case 'rejected':
         return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Ditolak platform: ${reason}` }, followUps: [] };

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Clock, InjectSettings, type Settings } from '@app/config';
-import { FeatureRepository, type OutboxRow, PlatformAccountRepository, type PublicationEntity, PublicationRepository, UnknownOutcomeRepository, type UnknownSettlement } from '@app/database';
+import { Clock, InjectSettings, type Platform, type Settings } from '@app/config';
+import { FeatureRepository, type OutboxRow, type PublicationEntity, PublicationRepository, UnknownOutcomeRepository, type UnknownSettlement } from '@app/database';
 import { PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformRateLimitError } from '@app/platforms';
 import { type JobPayloads, publishJob } from '@app/queue';
-import { AccountTokenService } from '../accounts/account-token.service.js';
+import { AccountTokenService, isTokenRefused } from '../accounts/account-token.service.js';
 import { metricJobsFor } from './metric-jobs.js';
 import { toOutboxRow } from './outbox-row.js';
 import { type CheckResult, decideReconcile, type ReconcileDecision } from './reconcile-decision.js';
@@ -24,7 +24,6 @@ export class UnknownOutcomeService {
     private readonly unknowns: UnknownOutcomeRepository,
     private readonly publications: PublicationRepository,
     private readonly features: FeatureRepository,
-    private readonly accounts: PlatformAccountRepository,
     private readonly tokens: AccountTokenService,
     private readonly platforms: PlatformClientRegistry,
     private readonly clock: Clock,
@@ -54,20 +53,18 @@ export class UnknownOutcomeService {
       : undefined;
     const settled = await this.unknowns.settle(publication.id, { checksBefore: job.checks, attempts: publication.attempts }, settlement, followUps, {
       raise: alert,
-      // Leaving `unknown` closes its alert; once it is out or failed for good, a late alert has nothing left to say.
-      resolve: [
-        publicationAlertKey(PublicationAlertKind.unknown, publication.id),
-        ...(settlement.status === 'published' || settlement.status === 'failed' ? [publicationAlertKey(PublicationAlertKind.late, publication.id)] : []),
-      ],
+      resolve: [publicationAlertKey(PublicationAlertKind.unknown, publication.id)],
     });
     this.logger.log({ publicationId: publication.id, platform: publication.platform, check: job.checks + 1, result: result.state, status: settlement.status, settled }, 'unknown outcome checked');
     if (settled) await this.features.refreshStatus(publication.featureId);
   }
 
   private async check(publication: PublicationEntity, since: Date): Promise<CheckResult> {
+    let account: { id: string; platform: Platform; updatedAt?: Date } = { id: publication.platformAccountId, platform: publication.platform };
     try {
       const connected = await this.tokens.find(publication.platformAccountId);
       if (!connected || connected.account.status !== 'active') return { state: 'account_refused', reason: 'akun tidak aktif atau perlu dihubungkan ulang' };
+      account = connected.account;
       const search = await this.platforms.get(publication.platform).findPost({
         credentials: { accountExternalId: connected.account.externalId, accessToken: connected.accessToken },
         caption: publication.caption,
@@ -83,10 +80,11 @@ export class UnknownOutcomeService {
         // Counted like an unreadable platform, so a check that keeps failing (a bug, the database) still ends with a
         // human after RECONCILE_MAX_CHECKS instead of being queued again for ever.
         this.logger.error({ publicationId: publication.id, err: error }, 'unknown outcome check failed unexpectedly');
-        return { state: 'unreadable', reason: `pemeriksaan gagal: ${(error as Error).message}` };
+        return { state: 'unreadable', reason: 'pemeriksaan gagal karena kesalahan sistem (rinciannya ada di log)' };
       }
       if (error instanceof PlatformAuthError) {
-        await this.tokens.refused({ id: publication.platformAccountId, platform: publication.platform }, error.reason, publication);
+        // A missing read permission does not mean the token is refused: it may still post.
+        if (isTokenRefused(error)) await this.tokens.refused(account, error.reason, publication);
         return { state: 'account_refused', reason: error.reason };
       }
       return { state: 'unreadable', reason: error.reason, retryAfterMs: error instanceof PlatformRateLimitError ? error.retryAfterMs : undefined };

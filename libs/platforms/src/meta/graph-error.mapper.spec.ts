@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   PlatformAuthError,
+  PlatformPermissionError,
   PlatformDuplicateError,
   PlatformOutcomeUnknownError,
   PlatformRateLimitError,
@@ -18,6 +19,10 @@ describe('classifyGraphFailure', () => {
     const error = classifyGraphFailure('instagram', graphError(code), 'write');
     expect(error).toBeInstanceOf(PlatformAuthError);
     expect(error.details.platformCode).toBe(String(code));
+  });
+
+  it.each([[190, false], [102, false], [10, true], [200, true], [299, true]])('tells a missing permission (code %i: %s) from a refused token', (code, permission) => {
+    expect(classifyGraphFailure('facebook', graphError(code), 'read') instanceof PlatformPermissionError).toBe(permission);
   });
 
   it('keeps the token-expired subcode in platformCode', () => {

@@ -4,6 +4,7 @@ import {
   PlatformDuplicateError,
   type PlatformError,
   PlatformOutcomeUnknownError,
+  PlatformPermissionError,
   PlatformRateLimitError,
   PlatformRejectedError,
   PlatformTransientError,
@@ -96,9 +97,8 @@ export function classifyGraphFailure(platform: Platform, failure: GraphFailure, 
     // Instagram reuses the permission code for "too few viewers to show insights": not an auth problem.
     return new PlatformRejectedError(platform, reason, details);
   }
-  if (AUTH_CODES.has(code) || code === 10 || (code >= 200 && code <= 299)) {
-    return new PlatformAuthError(platform, reason, details);
-  }
+  if (AUTH_CODES.has(code)) return new PlatformAuthError(platform, reason, details);
+  if (code === 10 || (code >= 200 && code <= 299)) return new PlatformPermissionError(platform, reason, details);
   if (code === SPAM_BLOCK.code && error.subcode === SPAM_BLOCK.subcode) {
     return new PlatformRejectedError(platform, spamBlockReason(platform, reason), details);
   }
@@ -134,7 +134,8 @@ function spamBlockReason(platform: Platform, platformMessage: string): string {
 
 function classifyBareStatus(platform: Platform, status: number, failure: GraphFailure): PlatformError {
   const details = { httpStatus: status };
-  if (status === 401 || status === 403) return new PlatformAuthError(platform, `HTTP ${status} without a Graph error`, details);
+  if (status === 401) return new PlatformAuthError(platform, 'HTTP 401 without a Graph error', details);
+  if (status === 403) return new PlatformPermissionError(platform, 'HTTP 403 without a Graph error', details);
   if (status === 429) {
     return new PlatformRateLimitError(platform, 'HTTP 429', retryAfterFromUsage(failure.headers) ?? DEFAULT_THROTTLE_RETRY_MS, details);
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   PlatformAuthError,
+  PlatformPermissionError,
   PlatformDuplicateError,
   PlatformOutcomeUnknownError,
   PlatformRateLimitError,
@@ -95,6 +96,9 @@ describe('classifyXFailure', () => {
   it('treats a 403 about permissions as an auth problem', () => {
     const body = { detail: 'You are not permitted to perform this action.', type: 'about:blank', title: 'Forbidden', status: 403 };
     expect(classifyXFailure(response(403, body), 'write', NOW)).toBeInstanceOf(PlatformAuthError);
+    // The token itself is fine: a read refused this way must not mark the account for reconnecting.
+    expect(classifyXFailure(response(403, body), 'read', NOW)).toBeInstanceOf(PlatformPermissionError);
+    expect(classifyXFailure(response(401, { title: 'Unauthorized', status: 401, detail: 'Unauthorized', type: 'about:blank' }), 'read', NOW)).not.toBeInstanceOf(PlatformPermissionError);
   });
 
   it('rejects an invalid request with the parameter message rather than the generic detail', () => {

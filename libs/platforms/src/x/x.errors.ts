@@ -3,6 +3,7 @@ import {
   PlatformDuplicateError,
   type PlatformError,
   PlatformOutcomeUnknownError,
+  PlatformPermissionError,
   PlatformRateLimitError,
   PlatformRejectedError,
   PlatformTransientError,
@@ -81,7 +82,7 @@ function classifyResponse(status: number, data: unknown, rawHeaders: unknown, op
   if (status === 429) return new PlatformRateLimitError('x', reason, retryAfterMs(headersOf(rawHeaders), nowMs), details);
   if (status === 403) {
     if (DUPLICATE.test(reason)) return new PlatformDuplicateError('x', reason, { httpStatus: status, platformCode: 'duplicate-content' });
-    if (AUTH_LIKE_403.test(`${reason} ${problemType ?? ''}`)) return new PlatformAuthError('x', reason, details);
+    if (AUTH_LIKE_403.test(`${reason} ${problemType ?? ''}`)) return new PlatformPermissionError('x', reason, details);
     return new PlatformRejectedError('x', reason, details);
   }
   if (status >= 500) {

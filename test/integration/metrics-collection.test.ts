@@ -152,6 +152,29 @@ describe('metric collection (sandbox, short windows)', () => {
     expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.dedupeKey === `account_needs_reconnect:${expired.accountId}`)).toHaveLength(1);
   }, 30_000);
 
+  it('records a window the platform kept failing on its last try, and clears it once a later window has numbers', async () => {
+    const flaky = await publication(t, 'instagram');
+    await t.api.get(PublishService).publish({ v: 1, publicationId: flaky.id, publicationVersion: 1 });
+    const fault = await fetch(`${t.sandbox.url}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ platform: 'instagram', endpoint: 'any', account: flaky.externalId, fault: 'error_before', times: 100 }),
+    });
+    expect(fault.status).toBe(201);
+    const metrics = t.api.get(MetricsService);
+    // Not the last try: thrown, so BullMQ tries again; nothing recorded yet.
+    await expect(metrics.collect({ v: 1, publicationId: flaky.id, window: '1s' })).rejects.toThrow(/Server error/);
+    const snapshots = t.api.get(MetricSnapshotRepository);
+    expect(await snapshots.failuresFor(flaky.id)).toEqual([]);
+    expect(await metrics.collect({ v: 1, publicationId: flaky.id, window: '1s' }, true)).toEqual({ done: true });
+    expect((await snapshots.failuresFor(flaky.id)).map((f) => [f.window, f.reason])).toEqual([['1s', 'platform_error']]);
+
+    await fetch(`${t.sandbox.url}/__sandbox/faults`, { method: 'DELETE' });
+    await metrics.collect({ v: 1, publicationId: flaky.id, window: '2s' });
+    expect((await snapshots.forPublication(flaky.id)).map((x) => x.window)).toEqual(['2s']);
+    expect(await snapshots.failuresFor(flaky.id)).toEqual([]);
+  });
+
   it('keeps an account whose token only lacks the permission to read numbers: it still posts', async () => {
     const readOnlyRefused = await publication(t, 'x');
     await t.api.get(PublishService).publish({ v: 1, publicationId: readOnlyRefused.id, publicationVersion: 1 });

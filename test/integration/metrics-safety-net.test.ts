@@ -91,8 +91,8 @@ describe('metric windows whose jobs Redis lost', () => {
     const started = Date.now();
     await t.api.get(OutboxRelayService).relayPending();
     await eventually(async () => ((await t.db.query(`SELECT 1 FROM metric_snapshot WHERE publication_id = $1 AND "window" = '1s'`, [id])) as unknown[]).length === 1, 'the 1s window collected', 20_000);
-    // Not before the reset (the window is due after 1 s, the 429 comes then, the reset 2 s later); no try was spent.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(3_000);
+    // Not before the reset (2 to 3 s after the 429, X's reset being whole seconds).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
     const job = await t.api.get(JobProducer).queue(QueueName.CollectMetrics).getJob(`metrics-${id}-1s`);
     // BullMQ counts the run that completed it; the one the platform throttled is not a failed try (it would be 2).
     expect(job?.attemptsMade).toBe(1);

@@ -135,8 +135,9 @@ describe('migrations', () => {
       { rubric: 'ekraf', status: 'needs_attention', externalId: null, lastError: expect.stringContaining('ig-shared'), featureStatus: 'publishing', alerts: 1 },
       { rubric: 'umkm', status: 'published', externalId: 'ig-shared', lastError: null, featureStatus: 'published', alerts: 0 },
     ]);
-    // Its reach is counted once.
+    // Its reach is counted once: the publication that gave it up gave up its numbers too.
     expect(await businessReach()).toBe(120);
+    expect(await db.query(`SELECT f.rubric FROM metric_snapshot s JOIN publication p ON p.id = s.publication_id JOIN feature f ON f.id = p.feature_id`)).toEqual([{ rubric: 'umkm' }]);
     expect(await uniqueExternalPost()).toBe(true);
   });
 

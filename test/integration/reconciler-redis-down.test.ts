@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AlertRepository } from '@app/database';
 import { ReconcilerService } from '@app/domain';
 import { eventually } from '../support/api-client.js';
@@ -19,7 +20,7 @@ describe('reconciler while Redis is down', () => {
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
-    t = await startTestApi({ REDIS_URL: redis.url, RECONCILE_INTERVAL: '1h', PLAN_INTERVAL: '1h', LATE_AFTER: '30m', QUEUE_COMMAND_TIMEOUT_MS: '500' });
+    t = await startTestApi({ REDIS_URL: redis.url, RECONCILE_INTERVAL: '1h', PLAN_INTERVAL: '1h', LATE_AFTER: '30m', QUEUE_COMMAND_TIMEOUT_MS: '1500' });
   });
 
   afterAll(async () => {
@@ -39,6 +40,16 @@ describe('reconciler while Redis is down', () => {
     return id;
   }
 
+  /** Whether `sql` (a SELECT … FOR UPDATE NOWAIT of one row) gets its lock now; rolled back at once. */
+  const lockable = (sql: string, id: string): Promise<boolean> =>
+    t.db.transaction(async (manager) => {
+      try {
+        await manager.query(sql, [id]);
+        return true;
+      } catch {
+        return false;
+      }
+    });
   const status = async (id: string): Promise<string> => ((await t.db.query(`SELECT status FROM publication WHERE id = $1`, [id])) as Array<{ status: string }>)[0].status;
   const alertKinds = async (id: string): Promise<string[]> => (await t.api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === id).map((a) => a.kind);
 
@@ -49,7 +60,12 @@ describe('reconciler while Redis is down', () => {
     await redis.kill();
 
     const reconciler = t.api.get(ReconcilerService);
-    expect(await reconciler.tick()).toMatchObject({ queueAvailable: false, leasesExpired: 1, relayed: 0 });
+    const firstRun = reconciler.tick();
+    // While the relay holds the outbox row and waits on Redis, staff can still act on the publication: its row is free.
+    await eventually(async () => !(await lockable(`SELECT 1 FROM outbox WHERE payload->>'publicationId' = $1 FOR UPDATE NOWAIT`, waiting.id)), 'the relay holding the outbox row', 1_000, 10);
+    await sleep(100);
+    expect(await lockable(`SELECT 1 FROM publication WHERE id = $1 FOR UPDATE NOWAIT`, waiting.id)).toBe(true);
+    expect(await firstRun).toMatchObject({ queueAvailable: false, leasesExpired: 1, relayed: 0 });
     expect([await status(first), await alertKinds(first)]).toEqual(['unknown', ['publication_unknown']]);
     // The relay gave up and rolled back: the publication is not dispatched, its outbox row still waits.
     expect(await status(waiting.id)).toBe('scheduled');
@@ -61,11 +77,6 @@ describe('reconciler while Redis is down', () => {
     expect(await reconciler.tick()).toMatchObject({ queueAvailable: false, leasesExpired: 1 });
     expect([await status(second), await alertKinds(second)]).toEqual(['unknown', ['publication_unknown']]);
     expect(await alertKinds(late.id)).toEqual(['publication_late']);
-    // Staff can act on the waiting publication during the outage: nothing holds its row.
-    await t.db.transaction(async (manager) => {
-      await manager.query(`SET LOCAL lock_timeout = '2s'`);
-      await manager.query(`UPDATE publication SET updated_at = now() WHERE id = $1`, [waiting.id]);
-    });
 
     await redis.start();
     // Once ioredis has reconnected, the next run relays what waited.

@@ -11,7 +11,9 @@ export class CollectMetricsProcessor extends LoggedWorkerHost {
   }
 
   async process(job: Job<JobPayloads['collect-metrics']>, token?: string): Promise<void> {
-    const collection = await this.metrics.collect(job.data);
+    // attemptsMade counts the tries that failed before this one (a rate-limit wait is not one).
+    const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const collection = await this.metrics.collect(job.data, lastTry);
     if (collection.done) return;
     if (token === undefined) throw new Error('rate limited, and no lock token to move the job with: retried with backoff');
     // Back in the delayed set until the platform's reset; BullMQ counts no failed try for a DelayedError.

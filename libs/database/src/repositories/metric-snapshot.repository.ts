@@ -6,8 +6,11 @@ import { MetricSnapshotEntity } from '../entities/metric-snapshot.entity.js';
 
 export type NewSnapshot = Omit<MetricSnapshotEntity, 'id'>;
 
-/** Stable reasons: the post is gone or hidden, or the platform refuses the account's token. */
-export type CollectionFailureReason = 'post_unavailable' | 'token_rejected';
+/**
+ * Stable reasons: the post is gone or hidden, the platform refuses the account's token, or the platform kept failing
+ * (5xx, timeouts) through every try of the window's job.
+ */
+export type CollectionFailureReason = 'post_unavailable' | 'token_rejected' | 'platform_error';
 
 export interface CollectionFailure {
   publicationId: string;
@@ -23,11 +26,13 @@ export class MetricSnapshotRepository {
 
   /**
    * One row per publication and window: collecting a window again overwrites it (jobs retry freely). A failure
-   * recorded earlier for the window is gone once it succeeds. The report tables follow by trigger, in this transaction.
+   * recorded for the window, or for any window before this collection, is gone once it succeeds: numbers came in after
+   * all, and reports would otherwise count the post as failed for good. The report tables follow by trigger, in this
+   * transaction.
    */
   async upsert(s: NewSnapshot): Promise<void> {
     await this.db.transaction(async (manager) => {
-      await manager.query(`DELETE FROM metric_collection_failure WHERE publication_id = $1 AND "window" = $2`, [s.publicationId, s.window]);
+      await manager.query(`DELETE FROM metric_collection_failure WHERE publication_id = $1 AND ("window" = $2 OR failed_at <= $3)`, [s.publicationId, s.window, s.collectedAt]);
       await manager.query(
         `INSERT INTO metric_snapshot (publication_id, "window", collected_at, reach, views, likes, comments, shares, saves, engagement, sources, errors, raw, api_version)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)

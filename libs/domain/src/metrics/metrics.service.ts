@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, type Platform } from '@app/config';
 import { MetricSnapshotRepository, PublicationRepository } from '@app/database';
-import { PlatformAuthError, PlatformClientRegistry, PlatformRateLimitError, PlatformRejectedError } from '@app/platforms';
+import { PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformRateLimitError, PlatformRejectedError } from '@app/platforms';
 import type { JobPayloads } from '@app/queue';
 import { AccountTokenService, isTokenRefused } from '../accounts/account-token.service.js';
 
@@ -21,7 +21,8 @@ export class MetricsService {
     private readonly clock: Clock,
   ) {}
 
-  async collect(job: JobPayloads['collect-metrics']): Promise<MetricsCollection> {
+  /** `lastTry`: the job's last one; a platform that still fails then is recorded, so reports say why numbers are missing. */
+  async collect(job: JobPayloads['collect-metrics'], lastTry = false): Promise<MetricsCollection> {
     const publication = await this.publications.findById(job.publicationId);
     if (!publication?.externalId || publication.status !== 'published') {
       this.logger.warn({ publicationId: job.publicationId }, 'metrics skipped: publication is not published');
@@ -65,6 +66,11 @@ export class MetricsService {
       if (error instanceof PlatformRateLimitError) {
         this.logger.warn({ publicationId: publication.id, window: job.window, retryAfterMs: error.retryAfterMs }, 'metrics rate limited; waiting for the reset');
         return { done: false, retryAt: new Date(this.clock.now().getTime() + error.retryAfterMs) };
+      }
+      if (lastTry && error instanceof PlatformError) {
+        this.logger.warn({ publicationId: publication.id, window: job.window, detail: error.reason }, 'metrics collection failed on its last try');
+        await this.snapshots.recordFailure({ publicationId: publication.id, window: job.window, failedAt: this.clock.now(), reason: 'platform_error', detail: error.reason });
+        return { done: true };
       }
       throw error;
     }

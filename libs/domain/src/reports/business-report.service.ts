@@ -20,7 +20,7 @@ export interface BusinessReportPublication {
   views: number | null;
   engagement: number | null;
   metricSources: { reach: string | null; views: string; engagement: string };
-  /** Why numbers will not come: post_unavailable or token_rejected. */
+  /** Why numbers will not come: post_unavailable, token_rejected or platform_error. */
   collectionFailure: string | null;
 }
 

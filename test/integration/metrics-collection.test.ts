@@ -155,12 +155,7 @@ describe('metric collection (sandbox, short windows)', () => {
   it('records a window the platform kept failing on its last try, and clears it once a later window has numbers', async () => {
     const flaky = await publication(t, 'instagram');
     await t.api.get(PublishService).publish({ v: 1, publicationId: flaky.id, publicationVersion: 1 });
-    const fault = await fetch(`${t.sandbox.url}/__sandbox/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ platform: 'instagram', endpoint: 'any', account: flaky.externalId, fault: 'error_before', times: 100 }),
-    });
-    expect(fault.status).toBe(201);
+    await t.sandbox.fault({ platform: 'instagram', endpoint: 'any', account: flaky.externalId, fault: 'error_before', times: 100 });
     const metrics = t.api.get(MetricsService);
     // Not the last try: thrown, so BullMQ tries again; nothing recorded yet.
     await expect(metrics.collect({ v: 1, publicationId: flaky.id, window: '1s' })).rejects.toThrow(/Server error/);
@@ -169,7 +164,7 @@ describe('metric collection (sandbox, short windows)', () => {
     expect(await metrics.collect({ v: 1, publicationId: flaky.id, window: '1s' }, true)).toEqual({ done: true });
     expect((await snapshots.failuresFor(flaky.id)).map((f) => [f.window, f.reason])).toEqual([['1s', 'platform_error']]);
 
-    await fetch(`${t.sandbox.url}/__sandbox/faults`, { method: 'DELETE' });
+    await t.sandbox.clearFaults();
     await metrics.collect({ v: 1, publicationId: flaky.id, window: '2s' });
     expect((await snapshots.forPublication(flaky.id)).map((x) => x.window)).toEqual(['2s']);
     expect(await snapshots.failuresFor(flaky.id)).toEqual([]);
@@ -178,14 +173,9 @@ describe('metric collection (sandbox, short windows)', () => {
   it('keeps an account whose token only lacks the permission to read numbers: it still posts', async () => {
     const readOnlyRefused = await publication(t, 'x');
     await t.api.get(PublishService).publish({ v: 1, publicationId: readOnlyRefused.id, publicationVersion: 1 });
-    const fault = await fetch(`${t.sandbox.url}/__sandbox/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ platform: 'x', endpoint: 'any', account: readOnlyRefused.externalId, fault: 'permission_denied' }),
-    });
-    expect(fault.status).toBe(201);
+    await t.sandbox.fault({ platform: 'x', endpoint: 'any', account: readOnlyRefused.externalId, fault: 'permission_denied' });
     await t.api.get(MetricsService).collect({ v: 1, publicationId: readOnlyRefused.id, window: '1s' });
-    expect((await t.api.get(MetricSnapshotRepository).failuresFor(readOnlyRefused.id)).map((f) => f.reason)).toEqual(['token_rejected']);
+    expect((await t.api.get(MetricSnapshotRepository).failuresFor(readOnlyRefused.id)).map((f) => f.reason)).toEqual(['permission_missing']);
     expect((await t.api.get(PlatformAccountRepository).findById(readOnlyRefused.accountId))!.status).toBe('active');
     expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.dedupeKey === `account_needs_reconnect:${readOnlyRefused.accountId}`)).toEqual([]);
   });

@@ -82,12 +82,7 @@ describe('metric windows whose jobs Redis lost', () => {
     await worker.init();
     await eventually(async () => ((await t.db.query(`SELECT 1 FROM account_snapshot WHERE platform_account_id = $1`, [accountId])) as unknown[]).length > 0, 'the follower count read', 10_000);
     // The next X read of this account is refused with 429 and a reset two seconds away.
-    const fault = await fetch(`${t.sandbox.url}/__sandbox/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ platform: 'x', endpoint: 'any', account, fault: 'rate_limited', retryAfterSeconds: 2 }),
-    });
-    expect(fault.status).toBe(201);
+    await t.sandbox.fault({ platform: 'x', endpoint: 'any', account, fault: 'rate_limited', retryAfterSeconds: 2 });
     const started = Date.now();
     await t.api.get(OutboxRelayService).relayPending();
     await eventually(async () => ((await t.db.query(`SELECT 1 FROM metric_snapshot WHERE publication_id = $1 AND "window" = '1s'`, [id])) as unknown[]).length === 1, 'the 1s window collected', 20_000);

@@ -114,7 +114,7 @@ describe('publish outcomes', () => {
   });
   it('asks a human once checks that fail unexpectedly reach RECONCILE_MAX_CHECKS, instead of checking for ever', async () => {
     const { id } = await publication('facebook', { width: 1080, height: 1080 }, { stored: 'token-fb-bug-1', sandbox: 'token-fb-bug-1' });
-    await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ platform: 'facebook', endpoint: 'fb.photos', fault: 'error_after' }) });
+    await sandbox.fault({ platform: 'facebook', endpoint: 'fb.photos', fault: 'error_after' });
     await publish(id);
     expect((await load(id)).status).toBe('unknown');
     // A bug in reading the answer (not a platform error): it used to escape the check, which was never counted.

@@ -20,7 +20,7 @@ describe('reconciler while Redis is down', () => {
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
-    t = await startTestApi({ REDIS_URL: redis.url, RECONCILE_INTERVAL: '1h', PLAN_INTERVAL: '1h', LATE_AFTER: '30m', QUEUE_COMMAND_TIMEOUT_MS: '1500' });
+    t = await startTestApi({ REDIS_URL: redis.url, RECONCILE_INTERVAL: '1h', PLAN_INTERVAL: '1h', LATE_AFTER: '30m', QUEUE_COMMAND_TIMEOUT_MS: '4000' });
   });
 
   afterAll(async () => {
@@ -62,7 +62,7 @@ describe('reconciler while Redis is down', () => {
     const reconciler = t.api.get(ReconcilerService);
     const firstRun = reconciler.tick();
     // While the relay holds the outbox row and waits on Redis, staff can still act on the publication: its row is free.
-    await eventually(async () => !(await lockable(`SELECT 1 FROM outbox WHERE payload->>'publicationId' = $1 FOR UPDATE NOWAIT`, waiting.id)), 'the relay holding the outbox row', 1_000, 10);
+    await eventually(async () => !(await lockable(`SELECT 1 FROM outbox WHERE payload->>'publicationId' = $1 FOR UPDATE NOWAIT`, waiting.id)), 'the relay holding the outbox row', 3_000, 10);
     await sleep(100);
     expect(await lockable(`SELECT 1 FROM publication WHERE id = $1 FOR UPDATE NOWAIT`, waiting.id)).toBe(true);
     expect(await firstRun).toMatchObject({ queueAvailable: false, leasesExpired: 1, relayed: 0 });

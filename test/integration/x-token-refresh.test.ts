@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AccountSnapshotRepository, AlertRepository, type LockedTokens, PlatformAccountRepository, PublicationRepository } from '@app/database';
 import { AccountSnapshotService, AccountTokenService, PublishService } from '@app/domain';
-import { PlatformAuthError, PlatformTransientError, XClient } from '@app/platforms';
+import { PlatformAuthError, PlatformClientRegistry, PlatformTransientError, XClient } from '@app/platforms';
 import { ApiClient } from '../support/api-client.js';
 import { rejection } from '../support/platform-clients.js';
 import { insertDuePublication } from '../support/publications.js';
@@ -115,6 +115,37 @@ describe('X token renewal', () => {
     });
     expect(renewed.status).toBe(200);
     expect(await renewed.json()).toMatchObject({ token_type: 'bearer', expires_in: 7200, scope: expect.stringContaining('offline.access'), refresh_token: expect.not.stringMatching(stored.refreshToken!) });
+  });
+
+  it('marks the account when X refuses the token it has just renewed: the refusal is of the account\'s current token', async () => {
+    const x = await connectedX(MINUTE);
+    await fault({ platform: 'x', endpoint: 'x.media_upload', account: x.externalId, fault: 'token_expired' });
+    const callsBefore = renewalCalls();
+    await publish(x.id);
+    expect(renewalCalls() - callsBefore).toBe(1);
+    expect((await load(x.id)).status).toBe('failed');
+    expect((await accountOf(x.accountId)).status).toBe('needs_reconnect');
+    expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.dedupeKey === `account_needs_reconnect:${x.accountId}`)).toHaveLength(1);
+  });
+
+  it('sends again, without marking the account, when X refuses a token staff replaced while the post was going out', async () => {
+    const x = await connectedX(2 * HOUR);
+    await fault({ platform: 'x', endpoint: 'x.media_upload', account: x.externalId, fault: 'token_expired' });
+    // Staff reconnect the account after the claim read it, before X's refusal of the old token comes back.
+    const client = t.api.get(PlatformClientRegistry).get('x');
+    const original = client.publish.bind(client);
+    const publishSpy = jest.spyOn(client, 'publish').mockImplementation(async (request) => {
+      await t.db.query(`UPDATE platform_account SET updated_at = now() + interval '1 second' WHERE id = $1`, [x.accountId]);
+      return original(request);
+    });
+    try {
+      await publish(x.id);
+    } finally {
+      publishSpy.mockRestore();
+    }
+    expect(await load(x.id)).toMatchObject({ status: 'retry_wait', lastError: expect.stringContaining('token diganti saat pengiriman') });
+    expect((await accountOf(x.accountId)).status).toBe('active');
+    expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.dedupeKey === `account_needs_reconnect:${x.accountId}`)).toEqual([]);
   });
 
   it('lets two callers racing for one account renew it once, and both get the new token', async () => {

@@ -21,6 +21,10 @@ export interface TestSandbox {
   /** Oldest first; optionally only one account's. */
   posts(platform?: Platform, accountId?: string): Promise<SandboxPostView[]>;
   reset(): Promise<void>;
+  /** Adds a fault rule (POST /__sandbox/faults: platform, endpoint, fault, times, account…). */
+  fault(rule: Record<string, unknown>): Promise<void>;
+  /** Removes every fault rule. */
+  clearFaults(): Promise<void>;
   /** The in-process state, for tests that must age posts or look deeper than the control API shows. */
   readonly handle: SandboxHandle;
 }
@@ -30,7 +34,7 @@ export type TestSandboxOptions = Omit<SandboxOptions, 'port' | 'host'>;
 
 export async function startTestSandbox(options: TestSandboxOptions = {}): Promise<TestSandbox> {
   const handle = await startSandbox({ ...options, port: 0, host: '127.0.0.1' });
-  const control = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
+  const control = async (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`${handle.url}/__sandbox${path}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -54,6 +58,12 @@ export async function startTestSandbox(options: TestSandboxOptions = {}): Promis
     },
     reset: async () => {
       await control('POST', '/reset');
+    },
+    fault: async (rule) => {
+      await control('POST', '/faults', rule);
+    },
+    clearFaults: async () => {
+      await control('DELETE', '/faults');
     },
   };
 }

@@ -95,7 +95,9 @@ function jobOptions(job: QueuedJob, now: Date): JobsOptions {
     delay: Math.max(0, job.runAt.getTime() - now.getTime()),
     // Publish jobs are fenced in Postgres; BullMQ retries only cover crashes before the fence.
     attempts: job.name === 'collect-metrics' ? 8 : 3,
-    backoff: { type: 'exponential', delay: 5_000 },
+    // Metrics ride out a platform outage of about two hours (1 min doubling, 8 tries) before a window is recorded as
+    // failed; a publish job's tries only cover a crash before the fence, so they come quickly.
+    backoff: { type: 'exponential', delay: job.name === 'collect-metrics' ? 60_000 : 5_000 },
     removeOnComplete: { age: 7 * 86_400 },
     removeOnFail: { age: 30 * 86_400 },
   };

@@ -117,11 +117,13 @@ export class PlatformAccountRepository {
       if (renewal.kind === 'renewed') {
         // An answer without a new refresh token leaves the old one valid (RFC 6749 §6): it is kept.
         const refresh = renewal.refreshToken === null ? null : this.cipher.encrypt(renewal.refreshToken);
-        await manager.query(
-          `UPDATE platform_account SET token_ciphertext = $2, refresh_token_ciphertext = coalesce($3, refresh_token_ciphertext), token_expires_at = $4, updated_at = now() WHERE id = $1`,
+        const [[row]] = (await manager.query(
+          `UPDATE platform_account SET token_ciphertext = $2, refresh_token_ciphertext = coalesce($3, refresh_token_ciphertext), token_expires_at = $4, updated_at = now()
+            WHERE id = $1 RETURNING updated_at AS "updatedAt"`,
           [id, this.cipher.encrypt(renewal.accessToken), refresh, renewal.expiresAt],
-        );
-        account.tokenExpiresAt = renewal.expiresAt;
+        )) as [[{ updatedAt: Date }], number];
+        // The row as it now is: a refusal of the new token is matched against this version (markNeedsReconnect).
+        Object.assign(account, { tokenExpiresAt: renewal.expiresAt, updatedAt: row.updatedAt });
         return { account: wiped(account), accessToken: renewal.accessToken, hasRefreshToken: refresh !== null || current.refreshToken !== null };
       }
       if (renewal.kind === 'refused' && account.status === 'active') {
@@ -140,14 +142,22 @@ export class PlatformAccountRepository {
 
   /**
    * `seenAt`: the account row's updated_at when the refused token was read. A row changed since (staff reconnected it,
-   * a renewal replaced the token) is not the one the platform refused, and stays as it is.
+   * a renewal replaced the token) is not the one the platform refused, and stays as it is. True when the account now
+   * needs reconnecting (marked here, or already), false when the refused token is no longer the account's.
    */
-  async markNeedsReconnect(id: string, reason: string, manager: EntityManager = this.db.manager, seenAt?: Date): Promise<void> {
-    await manager.query(
-      `UPDATE platform_account SET status = 'needs_reconnect', status_reason = $2, updated_at = now()
-        WHERE id = $1 AND status = 'active' AND ($3::timestamptz IS NULL OR updated_at < $3::timestamptz + interval '1 millisecond')`,
+  async markNeedsReconnect(id: string, reason: string, manager: EntityManager = this.db.manager, seenAt?: Date): Promise<boolean> {
+    // updated_at is read back truncated to milliseconds: the version read is at most 1 ms before the stored one.
+    const rows: Array<{ status: string }> = await manager.query(
+      `WITH marked AS (
+         UPDATE platform_account SET status = 'needs_reconnect', status_reason = $2, updated_at = now()
+          WHERE id = $1 AND status = 'active' AND ($3::timestamptz IS NULL OR updated_at < $3::timestamptz + interval '1 millisecond')
+          RETURNING status)
+       SELECT status FROM marked
+       UNION ALL
+       SELECT status FROM platform_account WHERE id = $1 AND status = 'needs_reconnect' AND NOT EXISTS (SELECT 1 FROM marked)`,
       [id, reason, seenAt ?? null],
     );
+    return rows.length > 0;
   }
 }
 

@@ -50,13 +50,18 @@ export class AccountTokenService {
    * The platform refused the account's token (expired, revoked): it needs reconnecting, and staff hear of it once,
    * linked to the publication that found out, if one did. Found by a follower count or a metric read, before a post
    * needs the account, it spares that post a failure. A read refused for a missing permission is not this
-   * (isTokenRefused): the token still posts.
+   * (isTokenRefused): the token still posts. False when the refused token had been replaced meanwhile (the account was
+   * reconnected or renewed): nothing is marked, and the caller may try again with the new one.
    */
-  async refused(account: { id: string; platform: PlatformAccountEntity['platform']; updatedAt?: Date }, reason: string, publication?: { id: string; featureId: string }): Promise<void> {
+  async refused(account: { id: string; platform: PlatformAccountEntity['platform']; updatedAt?: Date }, reason: string, publication?: { id: string; featureId: string }): Promise<boolean> {
     // The row as it was when the token was read: if staff reconnected it meanwhile, the new token is not the refused one.
-    await this.accounts.markNeedsReconnect(account.id, reason, undefined, account.updatedAt);
+    if (!(await this.accounts.markNeedsReconnect(account.id, reason, undefined, account.updatedAt))) {
+      this.logger.log({ accountId: account.id, platform: account.platform }, 'a replaced token was refused; the account keeps its new one');
+      return false;
+    }
     await this.alerts.raise(accountRefusedAlert(account, reason, publication));
     this.logger.warn({ accountId: account.id, platform: account.platform }, 'platform refused the account token; account needs reconnecting');
+    return true;
   }
 
   /** find() for the account row the publish claim brought along; a refusal's alert names the publication that found it. */

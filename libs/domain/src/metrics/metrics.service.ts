@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, type Platform } from '@app/config';
 import { MetricSnapshotRepository, PublicationRepository } from '@app/database';
-import { PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformRateLimitError, PlatformRejectedError } from '@app/platforms';
+import { PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformPermissionError, PlatformRateLimitError, PlatformRejectedError } from '@app/platforms';
 import type { JobPayloads } from '@app/queue';
 import { AccountTokenService, isTokenRefused } from '../accounts/account-token.service.js';
 
@@ -56,7 +56,7 @@ export class MetricsService {
     } catch (error) {
       // Permanent: retrying cannot help, so the job ends here, recorded so reports say why the numbers are missing.
       if (error instanceof PlatformAuthError || error instanceof PlatformRejectedError) {
-        const reason = error instanceof PlatformAuthError ? 'token_rejected' : 'post_unavailable';
+        const reason = error instanceof PlatformPermissionError ? 'permission_missing' : error instanceof PlatformAuthError ? 'token_rejected' : 'post_unavailable';
         if (isTokenRefused(error)) await this.tokens.refused(account, error.reason);
         this.logger.warn({ publicationId: publication.id, window: job.window, reason, detail: error.reason }, 'metrics collection failed permanently');
         await this.snapshots.recordFailure({ publicationId: publication.id, window: job.window, failedAt: this.clock.now(), reason, detail: error.reason });

@@ -79,9 +79,7 @@ export class PublishService {
         this.logger.warn(log, 'attempt lost its claim; leaving the publication to its new owner');
         return;
       }
-      ({ result, followUps } = await this.onFailure(publication, attempt, error, account));
-      // A refused token already raised one alert for the whole account.
-      accountRefused = error instanceof PlatformError && error.kind === 'auth';
+      ({ result, followUps, accountRefused = false } = await this.onFailure(publication, attempt, error, account));
     }
 
     const alert =
@@ -122,7 +120,8 @@ export class PublishService {
     });
   }
 
-  private async onFailure(publication: PublicationEntity, attempt: number, error: unknown, account: AccountSeen): Promise<{ result: AttemptResult; followUps: OutboxRow[] }> {
+  /** `accountRefused`: the account was marked for reconnecting, with one alert for the whole account (not one per post). */
+  private async onFailure(publication: PublicationEntity, attempt: number, error: unknown, account: AccountSeen): Promise<{ result: AttemptResult; followUps: OutboxRow[]; accountRefused?: boolean }> {
     const now = this.clock.now();
     // An unknown outcome is never re-posted: the reconciler looks for the post on the platform from this time on.
     const firstCheckAt = new Date(now.getTime() + this.settings.publishing.reconcileCheckIntervalSeconds * 1000);
@@ -135,8 +134,12 @@ export class PublishService {
     const httpStatus = error.details.httpStatus;
     switch (error.kind) {
       case 'auth':
-        await this.tokens.refused(account, reason, publication);
-        return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Akses akun ditolak platform, hubungkan ulang akun: ${reason}` }, followUps: [] };
+        if (await this.tokens.refused(account, reason, publication)) {
+          return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Akses akun ditolak platform, hubungkan ulang akun: ${reason}` }, followUps: [], accountRefused: true };
+        }
+        // The refused token was replaced while this attempt ran (staff reconnected the account): nothing was posted,
+        // so it is sent again with the new one, like any failure before the platform took the post.
+        return this.retryLater(publication, attempt, new PlatformTransientError(publication.platform, `token diganti saat pengiriman: ${reason}`, error.details), now);
       case 'rejected':
         return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Ditolak platform: ${reason}` }, followUps: [] };
       case 'outcome_unknown': {
@@ -146,25 +149,31 @@ export class PublishService {
         return { result: { status: 'unknown', attemptOutcome: 'unknown', httpStatus, nextAttemptAt: firstCheckAt, error: `Hasil tidak diketahui, sedang dicek di platform: ${reason}` }, followUps: [] };
       }
       case 'rate_limited':
-      case 'transient': {
-        if (error.kind === 'transient') {
-          // This attempt is still `in_flight`, so it is among the spent ones.
-          const spent = await this.publications.spentAttempts(publication.id);
-          if (spent >= this.settings.publishing.maxAttempts) {
-            return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Gagal setelah ${spent} percobaan: ${reason}` }, followUps: [] };
-          }
-        }
-        const delayMs = error instanceof PlatformRateLimitError ? error.retryAfterMs : this.settings.publishing.retryBaseDelayMs * 2 ** (attempt - 1);
-        const nextAttemptAt = new Date(now.getTime() + delayMs);
-        const retry = publishJob(publication.platform, publication.id, publication.version, attempt + 1, nextAttemptAt);
-        return {
-          result: { status: 'retry_wait', attemptOutcome: error.kind === 'rate_limited' ? 'rate_limited' : 'retry', httpStatus, nextAttemptAt, error: `Akan dicoba lagi: ${reason}` },
-          followUps: [toOutboxRow(retry)],
-        };
-      }
+      case 'transient':
+        return this.retryLater(publication, attempt, error, now);
       default:
         throw new Error(`Unhandled platform error kind ${String(error.kind)}`);
     }
+  }
+
+  /** Nothing was posted: send again after the platform's reset or a backoff, unless the attempts are spent. */
+  private async retryLater(publication: PublicationEntity, attempt: number, error: PlatformError, now: Date): Promise<{ result: AttemptResult; followUps: OutboxRow[] }> {
+    const { reason } = error;
+    const httpStatus = error.details.httpStatus;
+    if (error.kind !== 'rate_limited') {
+      // This attempt is still `in_flight`, so it is among the spent ones.
+      const spent = await this.publications.spentAttempts(publication.id);
+      if (spent >= this.settings.publishing.maxAttempts) {
+        return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Gagal setelah ${spent} percobaan: ${reason}` }, followUps: [] };
+      }
+    }
+    const delayMs = error instanceof PlatformRateLimitError ? error.retryAfterMs : this.settings.publishing.retryBaseDelayMs * 2 ** (attempt - 1);
+    const nextAttemptAt = new Date(now.getTime() + delayMs);
+    const retry = publishJob(publication.platform, publication.id, publication.version, attempt + 1, nextAttemptAt);
+    return {
+      result: { status: 'retry_wait', attemptOutcome: error.kind === 'rate_limited' ? 'rate_limited' : 'retry', httpStatus, nextAttemptAt, error: `Akan dicoba lagi: ${reason}` },
+      followUps: [toOutboxRow(retry)],
+    };
   }
 
 }

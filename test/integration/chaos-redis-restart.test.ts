@@ -8,6 +8,7 @@ import { insertAccount } from '@app/testing';
 import type { FaultInjector } from '../../apps/sandbox/src/faults/fault-injector.js';
 import { createWorker } from '../../apps/worker/src/create-worker.js';
 import { ApiClient, eventually } from '../support/api-client.js';
+import { confirmSoon } from '../support/publishing-rig.js';
 import { businessBody } from '../support/business-body.js';
 import { type PrivateRedis, startPrivateRedis } from '../support/redis-server.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
@@ -135,7 +136,7 @@ describe('chaos: Redis restarts (losing everything) during a burst of publicatio
     const atKill = byStatus(await publications());
 
     // Staff keep confirming while Redis is down: these wait in the outbox.
-    for (const f of duringOutage) await calendar.confirm(null, f.id, new Date(Date.now() + 200));
+    for (const f of duringOutage) await confirmSoon(calendar, f.id);
     await sleep(OUTAGE_MS);
     const duringOutageStatus = byStatus(await publications());
     await redis!.start();

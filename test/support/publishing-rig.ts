@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { PLATFORMS, type Platform } from '@app/config';
 import { MediaStorage } from '@app/database';
-import { CalendarService } from '@app/domain';
+import { CalendarService, DomainError } from '@app/domain';
 import { insertAccount, insertUser } from '@app/testing';
 import { startTestApi, type TestApi } from './test-api.js';
 import type { TestSandboxOptions } from './sandbox.js';
@@ -65,6 +65,21 @@ export async function insertPlannedFeatures(t: TestApi, count: number, label: st
  * Confirms each feature through CalendarService (captions, publications and outbox rows as staff would get them),
  * `parallel` at a time.
  */
+/**
+ * Confirms a planned feature to go out right away. confirm refuses a time already past, and on a loaded machine (a
+ * worker starting) getting there can take longer than the margin: nothing is written then, so a wider one is tried.
+ */
+export async function confirmSoon(calendar: CalendarService, featureId: string): Promise<void> {
+  for (const marginMs of [200, 500, 1_000]) {
+    try {
+      await calendar.confirm(null, featureId, new Date(Date.now() + marginMs));
+      return;
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === 'validation_failed') || marginMs === 1_000) throw error;
+    }
+  }
+}
+
 export async function confirmFeatures(t: TestApi, featureIds: readonly string[], publishAt: Date, parallel = 1): Promise<void> {
   const calendar = t.api.get(CalendarService);
   for (let i = 0; i < featureIds.length; i += parallel) {

@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PLATFORMS, type Platform, readEnvironment } from '@app/config';
 import { CalendarService } from '@app/domain';
-import { insertPlannedFeatures, startPublishingRig } from './publishing-rig.js';
+import { confirmSoon, insertPlannedFeatures, startPublishingRig } from './publishing-rig.js';
 import type { TestApi } from './test-api.js';
 import { buildWorker, LatencyInjector, seededRandom, WorkerProcess } from './worker-process.js';
 
@@ -98,7 +98,7 @@ export function describeWorkerKillChaos(defaultRuns: number): void {
       worker = await WorkerProcess.start(settings, WORKER_ENV);
       for (let run = 0; run < RUNS; run++) {
         const featureId = featureIds[run];
-        await calendar.confirm(null, featureId, new Date(Date.now() + 200));
+        await confirmSoon(calendar, featureId);
         const killDelayMs = Math.floor(random() * MAX_KILL_DELAY_MS);
         await sleep(killDelayMs);
         if (!worker.alive) throw new Error(`worker died on its own (run ${run}):\n${worker.log()}`);

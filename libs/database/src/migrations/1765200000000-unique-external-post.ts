@@ -2,7 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * One platform post belongs to one publication: its reach would otherwise be counted twice. Mark-posted and the
- * reconciler ask before taking an external id, but asking is check-then-act; the unique index makes it a rule.
+ * reconciler ask before taking an external id, but asking is check-then-act; the unique index makes it a rule. And an
+ * index for the reconciler's metric safety net (MetricSnapshotRepository.windowsWithoutResult).
  */
 export class UniqueExternalPost1765200000000 implements MigrationInterface {
   name = 'UniqueExternalPost1765200000000';
@@ -47,10 +48,13 @@ export class UniqueExternalPost1765200000000 implements MigrationInterface {
     await q.query(`DROP TABLE released_post`);
     await q.query(`DROP INDEX publication_external_idx`);
     await q.query(`CREATE UNIQUE INDEX publication_external_key ON publication (platform, external_id) WHERE external_id IS NOT NULL`);
+    // The reconciler's look for metric windows without numbers reads only posts young enough to have one still open.
+    await q.query(`CREATE INDEX publication_published_at_idx ON publication (published_at) WHERE status = 'published'`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     // The ids given up in up() stay given up: which publication they were taken from is in last_error and the alert.
+    await q.query(`DROP INDEX publication_published_at_idx`);
     await q.query(`DROP INDEX publication_external_key`);
     await q.query(`CREATE INDEX publication_external_idx ON publication (platform, external_id) WHERE external_id IS NOT NULL`);
   }

@@ -67,13 +67,14 @@ export class MetricSnapshotRepository {
          FROM publication p
         CROSS JOIN unnest($1::text[], $2::int[], $3::int[]) AS w(label, age, until_age)
         WHERE p.status = 'published'
+          AND p.published_at > $5::timestamptz - make_interval(secs => $7)
           AND p.published_at + make_interval(secs => w.age) < $4
           AND p.published_at + make_interval(secs => w.until_age) > $5
           AND NOT EXISTS (SELECT 1 FROM metric_snapshot s WHERE s.publication_id = p.id AND s."window" = w.label)
           AND NOT EXISTS (SELECT 1 FROM metric_collection_failure f WHERE f.publication_id = p.id AND f."window" = w.label)
         ORDER BY p.published_at + make_interval(secs => w.age)
         LIMIT $6`,
-      [spans.map((w) => w.label), spans.map((w) => w.ageSeconds), spans.map((w) => w.untilSeconds), dueBefore, now, limit],
+      [spans.map((w) => w.label), spans.map((w) => w.ageSeconds), spans.map((w) => w.untilSeconds), dueBefore, now, limit, Math.max(0, ...spans.map((w) => w.untilSeconds))],
     );
   }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AlertRepository } from '@app/database';
 import { ReconcilerService } from '@app/domain';
+import { JobProducer, QueueName } from '@app/queue';
 import { eventually } from '../support/api-client.js';
 import { insertDuePublication } from '../support/publications.js';
 import { type PrivateRedis, startPrivateRedis } from '../support/redis-server.js';
@@ -88,5 +89,25 @@ describe('reconciler while Redis is down', () => {
     }, 'a run reached Redis again', 20_000);
     expect(runs.at(-1)).toMatchObject({ relayed: 1 });
     expect(await status(waiting.id)).toBe('dispatched');
+  }, 60_000);
+
+  it('queues again, for its slot, a publication due later whose delayed job went with Redis\'s memory', async () => {
+    const later = await due('instagram', '2033-W06', true);
+    await t.db.query(`UPDATE publication SET scheduled_at = now() + interval '1 hour' WHERE id = $1`, [later.id]);
+    await t.db.query(`UPDATE outbox SET run_at = now() + interval '1 hour' WHERE payload->>'publicationId' = $1`, [later.id]);
+    const reconciler = t.api.get(ReconcilerService);
+    expect(await reconciler.tick()).toMatchObject({ queueAvailable: true, relayed: 1 });
+    const queue = t.api.get(JobProducer).queue(QueueName.PublishInstagram);
+    const jobId = `publish-${later.id}-v1-a1`;
+    expect(await queue.getJobState(jobId)).toBe('delayed');
+    expect(await reconciler.tick()).toMatchObject({ requeued: 0 });
+
+    // A restart without persistence: Redis comes back empty, the job an hour ahead with it.
+    await redis.kill();
+    await redis.start();
+    await eventually(async () => (await reconciler.tick())?.queueAvailable === true, 'a run reaching Redis again', 20_000);
+    expect(await queue.getJobState(jobId)).toBe('delayed');
+    const job = await queue.getJob(jobId);
+    expect(job!.timestamp + job!.delay).toBeGreaterThan(Date.now() + 50 * 60_000);
   }, 60_000);
 });

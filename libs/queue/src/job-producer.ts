@@ -45,6 +45,19 @@ export class JobProducer {
     await this.inTime(`adding ${job.jobId}`, this.queue(job.queue).add(job.name, job.payload, jobOptions(job, now)));
   }
 
+  /**
+   * True the first time it is asked after Redis lost its memory (a restart without persistence, a flush), and the very
+   * first time: a marker key that only such a loss removes. The jobs Redis held are gone then, due or not.
+   */
+  async memoryLost(): Promise<boolean> {
+    const client = await this.inTime('connecting', this.queue(QueueName.PublishInstagram).getBackend().client);
+    const key = `${this.settings.redis.queuePrefix}:memory-marker`;
+    // Read then write: only the reconciler asks, one replica at a time (its advisory lock).
+    if ((await this.inTime('reading the queue marker', client.get(key))) !== null) return false;
+    await this.inTime('writing the queue marker', client.set(key, new Date().toISOString()));
+    return true;
+  }
+
   /** Forgets an ended job (completed or failed), so its id can be added again. */
   async remove(queue: QueueName, jobId: string): Promise<void> {
     await this.inTime(`removing ${jobId}`, this.queue(queue).remove(jobId));

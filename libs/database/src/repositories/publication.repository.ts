@@ -274,13 +274,16 @@ export class PublicationRepository {
     );
   }
 
-  /** Publications that should have been taken by a job by now: the candidates for a lost job. */
-  async dueSince(before: Date): Promise<Array<{ id: string; platform: Platform; version: number; attempts: number; dueAt: Date }>> {
+  /**
+   * Publications waiting for a publish job that are due before `before` (every one when null): the candidates for a
+   * lost job.
+   */
+  async dueSince(before: Date | null): Promise<Array<{ id: string; platform: Platform; version: number; attempts: number; dueAt: Date }>> {
     return this.db.query(
       `SELECT p.id, p.platform, p.version, p.attempts, coalesce(p.next_attempt_at, p.scheduled_at) AS "dueAt"
          FROM publication p JOIN feature f ON f.id = p.feature_id
         WHERE p.status IN ('scheduled', 'dispatched', 'retry_wait') AND f.status <> 'cancelled'
-          AND coalesce(p.next_attempt_at, p.scheduled_at) < $1
+          AND ($1::timestamptz IS NULL OR coalesce(p.next_attempt_at, p.scheduled_at) < $1)
           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.relayed_at IS NULL AND o.payload->>'publicationId' = p.id::text)`,
       [before],
     );

@@ -88,9 +88,13 @@ export class ReconcilerService {
       if (await this.ensureJob(reconcileJob(p.platform, p.id, p.reconcileChecks, now), now)) checksQueued++;
     }
 
+    // Usually only publications overdue by REQUEUE_AFTER are looked at (a due job may be about to start). After Redis
+    // lost its memory, every waiting one: their delayed jobs went with it, and they are queued again for their slots.
+    const memoryLost = await this.jobs.memoryLost();
     let requeued = 0;
-    for (const p of await this.publications.dueSince(new Date(now.getTime() - requeueAfterSeconds * 1000))) {
-      if (await this.ensureJob(publishJob(p.platform, p.id, p.version, p.attempts + 1, now), now)) requeued++;
+    for (const p of await this.publications.dueSince(memoryLost ? null : new Date(now.getTime() - requeueAfterSeconds * 1000))) {
+      const runAt = p.dueAt.getTime() > now.getTime() ? p.dueAt : now;
+      if (await this.ensureJob(publishJob(p.platform, p.id, p.version, p.attempts + 1, runAt), now)) requeued++;
     }
     if (requeued > 0) this.logger.warn({ requeued }, 'due publications had no live job; queued again');
 

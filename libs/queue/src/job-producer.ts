@@ -46,16 +46,24 @@ export class JobProducer {
   }
 
   /**
-   * True the first time it is asked after Redis lost its memory (a restart without persistence, a flush), and the very
-   * first time: a marker key that only such a loss removes. The jobs Redis held are gone then, due or not.
+   * Whether Redis still holds the marker `markMemory` left: a restart without persistence or a flush removes it, and
+   * every job Redis held, due or not, with it. Absent too before the very first mark.
    */
-  async memoryLost(): Promise<boolean> {
-    const client = await this.inTime('connecting', this.queue(QueueName.PublishInstagram).getBackend().client);
-    const key = `${this.settings.redis.queuePrefix}:memory-marker`;
-    // Read then write: only the reconciler asks, one replica at a time (its advisory lock).
-    if ((await this.inTime('reading the queue marker', client.get(key))) !== null) return false;
-    await this.inTime('writing the queue marker', client.set(key, new Date().toISOString()));
-    return true;
+  async memoryMarked(): Promise<boolean> {
+    return (await this.inTime('reading the queue marker', (await this.redis()).get(this.markerKey()))) !== null;
+  }
+
+  /** Leaves the marker; set once what Redis lost has been queued again. */
+  async markMemory(now: Date): Promise<void> {
+    await this.inTime('writing the queue marker', (await this.redis()).set(this.markerKey(), now.toISOString()));
+  }
+
+  private markerKey(): string {
+    return `${this.settings.redis.queuePrefix}:memory-marker`;
+  }
+
+  private redis() {
+    return this.inTime('connecting', this.queue(QueueName.PublishInstagram).getBackend().client);
   }
 
   /** Forgets an ended job (completed or failed), so its id can be added again. */

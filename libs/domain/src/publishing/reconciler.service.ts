@@ -90,12 +90,14 @@ export class ReconcilerService {
 
     // Usually only publications overdue by REQUEUE_AFTER are looked at (a due job may be about to start). After Redis
     // lost its memory, every waiting one: their delayed jobs went with it, and they are queued again for their slots.
-    const memoryLost = await this.jobs.memoryLost();
+    const memoryLost = !(await this.jobs.memoryMarked());
     let requeued = 0;
     for (const p of await this.publications.dueSince(memoryLost ? null : new Date(now.getTime() - requeueAfterSeconds * 1000))) {
       const runAt = p.dueAt.getTime() > now.getTime() ? p.dueAt : now;
       if (await this.ensureJob(publishJob(p.platform, p.id, p.version, p.attempts + 1, runAt), now)) requeued++;
     }
+    // Only once all of them are queued again: a run that stops halfway leaves the next one the whole check.
+    if (memoryLost) await this.jobs.markMemory(now);
     if (requeued > 0) this.logger.warn({ requeued }, 'due publications had no live job; queued again');
 
     // Reach numbers are collected weeks after the post: their jobs outlive many Redis restarts.

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { loadSettings, readEnvironment, type Settings } from '@app/config';
 import { ALL_QUEUES } from '@app/queue';
 
@@ -62,6 +63,17 @@ export async function createTestEnvironment(overrides: Record<string, string> = 
         const queue = new Queue(name, { connection: { url: settings.redis.url }, prefix: settings.redis.queuePrefix });
         await queue.obliterate({ force: true }).catch(() => undefined);
         await queue.close();
+      }
+      // Anything else under the prefix (the reconciler's queue marker) goes too: the Redis server is shared.
+      const redis = new Redis(settings.redis.url, { maxRetriesPerRequest: 1 });
+      try {
+        const keys: string[] = [];
+        for await (const batch of redis.scanStream({ match: `${settings.redis.queuePrefix}:*`, count: 500 })) keys.push(...(batch as string[]));
+        if (keys.length > 0) await redis.del(...keys);
+      } catch {
+        // A test that stopped its own Redis leaves nothing there to clean.
+      } finally {
+        redis.disconnect();
       }
       const admin = new pg.Client({ connectionString: serverUrl.toString() });
       await admin.connect();

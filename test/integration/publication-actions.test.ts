@@ -117,7 +117,7 @@ describe('publication actions', () => {
       }),
     );
     expect(statuses).toEqual(pairs.map(() => [200, 409]));
-    // The ownership check is only a courtesy: past it (the race above), the database refuses the second owner.
+    // The rule is the database's own: a second owner is refused whoever writes it.
     const [a, b] = await Promise.all([publicationIn('failed', 'x'), publicationIn('failed', 'x')]);
     const repository = t.api.get(PublicationRepository);
     const audit = { actorUserId: null, action: 'test', entityType: 'publication', entityId: a.id };

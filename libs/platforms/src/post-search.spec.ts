@@ -53,6 +53,8 @@ describe('matchPost', () => {
 
   it('still matches Graph captions, which come back exactly as posted', () => {
     const graph = 'Kuliner Legendaris: Bakso President & Es Oyen <3 https://malangkota.go.id';
+    // Unescaping leaves plain text as it is; only the link goes.
+    expect(captionKey(graph)).toBe('Kuliner Legendaris: Bakso President & Es Oyen <3');
     expect(matchPost([{ id: 'fb', text: graph, postedAt: at('2026-11-23T02:00:05Z'), url: '' }], graph, SINCE)?.id).toBe('fb');
   });
 });

@@ -38,11 +38,15 @@ export class AlertRepository {
     return rows.length > 0;
   }
 
-  async resolve(dedupeKeys: string | readonly string[], manager: EntityManager = this.db.manager): Promise<void> {
-    await manager.query(`UPDATE alert SET resolved_at = now() WHERE dedupe_key = ANY ($1::text[]) AND resolved_at IS NULL`, [typeof dedupeKeys === 'string' ? [dedupeKeys] : dedupeKeys]);
+  async resolve(dedupeKey: string, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.query(`UPDATE alert SET resolved_at = now() WHERE dedupe_key = $1 AND resolved_at IS NULL`, [dedupeKey]);
   }
 
-  /** Closes alerts whose situation is over: an empty week now planned or skipped, a feature since cancelled. */
+  /**
+   * Closes alerts whose situation is over: an empty week now planned or skipped, a feature since cancelled, a missed
+   * feature no longer planned (confirmed with a new time, replaced), a late publication since out or cancelled (a
+   * failed one keeps its late alert next to its failed one).
+   */
   async resolveSettled(): Promise<number> {
     const [, count] = await this.db.query(
       `UPDATE alert a SET resolved_at = now()
@@ -50,7 +54,9 @@ export class AlertRepository {
           (a.kind = 'week_empty' AND (
              EXISTS (SELECT 1 FROM feature f WHERE a.dedupe_key = 'week_empty:' || f.rubric || ':' || f.iso_week AND f.status <> 'cancelled')
              OR EXISTS (SELECT 1 FROM calendar_skip s WHERE a.dedupe_key = 'week_empty:' || s.rubric || ':' || s.iso_week)))
-          OR EXISTS (SELECT 1 FROM feature f WHERE f.id = a.feature_id AND f.status = 'cancelled'))`,
+          OR EXISTS (SELECT 1 FROM feature f WHERE f.id = a.feature_id AND f.status = 'cancelled')
+          OR (a.kind = 'feature_missed' AND EXISTS (SELECT 1 FROM feature f WHERE f.id = a.feature_id AND f.status <> 'planned'))
+          OR (a.kind = 'publication_late' AND EXISTS (SELECT 1 FROM publication p WHERE p.id = a.publication_id AND p.status IN ('published', 'cancelled'))))`,
     );
     return Number(count);
   }

@@ -289,20 +289,6 @@ export class PublicationRepository {
     );
   }
 
-  /**
-   * Closes the open alerts of `kind` about publications that are out or cancelled: for a late alert, nothing left to
-   * say. A sweep rather than a step of each path that settles a publication, so a late alert raised from a read made
-   * just before the publication went out is closed too.
-   */
-  async closeAlertsOfSettled(kind: string): Promise<number> {
-    const [, count] = (await this.db.query(
-      `UPDATE alert a SET resolved_at = now() FROM publication p
-        WHERE a.kind = $1 AND a.resolved_at IS NULL AND a.publication_id = p.id AND p.status IN ('published', 'cancelled')`,
-      [kind],
-    )) as [unknown, number];
-    return count;
-  }
-
   /** Publications not out (nor failed or cancelled) long after their slot. */
   async lateSince(before: Date): Promise<Array<{ id: string; platform: Platform; featureId: string; status: PublicationStatus; scheduledAt: Date }>> {
     return this.db.query(

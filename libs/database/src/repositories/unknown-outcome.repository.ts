@@ -71,14 +71,14 @@ export class UnknownOutcomeRepository {
    * Applies one check's decision if nothing else moved the publication meanwhile (another check, a staff action, or a
    * new attempt: a staff retry resets the check count, so the count alone could take a check of the old `unknown`):
    * state, follow-up jobs, alerts and the audit trail in one transaction. False when the fence did not hold.
-   * `alerts.resolve` (dedupe keys) are closed once the publication leaves `unknown`.
+   * `alerts.resolve` is closed once the publication leaves `unknown`.
    */
   async settle(
     id: string,
     fence: { readonly checksBefore: number; readonly attempts: number },
     settlement: UnknownSettlement,
     followUps: readonly OutboxRow[],
-    alerts: { readonly raise?: NewAlert; readonly resolve: readonly string[] },
+    alerts: { readonly raise?: NewAlert; readonly resolve: string },
   ): Promise<boolean> {
     return this.db.transaction(async (manager) => {
       const [, count] = (await manager.query(

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Clock, InjectSettings, type Settings } from '@app/config';
+import { Clock, InjectSettings, type Platform, type Settings } from '@app/config';
 import { AlertRepository, type ConnectedAccount, PlatformAccountRepository, type PlatformAccountEntity, type TokenRenewal } from '@app/database';
 import { type PlatformClient, PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformPermissionError, PlatformRateLimitError, PlatformRejectedError, PlatformTransientError } from '@app/platforms';
 import { accountRefusedAlert } from './account-alerts.js';
@@ -9,6 +9,12 @@ import { renewalDue, renewedExpiry, stillValid } from './token-renewal-policy.js
 export function isTokenRefused(error: unknown): error is PlatformAuthError {
   return error instanceof PlatformAuthError && !(error instanceof PlatformPermissionError);
 }
+
+/** The account a token was read for, as its row was then (`updatedAt`): what a refusal of that token is matched against. */
+export type AccountRef = { readonly id: string; readonly platform: Platform; readonly updatedAt?: Date };
+
+/** A publication's account before its row has been read. */
+export const accountOf = (p: { platformAccountId: string; platform: Platform }): AccountRef => ({ id: p.platformAccountId, platform: p.platform });
 
 /** An account with the access token to send now. Never log it. */
 export interface UsableAccount {
@@ -53,7 +59,7 @@ export class AccountTokenService {
    * (isTokenRefused): the token still posts. False when the refused token had been replaced meanwhile (the account was
    * reconnected or renewed): nothing is marked, and the caller may try again with the new one.
    */
-  async refused(account: { id: string; platform: PlatformAccountEntity['platform']; updatedAt?: Date }, reason: string, publication?: { id: string; featureId: string }): Promise<boolean> {
+  async refused(account: AccountRef, reason: string, publication?: { id: string; featureId: string }): Promise<boolean> {
     // The row as it was when the token was read: if staff reconnected it meanwhile, the new token is not the refused one.
     if (!(await this.accounts.markNeedsReconnect(account.id, reason, undefined, account.updatedAt))) {
       this.logger.log({ accountId: account.id, platform: account.platform }, 'a replaced token was refused; the account keeps its new one');

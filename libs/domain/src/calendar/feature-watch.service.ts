@@ -97,12 +97,8 @@ export class FeatureWatchService {
         action: 'Konfirmasi dengan waktu tayang baru (POST /api/features/:id/confirm dengan publishAt) atau batalkan fitur minggu ini.',
       });
     }
-    const stillMissed = new Set(missed.map(({ feature }) => feature.id));
-    for (const alert of await this.alerts.listOpen()) {
-      if (alert.kind !== 'feature_missed' || alert.featureId === null || stillMissed.has(alert.featureId)) continue;
-      if ((await this.features.findById(alert.featureId))?.status !== 'planned') await this.alerts.resolve(alert.dedupeKey);
-    }
-    return [...stillMissed];
+    await this.alerts.resolveSettled();
+    return missed.map(({ feature }) => feature.id);
   }
 
   private firstSlot(feature: FeatureEntity): Date {

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Clock, type Platform } from '@app/config';
+import { Clock } from '@app/config';
 import { MetricSnapshotRepository, PublicationRepository } from '@app/database';
 import { PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformPermissionError, PlatformRateLimitError, PlatformRejectedError } from '@app/platforms';
 import type { JobPayloads } from '@app/queue';
-import { AccountTokenService, isTokenRefused } from '../accounts/account-token.service.js';
+import { accountOf, type AccountRef, AccountTokenService, isTokenRefused } from '../accounts/account-token.service.js';
 
 /** What the job does next: done, or wait until the platform's rate limit resets (without spending one of its tries). */
 export type MetricsCollection = { readonly done: true } | { readonly done: false; readonly retryAt: Date };
@@ -28,7 +28,7 @@ export class MetricsService {
       this.logger.warn({ publicationId: job.publicationId }, 'metrics skipped: publication is not published');
       return { done: true };
     }
-    let account: { id: string; platform: Platform; updatedAt?: Date } = { id: publication.platformAccountId, platform: publication.platform };
+    let account: AccountRef = accountOf(publication);
     try {
       const connected = await this.tokens.find(publication.platformAccountId);
       if (!connected) throw new Error(`platform account ${publication.platformAccountId} is gone`);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, InjectSettings, type Platform, type Settings } from '@app/config';
+import { Clock, InjectSettings, type Settings } from '@app/config';
 import { FeatureRepository, isExternalIdTaken, LEFT_ROTATION, type PublicationEntity, PublicationRepository, type PublicationStatus } from '@app/database';
 import { publishJob } from '@app/queue';
 import type { Actor } from '../actor.js';
@@ -12,14 +12,11 @@ import { toOutboxRow } from './outbox-row.js';
  * `needs_attention` mean nobody knows whether the post is out: those are sent again only once staff say they checked.
  */
 const UNDECIDED: readonly PublicationStatus[] = ['unknown', 'needs_attention'];
-const CANCELLABLE: readonly PublicationStatus[] = ['scheduled', 'dispatched', 'retry_wait', 'failed', 'unknown', 'needs_attention'];
-const MARKABLE: readonly PublicationStatus[] = ['scheduled', 'dispatched', 'retry_wait', 'failed', 'unknown', 'needs_attention'];
+/** Not in flight and not done: what staff may cancel or mark posted. */
+const STAFF_DECIDES: readonly PublicationStatus[] = ['scheduled', 'dispatched', 'retry_wait', 'failed', 'unknown', 'needs_attention'];
 
 /** Staff's clock and ours may differ a little. */
 const FUTURE_SKEW_MS = 5 * 60_000;
-
-const externalIdTaken = (platform: Platform, externalId: string): DomainError =>
-  new DomainError('conflict', 'external_id_taken', `externalId ${externalId} is already the ${platform} post of another publication`);
 
 function assertChecked(current: PublicationEntity, checkedNotPosted: boolean): void {
   if (!checkedNotPosted && UNDECIDED.includes(current.status)) {
@@ -64,7 +61,7 @@ export class PublicationActionsService {
   async cancel(actor: Actor, id: string, checkedNotPosted: boolean): Promise<PublicationEntity> {
     const current = await this.find(id);
     assertChecked(current, checkedNotPosted);
-    const from = checkedNotPosted ? CANCELLABLE : CANCELLABLE.filter((s) => !UNDECIDED.includes(s));
+    const from = checkedNotPosted ? STAFF_DECIDES : STAFF_DECIDES.filter((s) => !UNDECIDED.includes(s));
     const updated = await this.publications.staffChange(id, from, { status: 'cancelled', bumpVersion: true }, () => [], {
       actorUserId: actor.userId, action: 'publication.cancelled', entityType: 'publication', entityId: id, before: { status: current.status }, after: { status: 'cancelled', checkedNotPosted },
     });
@@ -79,15 +76,11 @@ export class PublicationActionsService {
     const now = this.clock.now();
     if (postedAt && postedAt.getTime() > now.getTime() + FUTURE_SKEW_MS) throw invalidField('postedAt', 'postedAt must not be in the future');
     const current = await this.find(id);
-    // Two publications on one platform post would count its reach twice.
-    if (await this.publications.ownedByAnother(id, current.platform, externalId)) {
-      throw externalIdTaken(current.platform, externalId);
-    }
     const publishedAt = postedAt ?? now;
     const updated = await this.publications
       .staffChange(
         id,
-        MARKABLE,
+        STAFF_DECIDES,
         { status: 'published', bumpVersion: true, externalId, externalUrl: url, publishedAt },
         (p) => metricJobsFor(this.settings, p.id, publishedAt, now),
         {
@@ -96,8 +89,8 @@ export class PublicationActionsService {
         },
       )
       .catch((error: unknown) => {
-        // Another staff member took it between the check above and this write.
-        if (isExternalIdTaken(error)) throw externalIdTaken(current.platform, externalId);
+        // Two publications on one platform post would count its reach twice: the unique index refuses the second.
+        if (isExternalIdTaken(error)) throw new DomainError('conflict', 'external_id_taken', `externalId ${externalId} is already the ${current.platform} post of another publication`);
         throw error;
       });
     return this.done(updated, current, 'marked as posted');

@@ -12,12 +12,10 @@ export const PublicationAlertKind = {
   late: 'publication_late',
 } as const;
 
-/** The dedupe key of a publication's alert of `kind`: what closes it. */
-export const publicationAlertKey = (kind: (typeof PublicationAlertKind)[keyof typeof PublicationAlertKind], publicationId: string): string => `${kind}:${publicationId}`;
 
 /** One open alert per kind and publication: raising it again while open does nothing. */
 function publicationAlert(kind: (typeof PublicationAlertKind)[keyof typeof PublicationAlertKind], p: AlertSubject, message: string, action: string): NewAlert {
-  return { kind, dedupeKey: publicationAlertKey(kind, p.id), publicationId: p.id, featureId: p.featureId, platform: p.platform, message, action };
+  return { kind, dedupeKey: `${kind}:${p.id}`, publicationId: p.id, featureId: p.featureId, platform: p.platform, message, action };
 }
 
 /** The outcome is unknown: the system looks on the platform by itself; staff need not act unless it escalates. */

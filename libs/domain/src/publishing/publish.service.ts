@@ -12,13 +12,11 @@ import {
 } from '@app/database';
 import { PlatformClientRegistry, PlatformDuplicateError, PlatformError, PlatformRateLimitError, PlatformTransientError } from '@app/platforms';
 import { type JobPayloads, publishJob } from '@app/queue';
-import { AccountTokenService } from '../accounts/account-token.service.js';
+import { accountOf, type AccountRef, AccountTokenService } from '../accounts/account-token.service.js';
 import { metricJobsFor } from './metric-jobs.js';
 import { failedAlert, unknownOutcomeAlert } from './publication-alerts.js';
 import { toOutboxRow } from './outbox-row.js';
 import { mediaUrl } from '../media-url.js';
-
-type AccountSeen = Parameters<AccountTokenService['refused']>[0];
 
 /** An attempt lost its claim while it was running (its lease was taken over): stop without writing. */
 class LostClaimError extends Error {}
@@ -61,7 +59,7 @@ export class PublishService {
     let followUps: OutboxRow[] = [];
     let accountRefused = false;
     // The account row as the token was read: a refusal marks it only if nobody reconnected it meanwhile.
-    let account: AccountSeen = claim.account ?? { id: publication.platformAccountId, platform: publication.platform };
+    let account: AccountRef = claim.account ?? accountOf(publication);
     try {
       // Renews an expiring token first; a refused renewal is an auth failure like a refused post.
       const connected = claim.account && (await this.usableAccount(claim.account, publication));
@@ -121,7 +119,7 @@ export class PublishService {
   }
 
   /** `accountRefused`: the account was marked for reconnecting, with one alert for the whole account (not one per post). */
-  private async onFailure(publication: PublicationEntity, attempt: number, error: unknown, account: AccountSeen): Promise<{ result: AttemptResult; followUps: OutboxRow[]; accountRefused?: boolean }> {
+  private async onFailure(publication: PublicationEntity, attempt: number, error: unknown, account: AccountRef): Promise<{ result: AttemptResult; followUps: OutboxRow[]; accountRefused?: boolean }> {
     const now = this.clock.now();
     // An unknown outcome is never re-posted: the reconciler looks for the post on the platform from this time on.
     const firstCheckAt = new Date(now.getTime() + this.settings.publishing.reconcileCheckIntervalSeconds * 1000);

@@ -64,8 +64,8 @@ export class ReconcilerService {
     }
     const late = await this.publications.lateSince(new Date(now.getTime() - lateAfterSeconds * 1000));
     for (const p of late) await this.alerts.raise(lateAlert(p));
-    // After raising: one raised from a read made just before the publication went out is closed in this same run.
-    await this.publications.closeAlertsOfSettled(PublicationAlertKind.late);
+    // After raising: a late alert raised from a read made just before the publication went out closes in this run.
+    await this.alerts.resolveSettled();
 
     const database = { leasesExpired: expired.length, late: late.length };
     try {

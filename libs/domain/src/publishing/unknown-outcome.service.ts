@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Clock, InjectSettings, type Platform, type Settings } from '@app/config';
+import { Clock, InjectSettings, type Settings } from '@app/config';
 import { FeatureRepository, type OutboxRow, type PublicationEntity, PublicationRepository, UnknownOutcomeRepository, type UnknownSettlement } from '@app/database';
 import { PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformRateLimitError } from '@app/platforms';
 import { type JobPayloads, publishJob } from '@app/queue';
-import { AccountTokenService, isTokenRefused } from '../accounts/account-token.service.js';
+import { accountOf, type AccountRef, AccountTokenService, isTokenRefused } from '../accounts/account-token.service.js';
 import { metricJobsFor } from './metric-jobs.js';
 import { toOutboxRow } from './outbox-row.js';
 import { type CheckResult, decideReconcile, type ReconcileDecision } from './reconcile-decision.js';
-import { failedAlert, needsAttentionAlert, PublicationAlertKind, publicationAlertKey } from './publication-alerts.js';
+import { failedAlert, needsAttentionAlert, unknownOutcomeAlert } from './publication-alerts.js';
 
 /** Platform clocks and ours may differ a little, and Graph timestamps have whole seconds: look a bit earlier. */
 const CLOCK_SKEW_MS = 2 * 60_000;
@@ -53,14 +53,14 @@ export class UnknownOutcomeService {
       : undefined;
     const settled = await this.unknowns.settle(publication.id, { checksBefore: job.checks, attempts: publication.attempts }, settlement, followUps, {
       raise: alert,
-      resolve: [publicationAlertKey(PublicationAlertKind.unknown, publication.id)],
+      resolve: unknownOutcomeAlert(publication).dedupeKey,
     });
     this.logger.log({ publicationId: publication.id, platform: publication.platform, check: job.checks + 1, result: result.state, status: settlement.status, settled }, 'unknown outcome checked');
     if (settled) await this.features.refreshStatus(publication.featureId);
   }
 
   private async check(publication: PublicationEntity, since: Date): Promise<CheckResult> {
-    let account: { id: string; platform: Platform; updatedAt?: Date } = { id: publication.platformAccountId, platform: publication.platform };
+    let account: AccountRef = accountOf(publication);
     try {
       const connected = await this.tokens.find(publication.platformAccountId);
       if (!connected || connected.account.status !== 'active') return { state: 'account_refused', reason: 'akun tidak aktif atau perlu dihubungkan ulang' };

@@ -42,10 +42,6 @@ export function classifyXFailure(error: unknown, operation: PlatformOperation, n
   return ambiguous(operation, message);
 }
 
-/**
- * OAuth 2.0 token-endpoint errors (RFC 6749 §5.2) that X gives for a refresh token that will never work again. Others
- * (invalid_client: our X_CLIENT_ID / X_CLIENT_SECRET) are not the account's fault and stay refusals of the request.
- */
 /** OAuth errors about our app's client credentials: no account's fault, and reconnecting an account would not help. */
 const APP_REFUSED = new Set(['invalid_client', 'unauthorized_client']);
 

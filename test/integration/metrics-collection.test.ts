@@ -180,6 +180,17 @@ describe('metric collection (sandbox, short windows)', () => {
     expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.dedupeKey === `account_needs_reconnect:${readOnlyRefused.accountId}`)).toEqual([]);
   });
 
+  it("records X's spent monthly usage cap as such, not as a post that is gone, and keeps the account", async () => {
+    const capped = await publication(t, 'x');
+    await t.api.get(PublishService).publish({ v: 1, publicationId: capped.id, publicationVersion: 1 });
+    await t.sandbox.fault({ platform: 'x', endpoint: 'any', account: capped.externalId, fault: 'usage_capped' });
+    expect(await t.api.get(MetricsService).collect({ v: 1, publicationId: capped.id, window: '1s' })).toEqual({ done: true });
+    const [failure] = await t.api.get(MetricSnapshotRepository).failuresFor(capped.id);
+    expect(failure).toMatchObject({ window: '1s', reason: 'usage_capped' });
+    expect(failure.detail).toMatch(/Batas pemakaian bulanan X API/);
+    expect((await t.api.get(PlatformAccountRepository).findById(capped.accountId))!.status).toBe('active');
+  });
+
   it('leaves an account that staff reconnected while a read with its old token was refused', async () => {
     const stale = await publication(t, 'facebook');
     const accounts = t.api.get(PlatformAccountRepository);

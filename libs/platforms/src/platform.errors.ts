@@ -41,6 +41,12 @@ export class PlatformRejectedError extends PlatformError {
   readonly kind = 'rejected';
 }
 
+/**
+ * The API plan's usage cap is spent (X's monthly cap): refused like a rejection, since no rate-limit window brings the
+ * requests back before the period ends; nothing is wrong with the post or the account.
+ */
+export class PlatformUsageCapError extends PlatformRejectedError {}
+
 /** Failed before the platform accepted anything (connection refused, 5xx on a read, not ready): safe to retry. */
 export class PlatformTransientError extends PlatformError {
   readonly kind = 'transient';

@@ -8,9 +8,10 @@ export type NewSnapshot = Omit<MetricSnapshotEntity, 'id'>;
 
 /**
  * Stable reasons: the post is gone or hidden, the platform refuses the account's token, the token lacks the
- * permission to read the numbers, or the platform kept failing (5xx, timeouts) through every try of the window's job.
+ * permission to read the numbers, the API plan's usage cap is spent (X's monthly cap), or the platform kept failing
+ * (5xx, timeouts) through every try of the window's job.
  */
-export type CollectionFailureReason = 'post_unavailable' | 'token_rejected' | 'permission_missing' | 'platform_error';
+export type CollectionFailureReason = 'post_unavailable' | 'token_rejected' | 'permission_missing' | 'usage_capped' | 'platform_error';
 
 export interface CollectionFailure {
   publicationId: string;

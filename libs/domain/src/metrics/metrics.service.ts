@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@app/config';
-import { MetricSnapshotRepository, PublicationRepository } from '@app/database';
-import { PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformPermissionError, PlatformRateLimitError, PlatformRejectedError } from '@app/platforms';
+import { type CollectionFailureReason, MetricSnapshotRepository, PublicationRepository } from '@app/database';
+import { PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformPermissionError, PlatformRateLimitError, PlatformRejectedError, PlatformUsageCapError } from '@app/platforms';
 import type { JobPayloads } from '@app/queue';
 import { accountOf, type AccountRef, AccountTokenService, isTokenRefused } from '../accounts/account-token.service.js';
 
@@ -56,7 +56,7 @@ export class MetricsService {
     } catch (error) {
       // Permanent: retrying cannot help, so the job ends here, recorded so reports say why the numbers are missing.
       if (error instanceof PlatformAuthError || error instanceof PlatformRejectedError) {
-        const reason = error instanceof PlatformPermissionError ? 'permission_missing' : error instanceof PlatformAuthError ? 'token_rejected' : 'post_unavailable';
+        const reason = permanentFailureReason(error);
         if (isTokenRefused(error)) await this.tokens.refused(account, error.reason);
         this.logger.warn({ publicationId: publication.id, window: job.window, reason, detail: error.reason }, 'metrics collection failed permanently');
         await this.snapshots.recordFailure({ publicationId: publication.id, window: job.window, failedAt: this.clock.now(), reason, detail: error.reason });
@@ -76,4 +76,12 @@ export class MetricsService {
     }
     return { done: true };
   }
+}
+
+function permanentFailureReason(error: PlatformAuthError | PlatformRejectedError): CollectionFailureReason {
+  if (error instanceof PlatformPermissionError) return 'permission_missing';
+  if (error instanceof PlatformAuthError) return 'token_rejected';
+  // The post is fine: only the plan's quota for reading it is spent.
+  if (error instanceof PlatformUsageCapError) return 'usage_capped';
+  return 'post_unavailable';
 }

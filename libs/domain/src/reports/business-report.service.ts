@@ -20,7 +20,7 @@ export interface BusinessReportPublication {
   views: number | null;
   engagement: number | null;
   metricSources: { reach: string | null; views: string; engagement: string };
-  /** Why numbers will not come: post_unavailable, token_rejected, permission_missing or platform_error. */
+  /** Why numbers will not come: post_unavailable, token_rejected, permission_missing, usage_capped or platform_error. */
   collectionFailure: string | null;
 }
 

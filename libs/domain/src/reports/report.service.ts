@@ -20,7 +20,7 @@ export interface ReportScope {
 export interface ReportSummary extends ReportScope, Omit<ReportGroup, 'key'> {
   features: number;
   businessesFeatured: number;
-  /** Permanent collection failures by platform and reason (post_unavailable, token_rejected, permission_missing, platform_error). */
+  /** Permanent collection failures by platform and reason (post_unavailable, token_rejected, permission_missing, usage_capped, platform_error). */
   collectionFailures: Array<{ platform: string; reason: string; count: number }>;
 }
 

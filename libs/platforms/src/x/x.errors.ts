@@ -7,6 +7,7 @@ import {
   PlatformRateLimitError,
   PlatformRejectedError,
   PlatformTransientError,
+  PlatformUsageCapError,
 } from '../platform.errors.js';
 import { isRecord, networkErrorCode, type PlatformOperation, requestNeverSent } from '../network-failure.mapper.js';
 
@@ -74,7 +75,7 @@ function classifyResponse(status: number, data: unknown, rawHeaders: unknown, op
   const problemType = isRecord(data) && typeof data.type === 'string' ? data.type : undefined;
   const details = { httpStatus: status, platformCode: problemType };
   if (status === 401) return new PlatformAuthError('x', reason, details);
-  if (status === 429 && isUsageCap(data)) return new PlatformRejectedError('x', usageCapReason(data, reason), details);
+  if (status === 429 && isUsageCap(data)) return new PlatformUsageCapError('x', usageCapReason(data, reason), details);
   if (status === 429) return new PlatformRateLimitError('x', reason, retryAfterMs(headersOf(rawHeaders), nowMs), details);
   if (status === 403) {
     if (DUPLICATE.test(reason)) return new PlatformDuplicateError('x', reason, { httpStatus: status, platformCode: 'duplicate-content' });

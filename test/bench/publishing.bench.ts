@@ -2,15 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, Worker } from 'bullmq';
-import type { Request } from 'express';
 import { Redis } from 'ioredis';
 import { PLATFORMS, type Platform, readEnvironment } from '@app/config';
 import { dataSourceOptions, PublicationRepository } from '@app/database';
-import type { FaultInjector } from '../../apps/sandbox/src/faults/fault-injector.js';
-import { confirmFeatures, insertPlannedFeatures, moveSlot, publicationsOf, type PublicationRef, startPublishingRig } from '../support/publishing-rig.js';
+import { cpuPerUnit, type CpuReading, readCpu } from '../support/cpu-meter.js';
+import { confirmFeatures, insertPlannedFeatures, moveSlot, publicationsOf, type PublicationRef, startPublishingRigWith } from '../support/publishing-rig.js';
 import { type PrivateRedis, startPrivateRedis } from '../support/redis-server.js';
+import type { SandboxControl } from '../support/sandbox.js';
+import { type SandboxProcess, startSandboxProcess } from '../support/sandbox-process.js';
 import type { TestApi } from '../support/test-api.js';
-import { buildWorker, WorkerProcess } from '../support/worker-process.js';
+import { buildApp, WorkerProcess } from '../support/worker-process.js';
 
 /**
  * Publishing benchmark (GitHub issue 5), against the sandbox with zero latency and one real worker process:
@@ -44,27 +45,6 @@ const LONE_SPACING_MS = 1_000;
 const LEAD_MS = 15_000;
 const SETTLE_TIMEOUT_MS = 600_000;
 
-interface Recorded {
-  at: number;
-  method: string;
-  path: string;
-  text?: string;
-}
-
-/** Records the arrival of every platform request (after body parsing, before the route runs); injects nothing. */
-class RequestRecorder implements FaultInjector {
-  readonly requests: Recorded[] = [];
-
-  intercept(req: Request): boolean {
-    const body: Record<string, unknown> = typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : {};
-    const text = body.caption ?? req.query.caption ?? body.text;
-    this.requests.push({ at: Date.now(), method: req.method, path: req.path, ...(typeof text === 'string' ? { text } : {}) });
-    return false;
-  }
-
-  reset(): void {}
-}
-
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
 function distribution(values: readonly number[]): { n: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number; minMs: number } {
@@ -75,15 +55,18 @@ function distribution(values: readonly number[]): { n: number; p50Ms: number; p9
 const key = (platform: string, text: string): string => `${platform}\u0000${text}`;
 
 describe('publishing benchmark', () => {
-  let t: TestApi | undefined;
+  let t: TestApi<SandboxProcess> | undefined;
   let worker: WorkerProcess | undefined;
   let redis: PrivateRedis | undefined;
-  const recorder = new RequestRecorder();
 
   beforeAll(async () => {
-    const built = buildWorker();
+    const built = buildApp('worker');
+    await buildApp('sandbox');
     if (REDIS_HZ !== undefined) redis = await startPrivateRedis(['--hz', REDIS_HZ]);
-    t = await startPublishingRig(
+    // In a process of its own, so that its CPU (the platforms' share, not ours in production) is measured apart.
+    const sandbox = await startSandboxProcess({ instagramQuotaTotal: 1_000_000 });
+    t = await startPublishingRigWith(
+      sandbox,
       {
         ...(redis ? { REDIS_URL: redis.url } : {}),
         WORKER_CONCURRENCY,
@@ -96,7 +79,6 @@ describe('publishing benchmark', () => {
         CONFIRM_LEAD: '1h',
         READINESS_LEAD: '1h',
       },
-      { faults: recorder, instagramQuotaTotal: 1_000_000 },
     );
     await built;
   }, 120_000);
@@ -126,7 +108,9 @@ describe('publishing benchmark', () => {
     // The floor, before the worker starts: the same claim and outcome transactions, no platform, no outbox.
     const floorPublications = (await publicationsOf(harness, floorFeatures)).filter((p) => BURST_PLATFORMS.includes(p.platform));
     await harness.db.query(`UPDATE outbox SET relayed_at = now() WHERE (payload ->> 'publicationId')::uuid = ANY ($1::uuid[])`, [floorPublications.map((p) => p.id)]);
+    const floorCpuBefore = readCpu({});
     const floor = await runFloor(harness, floorPublications, Number(WORKER_CONCURRENCY));
+    const floorCpu = cpuPerUnit(floorCpuBefore, readCpu({}), floor.count);
     await harness.db.query('VACUUM ANALYZE');
 
     // Lone runs one after another (platforms in turn), then the burst, all relayed ahead of their slots.
@@ -141,11 +125,15 @@ describe('publishing benchmark', () => {
     await moveSlot(harness, burst.map((p) => p.id), new Date(burstSlot));
 
     worker = await WorkerProcess.start(settings, { LOG_LEVEL: 'warn' });
+    const pids = { worker: worker.pid, sandbox: harness.sandbox.pid };
     const workerReadyMs = Date.now() - seeded;
     let relayedAt: number | null = null;
+    let burstCpuBefore: CpuReading | undefined;
     const measured = [...lone, ...burst].map((p) => p.id);
     for (;;) {
       if (!worker.alive) throw new Error(`worker died:\n${worker.log()}`);
+      // Read within the 200 ms poll after the burst's slot; the lone runs are over by then.
+      if (burstCpuBefore === undefined && Date.now() >= burstSlot) burstCpuBefore = readCpu(pids);
       if (relayedAt === null) {
         const [{ n }] = (await harness.db.query(`SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL`)) as Array<{ n: number }>;
         if (n === 0) relayedAt = Date.now();
@@ -155,13 +143,15 @@ describe('publishing benchmark', () => {
       if (Date.now() - burstSlot > SETTLE_TIMEOUT_MS) throw new Error(`only ${n} of ${measured.length} published after ${SETTLE_TIMEOUT_MS} ms`);
       await sleep(Date.now() < burstSlot ? 200 : 1_000);
     }
+    const burstCpu = cpuPerUnit(burstCpuBefore!, readCpu(pids), burst.length);
     load.after = loadavg().map((l) => Math.round(l * 100) / 100);
 
     // Match the sandbox's records to publications by platform and caption (every caption is distinct).
     const posts = await harness.sandbox.posts();
+    const requests = await harness.sandbox.requests();
     const live = new Map(posts.map((post) => [key(post.platform, post.text), Date.parse(post.createdAt)]));
     const firstCall = new Map<string, number>();
-    for (const r of recorder.requests) if (r.text !== undefined && r.method === 'POST' && !firstCall.has(r.text)) firstCall.set(r.text, r.at);
+    for (const r of requests) if (r.text !== undefined && r.method === 'POST' && !firstCall.has(r.text)) firstCall.set(r.text, r.at);
     const lateness = (p: PublicationRef, slot: number) => ({ firstCall: firstCall.get(p.caption)! - slot, live: live.get(key(p.platform, p.caption))! - slot });
     const duplicates = posts.length - live.size;
 
@@ -171,7 +161,7 @@ describe('publishing benchmark', () => {
     );
     const loneLateness = lone.map((p, i) => {
       // A request of this run is one after its slot and before the next run's; the caption identifies the rest.
-      const firstRequest = recorder.requests.find((r) => r.at >= loneSlots[i] && r.at < loneSlots[i] + LONE_SPACING_MS)?.at ?? Number.NaN;
+      const firstRequest = requests.find((r) => r.at >= loneSlots[i] && r.at < loneSlots[i] + LONE_SPACING_MS)?.at ?? Number.NaN;
       return { platform: p.platform, jobStart: claimedAt.get(p.id)! - loneSlots[i], firstRequest: firstRequest - loneSlots[i], ...lateness(p, loneSlots[i]) };
     });
     const burstLateness = burst.map((p) => ({ platform: p.platform, jobStart: claimedAt.get(p.id)! - burstSlot, ...lateness(p, burstSlot) }));
@@ -218,9 +208,13 @@ describe('publishing benchmark', () => {
         pipeline: { publications: burst.length, seconds: Math.round(lastLive - burstSlot) / 1000, perSecond: Math.round(pipelinePerSecond * 10) / 10 },
         floor: { publications: floor.count, seconds: Math.round(floor.ms) / 1000, perSecond: Math.round((floor.count / (floor.ms / 1000)) * 10) / 10 },
         ratio: Math.round((pipelinePerSecond / (floor.count / (floor.ms / 1000))) * 100) / 100,
+        // Measured from /proc over each phase: CPU ms per publication by process (jest = the API serving the photos).
+        cpuMsPerPublication: { floor: floorCpu, pipeline: burstCpu },
+        // Computed from the line above: cores busy for the burst to be out in 6 s at this cost per publication.
+        coresForBurstIn6s: Math.round(((burstCpu.total * burst.length) / 6_000) * 10) / 10,
         target: { ratio: 0.5 },
       },
-      { ...common, case: 'run', seedMs, workerReadyMs, platformRequests: recorder.requests.length, posts: posts.length, duplicates, loadavg: load },
+      { ...common, case: 'run', seedMs, workerReadyMs, platformRequests: requests.length, posts: posts.length, duplicates, loadavg: load },
     ];
     for (const result of results) process.stdout.write(`${JSON.stringify(result)}\n`);
 
@@ -234,7 +228,7 @@ describe('publishing benchmark', () => {
  * The floor: every publication claimed and closed as published inside a BullMQ job on one queue per platform (as
  * the publish queues) with the worker's concurrency, in this process, with the API's connection pool. Jobs are waiting before the clock starts.
  */
-async function runFloor(t: TestApi, publications: readonly PublicationRef[], concurrency: number): Promise<{ count: number; ms: number }> {
+async function runFloor(t: TestApi<SandboxControl>, publications: readonly PublicationRef[], concurrency: number): Promise<{ count: number; ms: number }> {
   const { settings } = t.env;
   const repository = t.api.get(PublicationRepository);
   const connection = { url: settings.redis.url, maxRetriesPerRequest: null };
@@ -280,7 +274,7 @@ async function runFloor(t: TestApi, publications: readonly PublicationRef[], con
 }
 
 /** What the figures depend on (test/bench/README.md): Redis, BullMQ worker options, the worker's settings. */
-async function workerConfig(t: TestApi): Promise<Record<string, unknown>> {
+async function workerConfig(t: TestApi<SandboxControl>): Promise<Record<string, unknown>> {
   const { settings } = t.env;
   const redis = new Redis(settings.redis.url);
   try {

@@ -3,8 +3,8 @@ import { PLATFORMS, type Platform } from '@app/config';
 import { MediaStorage } from '@app/database';
 import { CalendarService, DomainError } from '@app/domain';
 import { insertAccount, insertUser } from '@app/testing';
-import { startTestApi, type TestApi } from './test-api.js';
-import type { TestSandboxOptions } from './sandbox.js';
+import { startTestApi, startTestApiWith, type TestApi } from './test-api.js';
+import type { SandboxControl, TestSandboxOptions } from './sandbox.js';
 
 /**
  * The setup that publishing tests with real worker processes share: the test API (its database, queue prefix and
@@ -12,7 +12,15 @@ import type { TestSandboxOptions } from './sandbox.js';
  * can download from the API.
  */
 export async function startPublishingRig(overrides: Record<string, string>, sandboxOptions: TestSandboxOptions): Promise<TestApi> {
-  const t = await startTestApi(overrides, sandboxOptions);
+  return withRigAccounts(await startTestApi(overrides, sandboxOptions));
+}
+
+/** The same against a sandbox already running (in a process of its own, say). */
+export async function startPublishingRigWith<S extends SandboxControl>(sandbox: S, overrides: Record<string, string>): Promise<TestApi<S>> {
+  return withRigAccounts(await startTestApiWith(sandbox, overrides));
+}
+
+async function withRigAccounts<S extends SandboxControl>(t: TestApi<S>): Promise<TestApi<S>> {
   for (const platform of PLATFORMS) {
     await t.sandbox.registerAccount(platform, `rig-${platform}`, `token-${platform}-0123456789`);
     await insertAccount(t.db, t.env.settings.tokenEncryptionKey, platform, `rig-${platform}`, `token-${platform}-0123456789`);
@@ -25,7 +33,7 @@ export async function startPublishingRig(overrides: Record<string, string>, sand
  * planned `umkm` feature in a distinct far-future week, inserted with set-based SQL (thousands in about a second).
  * Returns the feature ids in order.
  */
-export async function insertPlannedFeatures(t: TestApi, count: number, label: string): Promise<string[]> {
+export async function insertPlannedFeatures(t: TestApi<SandboxControl>, count: number, label: string): Promise<string[]> {
   const { db } = t;
   const photo = await sharp({ create: { width: 1080, height: 1350, channels: 3, background: '#2980b9' } }).jpeg().toBuffer();
   const storage = t.api.get(MediaStorage);
@@ -80,7 +88,7 @@ export async function confirmSoon(calendar: CalendarService, featureId: string):
   }
 }
 
-export async function confirmFeatures(t: TestApi, featureIds: readonly string[], publishAt: Date, parallel = 1): Promise<void> {
+export async function confirmFeatures(t: TestApi<SandboxControl>, featureIds: readonly string[], publishAt: Date, parallel = 1): Promise<void> {
   const calendar = t.api.get(CalendarService);
   for (let i = 0; i < featureIds.length; i += parallel) {
     await Promise.all(featureIds.slice(i, i + parallel).map((id) => calendar.confirm(null, id, publishAt)));
@@ -91,7 +99,7 @@ export async function confirmFeatures(t: TestApi, featureIds: readonly string[],
  * Moves the slot of publications that are not relayed yet (no worker running): the same rows `confirm(publishAt)`
  * would have written, for a slot that could not be known while thousands of features were being confirmed.
  */
-export async function moveSlot(t: TestApi, publicationIds: readonly string[], slot: Date): Promise<void> {
+export async function moveSlot(t: TestApi<SandboxControl>, publicationIds: readonly string[], slot: Date): Promise<void> {
   await t.db.transaction(async (manager) => {
     await manager.query(`UPDATE publication SET scheduled_at = $2 WHERE id = ANY ($1::uuid[]) AND status = 'scheduled'`, [publicationIds, slot]);
     const [, moved] = (await manager.query(
@@ -109,14 +117,14 @@ export interface PublicationRef {
   caption: string;
 }
 
-export async function publicationsOf(t: TestApi, featureIds: readonly string[]): Promise<PublicationRef[]> {
+export async function publicationsOf(t: TestApi<SandboxControl>, featureIds: readonly string[]): Promise<PublicationRef[]> {
   return (await t.db.query(
     `SELECT id, feature_id AS "featureId", platform, caption FROM publication WHERE feature_id = ANY ($1::uuid[]) ORDER BY feature_id, platform`,
     [featureIds],
   )) as PublicationRef[];
 }
 
-export async function statusCounts(t: TestApi, publicationIds: readonly string[]): Promise<Record<string, number>> {
+export async function statusCounts(t: TestApi<SandboxControl>, publicationIds: readonly string[]): Promise<Record<string, number>> {
   const rows = (await t.db.query(`SELECT status, count(*)::int AS n FROM publication WHERE id = ANY ($1::uuid[]) GROUP BY status`, [publicationIds])) as Array<{ status: string; n: number }>;
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }

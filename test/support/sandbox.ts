@@ -12,7 +12,8 @@ export interface SandboxPostView {
   createdAt: string;
 }
 
-export interface TestSandbox {
+/** A running sandbox, driven through its control API (in this process or another). */
+export interface SandboxControl {
   /** Origin: Graph at `${url}/v25.0`, X at `${url}` (X_API_BASE_URL), control at `${url}/__sandbox`. */
   readonly url: string;
   close(): Promise<void>;
@@ -25,6 +26,9 @@ export interface TestSandbox {
   fault(rule: Record<string, unknown>): Promise<void>;
   /** Removes every fault rule. */
   clearFaults(): Promise<void>;
+}
+
+export interface TestSandbox extends SandboxControl {
   /** The in-process state, for tests that must age posts or look deeper than the control API shows. */
   readonly handle: SandboxHandle;
 }
@@ -34,8 +38,13 @@ export type TestSandboxOptions = Omit<SandboxOptions, 'port' | 'host'>;
 
 export async function startTestSandbox(options: TestSandboxOptions = {}): Promise<TestSandbox> {
   const handle = await startSandbox({ ...options, port: 0, host: '127.0.0.1' });
+  return { ...sandboxControl(handle.url, () => handle.close()), handle };
+}
+
+/** The control API of the sandbox at `url`; `close` stops it. */
+export function sandboxControl(url: string, close: () => Promise<void>): SandboxControl {
   const control = async (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> => {
-    const response = await fetch(`${handle.url}/__sandbox${path}`, {
+    const response = await fetch(`${url}/__sandbox${path}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -45,9 +54,8 @@ export async function startTestSandbox(options: TestSandboxOptions = {}): Promis
     return payload;
   };
   return {
-    url: handle.url,
-    handle,
-    close: () => handle.close(),
+    url,
+    close,
     registerAccount: async (platform, id, token, extra = {}) => {
       await control('POST', '/accounts', { platform, id, token, ...extra });
     },

@@ -2,12 +2,12 @@ import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { createApi } from '../../apps/api/src/create-api.js';
-import { startTestSandbox, type TestSandbox, type TestSandboxOptions } from './sandbox.js';
+import { type SandboxControl, startTestSandbox, type TestSandbox, type TestSandboxOptions } from './sandbox.js';
 import { createTestEnvironment, freePort, type TestEnvironment } from './test-env.js';
 
-export interface TestApi {
+export interface TestApi<S extends SandboxControl = TestSandbox> {
   env: TestEnvironment;
-  sandbox: TestSandbox;
+  sandbox: S;
   api: INestApplication;
   db: DataSource;
   close(): Promise<void>;
@@ -18,7 +18,11 @@ export interface TestApi {
  * prefix, and every platform pointed at an in-process sandbox (with `sandboxOptions`, e.g. slow or faulty platforms).
  */
 export async function startTestApi(overrides: Record<string, string> = {}, sandboxOptions: TestSandboxOptions = {}): Promise<TestApi> {
-  const sandbox = await startTestSandbox(sandboxOptions);
+  return startTestApiWith(await startTestSandbox(sandboxOptions), overrides);
+}
+
+/** The same, with every platform pointed at `sandbox`, which the API's `close` stops too. */
+export async function startTestApiWith<S extends SandboxControl>(sandbox: S, overrides: Record<string, string> = {}): Promise<TestApi<S>> {
   const port = await freePort();
   const env = await createTestEnvironment({
     API_PORT: String(port),

@@ -9,18 +9,20 @@ import type { FaultInjector } from '../../apps/sandbox/src/faults/fault-injector
 export const WORKER_ENTRY = resolve('dist/apps/worker/apps/worker/src/main.js');
 const READY_LINE = 'Worker   publishing and metrics queues running';
 
-/** Builds the worker app with the Nest CLI (CI starts from a clean clone without dist/). */
-export async function buildWorker(): Promise<void> {
+/** Builds one app with the Nest CLI into dist/ (CI starts from a clean clone without dist/). */
+export async function buildApp(app: 'worker' | 'sandbox'): Promise<void> {
   const output: string[] = [];
-  const child = spawn(process.execPath, [resolve('node_modules/@nestjs/cli/bin/nest.js'), 'build', 'worker'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [resolve('node_modules/@nestjs/cli/bin/nest.js'), 'build', app], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   const code = await new Promise<number | null>((done, fail) => {
     child.once('error', fail);
     child.once('exit', (exitCode) => done(exitCode));
   });
-  if (code !== 0) throw new Error(`nest build worker exited with ${String(code)}:\n${output.join('')}`);
+  if (code !== 0) throw new Error(`nest build ${app} exited with ${String(code)}:\n${output.join('')}`);
 }
+
+export const buildWorker = (): Promise<void> => buildApp('worker');
 
 const duration = (seconds: number): string => `${seconds}s`;
 

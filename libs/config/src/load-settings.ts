@@ -98,7 +98,7 @@ export function loadSettings(env: Environment): Settings {
   };
   const { leaseSeconds } = settings.publishing;
   if (leaseSeconds * 1000 <= settings.platforms.requestTimeoutMs) {
-    // Each write renews the lease first; a lease no longer than one request runs out while a slow write is still in
+    // A write renews the lease first when little is left; a lease no longer than one request runs out while a slow write is still in
     // flight, and the reconciler then takes the attempt for dead (an `unknown` and an alert for a post that went fine).
     problems.push(`PUBLISH_LEASE: ${leaseSeconds}s must be longer than PLATFORM_TIMEOUT_MS (${settings.platforms.requestTimeoutMs} ms)`);
   }

@@ -21,6 +21,9 @@ import { mediaUrl } from '../media-url.js';
 /** An attempt lost its claim while it was running (its lease was taken over): stop without writing. */
 class LostClaimError extends Error {}
 
+/** Room for the clocks of the worker and the reconciler to disagree: a lease is only trusted this much short of its end. */
+const CLOCK_SKEW_ALLOWANCE_MS = 60_000;
+
 /**
  * Publishes one publication once. Postgres is the authority: the claim (conditional UPDATE + attempt row) is
  * committed before the platform is called, and every outcome is a conditional UPDATE of that same attempt.
@@ -40,7 +43,8 @@ export class PublishService {
   ) {}
 
   async publish(job: JobPayloads['publish']): Promise<void> {
-    const claim = await this.publications.claim(job.publicationId, job.publicationVersion, this.clock.now(), this.settings.publishing.leaseSeconds);
+    const claimedAt = this.clock.now();
+    const claim = await this.publications.claim(job.publicationId, job.publicationVersion, claimedAt, this.settings.publishing.leaseSeconds);
     if (!claim) {
       const stoppedFeature = await this.publications.cancelIfStopped(job.publicationId);
       if (stoppedFeature) {
@@ -67,7 +71,8 @@ export class PublishService {
       if (!connected || connected.account.status !== 'active') {
         result = { status: 'failed', attemptOutcome: 'failed', error: `Akun ${publication.platform} perlu dihubungkan ulang sebelum bisa memposting.` };
       } else {
-        const posted = await this.callPlatform(publication, attempt, renditions, connected.account.externalId, connected.accessToken);
+        const leaseEnds = claimedAt.getTime() + this.settings.publishing.leaseSeconds * 1000;
+        const posted = await this.callPlatform(publication, attempt, renditions, connected.account.externalId, connected.accessToken, leaseEnds);
         result = { status: 'published', attemptOutcome: 'published', externalId: posted.externalId, externalUrl: posted.url };
         const postedAt = this.clock.now();
         followUps = metricJobsFor(this.settings, publication.id, postedAt, postedAt);
@@ -100,7 +105,7 @@ export class PublishService {
     }
   }
 
-  private async callPlatform(publication: PublicationEntity, attempt: number, renditions: readonly Rendition[], accountExternalId: string, accessToken: string) {
+  private async callPlatform(publication: PublicationEntity, attempt: number, renditions: readonly Rendition[], accountExternalId: string, accessToken: string, leaseEnds: number) {
     const rendition = renditions.find((r) => r.kind === 'feed');
     if (!rendition) throw new Error(`media ${publication.mediaAssetId} has no feed rendition`);
     return this.platforms.get(publication.platform).publish({
@@ -111,9 +116,14 @@ export class PublishService {
       onCheckpoint: async (checkpoint) => {
         if (!(await this.publications.saveCheckpoint(publication.id, attempt, checkpoint))) throw new LostClaimError();
       },
-      // Renews the lease, or stops: a write after the lease ran out could race the reconciler's own check.
+      // A write after the lease ran out could race the reconciler's own check. Until the lease ends only this attempt
+      // may move the publication (the reconciler takes over expired leases, staff never touch `publishing`), so while
+      // the lease outlasts the write by far there is nothing to check; nearer its end it is renewed, or the attempt stops.
       beforeWrite: async () => {
-        if (!(await this.publications.renewLease(publication.id, attempt, this.clock.now(), this.settings.publishing.leaseSeconds))) throw new LostClaimError();
+        const now = this.clock.now();
+        if (leaseEnds - now.getTime() > this.settings.platforms.requestTimeoutMs + CLOCK_SKEW_ALLOWANCE_MS) return;
+        if (!(await this.publications.renewLease(publication.id, attempt, now, this.settings.publishing.leaseSeconds))) throw new LostClaimError();
+        leaseEnds = now.getTime() + this.settings.publishing.leaseSeconds * 1000;
       },
     });
   }

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PublicationRepository } from '@app/database';
+import { PublishService, ReconcilerService } from '@app/domain';
+import { insertDuePublication } from '../support/publications.js';
+import { startTestApi, type TestApi } from '../support/test-api.js';
+
+/**
+ * The lease fences the platform write: an attempt whose lease ran out before its write (a worker stalled, a container
+ * that took long to process) has been taken for dead by the reconciler, whose platform check may already have
+ * cleared a new attempt, so it must stop without posting.
+ */
+describe('publish lease', () => {
+  let t: TestApi;
+  const LEASE_MS = 2_000;
+
+  beforeAll(async () => {
+    // Instagram answers IN_PROGRESS for about 3 s of polls, longer than the lease.
+    t = await startTestApi({ PUBLISH_LEASE: `${LEASE_MS / 1000}s`, PLATFORM_TIMEOUT_MS: '1000', INSTAGRAM_CONTAINER_POLL_MS: '300' }, { containerPollsUntilReady: 10 });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('does not publish once its lease has run out and the reconciler has taken the publication over', async () => {
+    const externalId = `${Date.now()}1`;
+    const { id } = await insertDuePublication(t, 'instagram', { accountExternalId: externalId, tokens: { stored: 'token-lease-1234', sandbox: 'token-lease-1234' }, isoWeek: '2032-W01' });
+    const publications = t.api.get(PublicationRepository);
+
+    const attempt = t.api.get(PublishService).publish({ v: 1, publicationId: id, publicationVersion: 1 });
+    // While the container is processing, the lease ends and a reconciler tick finds it.
+    await sleep(LEASE_MS + 300);
+    expect((await publications.findById(id))!.status).toBe('publishing');
+    expect((await t.api.get(ReconcilerService).tick())?.leasesExpired).toBe(1);
+    await attempt;
+
+    expect(await t.sandbox.posts('instagram', externalId)).toEqual([]);
+    // The reconciler's verdict stands: the stalled attempt wrote nothing over it.
+    const publication = (await publications.findById(id))!;
+    expect(publication.status).toBe('unknown');
+    const [row] = (await t.db.query(`SELECT outcome FROM publish_attempt WHERE publication_id = $1`, [id])) as Array<{ outcome: string }>;
+    expect(row.outcome).toBe('unknown');
+  }, 20_000);
+});

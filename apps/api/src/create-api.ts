@@ -4,8 +4,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { SETTINGS, type Settings } from '@app/config';
+import { MediaStorage } from '@app/database';
 import { ApiModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.pipe.js';
+import { mediaFiles } from './media/media-files.middleware.js';
 
 /** Builds the HTTP app exactly as production runs it; tests use the same function. */
 export async function createApi(settings?: Settings, options: { bufferLogs?: boolean } = {}): Promise<INestApplication> {
@@ -13,6 +15,8 @@ export async function createApi(settings?: Settings, options: { bufferLogs?: boo
   app.useLogger(app.get(Logger));
   // Behind a load balancer, the client address (rate limits count per address) comes from X-Forwarded-For.
   if (app.get<Settings>(SETTINGS).api.trustProxyHops > 0) app.set('trust proxy', app.get<Settings>(SETTINGS).api.trustProxyHops);
+  // Before Nest's own middleware (registered at init): the platforms' photo downloads skip the request pipeline.
+  app.use('/api/media', mediaFiles(app.get(MediaStorage).root));
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useBodyParser('json', { limit: '256kb' });

@@ -4,10 +4,16 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 
+/** The shape of every key `newKey` makes: a two-character folder, a UUID and an extension. */
+const MEDIA_KEY = /^[0-9a-f]{2}\/[0-9a-f-]{36}\.[a-z]+$/;
+
+export const isMediaKey = (key: string): boolean => MEDIA_KEY.test(key);
+
 /** Files on local disk under MEDIA_DIR. Keys are generated here, never taken from clients. */
 @Injectable()
 export class MediaStorage {
-  private readonly root: string;
+  /** The directory the keys are relative to. */
+  readonly root: string;
 
   constructor(@InjectSettings() settings: Settings) {
     this.root = resolve(settings.storage.mediaDir);
@@ -36,7 +42,7 @@ export class MediaStorage {
   }
 
   path(key: string): string {
-    if (!/^[0-9a-f]{2}\/[0-9a-f-]{36}\.[a-z]+$/.test(key)) throw new Error('Invalid media key');
+    if (!isMediaKey(key)) throw new Error('Invalid media key');
     return join(this.root, key);
   }
 }

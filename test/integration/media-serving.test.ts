@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import sharp from 'sharp';
+import { MediaStorage } from '@app/database';
+import { mediaUrl } from '@app/domain';
+import { startTestApi, type TestApi } from '../support/test-api.js';
+
+/** The photos Instagram and Facebook download for each post, served from MEDIA_DIR by key and nothing else. */
+describe('media serving', () => {
+  let t: TestApi;
+  let key: string;
+  let photo: Buffer;
+
+  beforeAll(async () => {
+    t = await startTestApi();
+    const storage = t.api.get(MediaStorage);
+    key = storage.newKey('jpg');
+    photo = await sharp({ create: { width: 1080, height: 1350, channels: 3, background: '#a52' } }).jpeg().toBuffer();
+    await storage.write(key, photo);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const base = () => t.env.settings.api.publicBaseUrl;
+
+  it('serves a rendition by its key, cacheable for good, and answers a conditional request with 304', async () => {
+    const response = await fetch(mediaUrl(t.env.settings, key));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/jpeg');
+    expect(response.headers.get('cache-control')).toMatch(/immutable/);
+    expect(Buffer.from(await response.arrayBuffer()).equals(photo)).toBe(true);
+    const etag = response.headers.get('etag');
+    expect(etag).toBeTruthy();
+    // Explicit cache-control: fetch would add `no-cache` to a conditional request, which forbids the 304.
+    const again = await fetch(mediaUrl(t.env.settings, key), { headers: { 'if-none-match': etag!, 'cache-control': 'max-age=0' } });
+    expect(again.status).toBe(304);
+    const part = await fetch(mediaUrl(t.env.settings, key), { headers: { range: 'bytes=0-9' } });
+    expect(part.status).toBe(206);
+    expect((await part.arrayBuffer()).byteLength).toBe(10);
+  });
+
+  it('answers 404 for a key without a file and for anything under MEDIA_DIR that is not a key', async () => {
+    const missing = await fetch(mediaUrl(t.env.settings, t.api.get(MediaStorage).newKey('jpg')));
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ code: 'media_not_found' });
+    // A temp file left by a write, another case, a climb out of the folder.
+    for (const path of [`${key}.tmp`, key.toUpperCase(), '..%2F..%2Fpackage.json', `${key.slice(0, 2)}/..%2F..%2F..%2Fpackage.json`]) {
+      expect([path, (await fetch(`${base()}/api/media/${path}`)).status]).toEqual([path, 404]);
+    }
+  });
+});

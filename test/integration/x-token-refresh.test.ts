@@ -195,6 +195,19 @@ describe('X token renewal', () => {
     expect(listed.find((a) => a.id === x.accountId)).toMatchObject({ status: 'needs_reconnect', statusReason: account.statusReason });
   });
 
+  it('still posts with the current token when X refuses the refresh token before that token runs out, and marks the account with an alert', async () => {
+    // Five minutes left: inside TOKEN_REFRESH_AHEAD, so a renewal is tried first, and X refuses it.
+    const x = await connectedX(5 * MINUTE, { storedRefreshToken: `x-refresh-unknown-${randomUUID()}` });
+
+    await publish(x.id);
+
+    expect(await load(x.id)).toMatchObject({ status: 'published' });
+    expect(await t.sandbox.posts('x', x.externalId)).toHaveLength(1);
+    expect((await accountOf(x.accountId)).status).toBe('needs_reconnect');
+    const alerts = (await t.api.get(AlertRepository).listOpen()).filter((a) => a.dedupeKey === `account_needs_reconnect:${x.accountId}`);
+    expect(alerts).toEqual([expect.objectContaining({ kind: 'account_needs_reconnect', publicationId: x.id, message: expect.stringMatching(/refresh token ditolak/) })]);
+  });
+
   it('keeps posting with the current token while X cannot renew it, and retries later once it has run out', async () => {
     const fresh = await connectedX(5 * MINUTE);
     await fault({ platform: 'x', endpoint: 'x.oauth2_token', fault: 'error_before', account: fresh.externalId });

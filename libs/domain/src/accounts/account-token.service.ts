@@ -43,9 +43,10 @@ export class AccountTokenService {
   ) {}
 
   /**
-   * The account and its token, renewed first when it expires within `aheadSeconds`. Throws PlatformAuthError when the
-   * platform refuses the renewal (the account is then marked needs_reconnect and staff alerted), a transient
-   * PlatformError when the renewal failed and the current token has run out.
+   * The account and its token, renewed first when it expires within `aheadSeconds`. When the platform refuses the
+   * renewal the account is marked needs_reconnect and staff alerted; then, or when the renewal failed otherwise, the
+   * current token is used while it outlives the call. Else throws: PlatformAuthError for a refusal, a transient
+   * PlatformError for a failed renewal.
    */
   async find(accountId: string, aheadSeconds = this.settings.platforms.tokenRefreshAheadSeconds): Promise<UsableAccount | null> {
     const connected = await this.accounts.findWithToken(accountId);
@@ -110,8 +111,12 @@ export class AccountTokenService {
     }
     if (after === null) return before;
     if (outcome.refused !== undefined) {
-      this.logger.warn({ accountId: id, platform }, 'token renewal refused by the platform; account needs reconnecting');
+      // The account needs reconnecting either way, and staff hear of it now; but the token it has may still outlive
+      // this call (renewal starts TOKEN_REFRESH_AHEAD early), and the post or read in hand goes out with it.
+      const lastUse = this.usableForNow(before);
+      this.logger.warn({ accountId: id, platform, usingCurrentToken: lastUse !== null }, 'token renewal refused by the platform; account needs reconnecting');
       await this.alerts.raise(accountRefusedAlert(after.account, outcome.refused, publication));
+      if (lastUse) return lastUse;
       throw new PlatformAuthError(platform, outcome.refused);
     }
     if (after.accessToken !== before.accessToken) this.logger.log({ accountId: id, platform, tokenExpiresAt: after.account.tokenExpiresAt }, 'platform token renewed');
@@ -123,13 +128,18 @@ export class AccountTokenService {
    * the caller tries again later, or (our app's credentials refused) fails with the reason an admin can act on.
    */
   private fallBack(before: UsableAccount, error: PlatformError): UsableAccount {
-    const { id, platform, tokenExpiresAt } = before.account;
-    const usable = stillValid(tokenExpiresAt, this.clock.now(), 2 * this.settings.platforms.requestTimeoutMs);
-    this.logger.warn({ accountId: id, platform, reason: error.reason, usingCurrentToken: usable }, 'token renewal failed; trying again on next use');
-    if (usable) return before;
+    const { id, platform } = before.account;
+    const usable = this.usableForNow(before);
+    this.logger.warn({ accountId: id, platform, reason: error.reason, usingCurrentToken: usable !== null }, 'token renewal failed; trying again on next use');
+    if (usable) return usable;
     const reason = `token kedaluwarsa dan belum dapat diperbarui (${error.reason})`;
     if (error instanceof PlatformRejectedError) throw new PlatformRejectedError(platform, reason, error.details);
     if (error instanceof PlatformRateLimitError) throw new PlatformRateLimitError(platform, reason, error.retryAfterMs, error.details);
     throw new PlatformTransientError(platform, reason, error.details);
+  }
+
+  /** The account as it was before the renewal, while its token outlives the requests about to use it; else null. */
+  private usableForNow(before: UsableAccount): UsableAccount | null {
+    return stillValid(before.account.tokenExpiresAt, this.clock.now(), 2 * this.settings.platforms.requestTimeoutMs) ? before : null;
   }
 }

@@ -29,6 +29,7 @@ describe('media serving', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/jpeg');
     expect(response.headers.get('cache-control')).toMatch(/immutable/);
+    expect(response.headers.get('x-powered-by')).toBeNull();
     expect(Buffer.from(await response.arrayBuffer()).equals(photo)).toBe(true);
     const etag = response.headers.get('etag');
     expect(etag).toBeTruthy();

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Clock } from '@app/config';
 import { PublicationRepository } from '@app/database';
 import { PublishService, ReconcilerService } from '@app/domain';
 import { insertDuePublication } from '../support/publications.js';
@@ -42,4 +43,53 @@ describe('publish lease', () => {
     const [row] = (await t.db.query(`SELECT outcome FROM publish_attempt WHERE publication_id = $1`, [id])) as Array<{ outcome: string }>;
     expect(row.outcome).toBe('unknown');
   }, 20_000);
+});
+
+/** With the production lease (PUBLISH_LEASE 5m): when a write renews the lease first, and when it goes ahead on it. */
+describe('publish lease renewal', () => {
+  let t: TestApi;
+  let week = 10;
+
+  beforeAll(async () => {
+    t = await startTestApi({ PUBLISH_LEASE: '5m' });
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function due() {
+    const externalId = `${Date.now()}${week}`;
+    const token = `token-renew-${week}-123456`;
+    const { id } = await insertDuePublication(t, 'facebook', { accountExternalId: externalId, tokens: { stored: token, sandbox: token }, isoWeek: `2032-W${week++}` });
+    return { id, externalId };
+  }
+
+  it('goes ahead on the claim\'s lease for a write right after the claim: no renewal round trip', async () => {
+    const { id, externalId } = await due();
+    const renewals = jest.spyOn(t.api.get(PublicationRepository), 'renewLease');
+    await t.api.get(PublishService).publish({ v: 1, publicationId: id, publicationVersion: 1 });
+    expect(renewals).not.toHaveBeenCalled();
+    expect((await t.api.get(PublicationRepository).findById(id))!.status).toBe('published');
+    expect(await t.sandbox.posts('facebook', externalId)).toHaveLength(1);
+  });
+
+  it('renews the lease before a write that comes more than a minute after the claim', async () => {
+    const { id, externalId } = await due();
+    const renewals = jest.spyOn(t.api.get(PublicationRepository), 'renewLease');
+    // The claim reads the clock first; every later reading is two minutes on (a slow token renewal, say).
+    const clock = t.api.get(Clock);
+    const start = Date.now();
+    let readings = 0;
+    jest.spyOn(clock, 'now').mockImplementation(() => new Date(start + (readings++ === 0 ? 0 : 120_000)));
+    await t.api.get(PublishService).publish({ v: 1, publicationId: id, publicationVersion: 1 });
+    expect(renewals).toHaveBeenCalledTimes(1);
+    expect(await renewals.mock.results[0].value).toBe(true);
+    expect((await t.api.get(PublicationRepository).findById(id))!.status).toBe('published');
+    expect(await t.sandbox.posts('facebook', externalId)).toHaveLength(1);
+  });
 });

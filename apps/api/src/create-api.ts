@@ -13,6 +13,7 @@ import { mediaFiles } from './media/media-files.middleware.js';
 export async function createApi(settings?: Settings, options: { bufferLogs?: boolean } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(settings), { bufferLogs: options.bufferLogs ?? true, abortOnError: false });
   app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
   // Behind a load balancer, the client address (rate limits count per address) comes from X-Forwarded-For.
   if (app.get<Settings>(SETTINGS).api.trustProxyHops > 0) app.set('trust proxy', app.get<Settings>(SETTINGS).api.trustProxyHops);
   // Before Nest's own middleware (registered at init): the platforms' photo downloads skip the request pipeline.

@@ -21,8 +21,11 @@ import { mediaUrl } from '../media-url.js';
 /** An attempt lost its claim while it was running (its lease was taken over): stop without writing. */
 class LostClaimError extends Error {}
 
-/** Room for the clocks of the worker and the reconciler to disagree: a lease is only trusted this much short of its end. */
-const CLOCK_SKEW_ALLOWANCE_MS = 60_000;
+/**
+ * A write goes ahead on the lease it holds while that lease was taken (or renewed) less than this long ago: what is
+ * left of it then still covers a stalled worker or clocks that disagree nearly as well as a renewal would.
+ */
+const LEASE_FRESH_MS = 60_000;
 
 /**
  * Publishes one publication once. Postgres is the authority: the claim (conditional UPDATE + attempt row) is
@@ -117,13 +120,16 @@ export class PublishService {
         if (!(await this.publications.saveCheckpoint(publication.id, attempt, checkpoint))) throw new LostClaimError();
       },
       // A write after the lease ran out could race the reconciler's own check. Until the lease ends only this attempt
-      // may move the publication (the reconciler takes over expired leases, staff never touch `publishing`), so while
-      // the lease outlasts the write by far there is nothing to check; nearer its end it is renewed, or the attempt stops.
+      // may move the publication (the reconciler takes over expired leases, staff never touch `publishing`), so a
+      // write right after the claim goes ahead on it (most do: one round trip fewer per post); a later one renews it
+      // first, or stops.
       beforeWrite: async () => {
         const now = this.clock.now();
-        if (leaseEnds - now.getTime() > this.settings.platforms.requestTimeoutMs + CLOCK_SKEW_ALLOWANCE_MS) return;
+        const leaseMs = this.settings.publishing.leaseSeconds * 1000;
+        const left = leaseEnds - now.getTime();
+        if (left > leaseMs - LEASE_FRESH_MS && left > this.settings.platforms.requestTimeoutMs + LEASE_FRESH_MS) return;
         if (!(await this.publications.renewLease(publication.id, attempt, now, this.settings.publishing.leaseSeconds))) throw new LostClaimError();
-        leaseEnds = now.getTime() + this.settings.publishing.leaseSeconds * 1000;
+        leaseEnds = now.getTime() + leaseMs;
       },
     });
   }

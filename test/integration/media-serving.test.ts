@@ -39,6 +39,13 @@ describe('media serving', () => {
     const part = await fetch(mediaUrl(t.env.settings, key), { headers: { range: 'bytes=0-9' } });
     expect(part.status).toBe(206);
     expect((await part.arrayBuffer()).byteLength).toBe(10);
+    // What the client asked for cannot be met: its own status, not a server error.
+    const pastTheEnd = await fetch(mediaUrl(t.env.settings, key), { headers: { range: 'bytes=99999999-' } });
+    expect(pastTheEnd.status).toBe(416);
+    expect(pastTheEnd.headers.get('content-range')).toBe(`bytes */${photo.length}`);
+    expect((await fetch(mediaUrl(t.env.settings, key), { headers: { 'if-match': '"another"' } })).status).toBe(412);
+    const head = await fetch(mediaUrl(t.env.settings, key), { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-length')]).toEqual([200, String(photo.length)]);
   });
 
   it('answers 404 for a key without a file and for anything under MEDIA_DIR that is not a key', async () => {

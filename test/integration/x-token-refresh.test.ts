@@ -208,6 +208,16 @@ describe('X token renewal', () => {
     expect(alerts).toEqual([expect.objectContaining({ kind: 'account_needs_reconnect', publicationId: x.id, message: expect.stringMatching(/refresh token ditolak/) })]);
   });
 
+  it('tells whoever reads the account first after a refused renewal that it needs reconnecting, with the token for that call only', async () => {
+    const x = await connectedX(5 * MINUTE, { storedRefreshToken: `x-refresh-unknown-${randomUUID()}` });
+    // The readiness check (or the follower count) is the first to need the token: it must not report a healthy account.
+    const read = (await t.api.get(AccountTokenService).find(x.accountId))!;
+    expect(read).toMatchObject({ account: { status: 'needs_reconnect' }, renewable: false, lastUse: true, accessToken: x.accessToken });
+    const again = (await t.api.get(AccountTokenService).find(x.accountId))!;
+    expect(again.account.status).toBe('needs_reconnect');
+    expect(again.lastUse).toBeUndefined();
+  });
+
   it('keeps posting with the current token while X cannot renew it, and retries later once it has run out', async () => {
     const fresh = await connectedX(5 * MINUTE);
     await fault({ platform: 'x', endpoint: 'x.oauth2_token', fault: 'error_before', account: fresh.externalId });

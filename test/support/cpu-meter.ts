@@ -13,18 +13,28 @@ export interface CpuReading {
   readonly machineSteal: number;
 }
 
-/** `/proc/<pid>/stat` after the command name: field 14 on is utime, stime, cutime, cstime (ticks). */
-function ticksOf(pid: number, withReapedChildren: boolean): number {
+/** `/proc/<pid>/stat` after the command name; fields[0] is field 3 (state), so field N is fields[N - 3]. */
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state): utime is field 14.
-    const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number);
-    return utime + stime + (withReapedChildren ? cutime + cstime : 0);
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return 0; // the process ended between the listing and the read
+    return null; // the process ended between the listing and the read
   }
 }
+
+/** utime + stime (fields 14, 15), with cutime + cstime (16, 17: children it has reaped) when asked; in ticks. */
+function ticksOf(pid: number, withReapedChildren: boolean): number {
+  const fields = statFields(pid);
+  if (!fields) return 0;
+  const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number);
+  return utime + stime + (withReapedChildren ? cutime + cstime : 0);
+}
+
+const parentOf = (pid: number): number | undefined => {
+  const ppid = statFields(pid)?.[1]; // field 4
+  return ppid === undefined ? undefined : Number(ppid);
+};
 
 function processesNamed(name: string): number[] {
   const pids: number[] = [];
@@ -48,8 +58,9 @@ const ms = (ticks: number): number => (ticks * 1000) / TICKS_PER_SECOND;
  */
 export function readCpu(pids: { readonly worker?: number; readonly sandbox?: number }): CpuReading {
   const postgres = processesNamed('postgres');
-  const postmaster = Math.min(...postgres);
-  const postgresTicks = postgres.reduce((sum, pid) => sum + ticksOf(pid, pid === postmaster), 0);
+  // A postmaster is a postgres process whose parent is not one (one per cluster); its backends are its children.
+  const isPostmaster = (pid: number): boolean => !postgres.includes(parentOf(pid) ?? -1);
+  const postgresTicks = postgres.reduce((sum, pid) => sum + ticksOf(pid, isPostmaster(pid)), 0);
   const redisTicks = processesNamed('redis-server').reduce((sum, pid) => sum + ticksOf(pid, false), 0);
   const jest = process.cpuUsage();
   const [, ...cpu] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
@@ -67,8 +78,11 @@ export function readCpu(pids: { readonly worker?: number; readonly sandbox?: num
   };
 }
 
-/** CPU ms per unit of work between two readings, per role, with what the roles do not account for as `other`. */
-export function cpuPerUnit(before: CpuReading, after: CpuReading, units: number): Record<CpuRole | 'other' | 'total' | 'steal', number> {
+/**
+ * CPU ms per unit of work between two readings, per role; `ours` is the roles' sum, `other` what the machine was busy
+ * with besides them, `total` the machine's busy time (so other load on the machine shows in `other`, not in `ours`).
+ */
+export function cpuPerUnit(before: CpuReading, after: CpuReading, units: number): Record<CpuRole | 'ours' | 'other' | 'total' | 'steal', number> {
   const per = (value: number) => Math.round((value / units) * 100) / 100;
   const roles = Object.keys(after.byRole) as CpuRole[];
   const byRole = Object.fromEntries(roles.map((role) => [role, after.byRole[role] - before.byRole[role]])) as Record<CpuRole, number>;
@@ -76,6 +90,7 @@ export function cpuPerUnit(before: CpuReading, after: CpuReading, units: number)
   const total = after.machineBusy - before.machineBusy;
   return {
     ...(Object.fromEntries(roles.map((role) => [role, per(byRole[role])])) as Record<CpuRole, number>),
+    ours: per(rolesTotal),
     other: per(Math.max(0, total - rolesTotal)),
     total: per(total),
     steal: per(after.machineSteal - before.machineSteal),

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InjectSettings, type Platform, type Settings } from '@app/config';
 import { AlertRepository, type ConnectedAccount, PlatformAccountRepository, type PlatformAccountEntity, type TokenRenewal } from '@app/database';
-import { type PlatformClient, PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformPermissionError, PlatformRateLimitError, PlatformRejectedError, PlatformTransientError } from '@app/platforms';
+import { type PlatformClient, PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformPermissionError, PlatformRateLimitError, PlatformRejectedError, PlatformTransientError, PlatformUsageCapError } from '@app/platforms';
 import { accountRefusedAlert } from './account-alerts.js';
 import { renewalDue, renewedExpiry, stillValid } from './token-renewal-policy.js';
 
@@ -22,6 +22,11 @@ export interface UsableAccount {
   accessToken: string;
   /** The token is renewed before it runs out (a refresh token is stored and the platform takes it): its expiry is no problem. */
   renewable: boolean;
+  /**
+   * The platform has just refused to renew this token: the account needs reconnecting (`account.status` says so), but
+   * the token outlives the call in hand, which may still send it. Nothing later should count on it.
+   */
+  lastUse?: boolean;
 }
 
 /**
@@ -113,10 +118,10 @@ export class AccountTokenService {
     if (outcome.refused !== undefined) {
       // The account needs reconnecting either way, and staff hear of it now; but the token it has may still outlive
       // this call (renewal starts TOKEN_REFRESH_AHEAD early), and the post or read in hand goes out with it.
-      const lastUse = this.usableForNow(before);
-      this.logger.warn({ accountId: id, platform, usingCurrentToken: lastUse !== null }, 'token renewal refused by the platform; account needs reconnecting');
+      const lastUse = this.usableForNow(before) !== null;
+      this.logger.warn({ accountId: id, platform, usingCurrentToken: lastUse }, 'token renewal refused by the platform; account needs reconnecting');
       await this.alerts.raise(accountRefusedAlert(after.account, outcome.refused, publication));
-      if (lastUse) return lastUse;
+      if (lastUse) return { account: after.account, accessToken: before.accessToken, renewable: false, lastUse };
       throw new PlatformAuthError(platform, outcome.refused);
     }
     if (after.accessToken !== before.accessToken) this.logger.log({ accountId: id, platform, tokenExpiresAt: after.account.tokenExpiresAt }, 'platform token renewed');
@@ -133,6 +138,7 @@ export class AccountTokenService {
     this.logger.warn({ accountId: id, platform, reason: error.reason, usingCurrentToken: usable !== null }, 'token renewal failed; trying again on next use');
     if (usable) return usable;
     const reason = `token kedaluwarsa dan belum dapat diperbarui (${error.reason})`;
+    if (error instanceof PlatformUsageCapError) throw new PlatformUsageCapError(platform, reason, error.details);
     if (error instanceof PlatformRejectedError) throw new PlatformRejectedError(platform, reason, error.details);
     if (error instanceof PlatformRateLimitError) throw new PlatformRateLimitError(platform, reason, error.retryAfterMs, error.details);
     throw new PlatformTransientError(platform, reason, error.details);

@@ -71,7 +71,7 @@ export class PublishService {
       // Renews an expiring token first; a refused renewal is an auth failure like a refused post.
       const connected = claim.account && (await this.usableAccount(claim.account, publication));
       if (connected) account = connected.account;
-      if (!connected || connected.account.status !== 'active') {
+      if (!connected || (connected.account.status !== 'active' && !connected.lastUse)) {
         result = { status: 'failed', attemptOutcome: 'failed', error: `Akun ${publication.platform} perlu dihubungkan ulang sebelum bisa memposting.` };
       } else {
         const leaseEnds = claimedAt.getTime() + this.settings.publishing.leaseSeconds * 1000;

@@ -16,6 +16,7 @@ export const READINESS_CODES = [
   'account_mismatch',
   'account_rejected',
   'check_failed',
+  'api_usage_capped',
   'quota_exhausted',
   'caption_too_long',
 ] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { type MediaRules, PlatformAuthError, PlatformRateLimitError, PlatformRejectedError, PlatformTransientError } from '@app/platforms';
+import { type MediaRules, PlatformAuthError, PlatformRateLimitError, PlatformRejectedError, PlatformTransientError, PlatformUsageCapError } from '@app/platforms';
 import {
   accountMismatch,
   businessNotApproved,
@@ -59,6 +59,11 @@ describe('readiness rules', () => {
         message: expect.stringMatching(/^Instagram menolak token akun \("Error validating access token"\); hubungkan ulang akun/),
       });
       expect(checkFailed('facebook', new PlatformRejectedError('facebook', 'Object does not exist'), SLOT).code).toBe('account_rejected');
+      // The plan's cap is spent: nothing is wrong with the account, an admin raises the plan.
+      expect(checkFailed('x', new PlatformUsageCapError('x', 'Usage cap exceeded: Monthly product cap'), SLOT)).toMatchObject({
+        code: 'api_usage_capped',
+        message: expect.stringMatching(/^Batas pemakaian API X \(usage cap\) sudah habis/),
+      });
       // Not knowing is not "fine": a check that could not run blocks, so auto-confirm never goes ahead blindly.
       expect(checkFailed('x', new PlatformRateLimitError('x', 'Too Many Requests', 60_000), SLOT).code).toBe('check_failed');
       expect(checkFailed('x', new PlatformTransientError('x', 'Server error'), SLOT).code).toBe('check_failed');

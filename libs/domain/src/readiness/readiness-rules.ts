@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Platform } from '@app/config';
 import type { BusinessStatus, FeatureStatus, PlatformAccountStatus } from '@app/database';
-import { type MediaRules, type PlatformError, PlatformAuthError, PlatformRejectedError, type PublishingQuota } from '@app/platforms';
+import { type MediaRules, type PlatformError, PlatformAuthError, PlatformRejectedError, PlatformUsageCapError, type PublishingQuota } from '@app/platforms';
 import { ZONE } from '../time/iso-week.js';
 import type { MediaFetchFailure, ServedImage } from './public-media.client.js';
 import type { ReadinessCode, ReadinessProblem } from './readiness-report.js';
@@ -152,6 +152,13 @@ export function checkFailed(platform: Platform, error: PlatformError, slotAt: Da
   const name = platformName(platform);
   if (error instanceof PlatformAuthError) {
     return problem(platform, 'token_invalid', `${name} menolak token akun ("${error.reason}"); hubungkan ulang akun sebelum jadwal tayang (${wib(slotAt)}).`);
+  }
+  if (error instanceof PlatformUsageCapError) {
+    return problem(
+      platform,
+      'api_usage_capped',
+      `Batas pemakaian API ${name} (usage cap) sudah habis; unggahan ke ${name} akan gagal sampai admin menaikkan paket API atau periode berikutnya dimulai.`,
+    );
   }
   if (error instanceof PlatformRejectedError) {
     return problem(platform, 'account_rejected', `${name} menolak pemeriksaan akun ("${error.reason}"); periksa ID akun yang terhubung.`);

@@ -68,7 +68,8 @@ export class PublishService {
     // The account row as the token was read: a refusal marks it only if nobody reconnected it meanwhile.
     let account: AccountRef = claim.account ?? accountOf(publication);
     try {
-      // Renews an expiring token first; a refused renewal is an auth failure like a refused post.
+      // Renews an expiring token first; a refused renewal is an auth failure like a refused post, unless the token
+      // still outlives this post (`lastUse`: the account needs reconnecting, but this post goes out).
       const connected = claim.account && (await this.usableAccount(claim.account, publication));
       if (connected) account = connected.account;
       if (!connected || (connected.account.status !== 'active' && !connected.lastUse)) {

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { MediaStorage } from '@app/database';
 import { mediaUrl } from '@app/domain';
@@ -52,8 +54,15 @@ describe('media serving', () => {
     const missing = await fetch(mediaUrl(t.env.settings, t.api.get(MediaStorage).newKey('jpg')));
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ code: 'media_not_found' });
-    // A temp file left by a write, another case, a climb out of the folder.
-    for (const path of [`${key}.tmp`, key.toUpperCase(), '..%2F..%2Fpackage.json', `${key.slice(0, 2)}/..%2F..%2F..%2Fpackage.json`]) {
+    // Files under MEDIA_DIR that are no media key (a temp file left by a write, another case, another name), and
+    // climbs out of the folder: none is served, though the first three exist.
+    const storage = t.api.get(MediaStorage);
+    const notKeys = [`${key}.tmp`, key.toUpperCase(), `${key.slice(0, 2)}/notes.txt`];
+    for (const path of notKeys) {
+      await mkdir(dirname(join(storage.root, path)), { recursive: true });
+      await writeFile(join(storage.root, path), photo);
+    }
+    for (const path of [...notKeys, '..%2F..%2Fpackage.json', `${key.slice(0, 2)}/..%2F..%2F..%2Fpackage.json`]) {
       expect([path, (await fetch(`${base()}/api/media/${path}`)).status]).toEqual([path, 404]);
     }
   });

@@ -142,6 +142,7 @@ describe('publish outcomes', () => {
 
     await publish(out.id);
     expect((await load(out.id)).status).toBe('published');
+    expect(await openAlerts(out.id)).toEqual(['publication_late']);
     await api.get(ReconcilerService).tick();
     expect(await openAlerts(out.id)).toEqual([]);
 

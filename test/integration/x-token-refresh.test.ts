@@ -44,10 +44,7 @@ describe('X token renewal', () => {
   const publish = (id: string) => t.api.get(PublishService).publish({ v: 1, publicationId: id, publicationVersion: 1 });
   const load = async (id: string) => (await t.api.get(PublicationRepository).findById(id))!;
   const accountOf = async (id: string) => (await t.api.get(PlatformAccountRepository).findById(id))!;
-  const fault = async (body: object): Promise<void> => {
-    const res = await fetch(`${t.sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect(res.status).toBe(201);
-  };
+  const fault = (rule: Record<string, unknown>): Promise<void> => t.sandbox.fault(rule);
 
   /** The tokens as stored, decrypted by the repository (the only place that can). */
   async function storedTokens(accountId: string): Promise<LockedTokens> {

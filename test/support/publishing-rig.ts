@@ -70,10 +70,6 @@ export async function insertPlannedFeatures(t: TestApi<SandboxControl>, count: n
 }
 
 /**
- * Confirms each feature through CalendarService (captions, publications and outbox rows as staff would get them),
- * `parallel` at a time.
- */
-/**
  * Confirms a planned feature to go out right away. confirm refuses a time already past, and on a loaded machine (a
  * worker starting) getting there can take longer than the margin: nothing is written then, so a wider one is tried.
  */
@@ -88,6 +84,10 @@ export async function confirmSoon(calendar: CalendarService, featureId: string):
   }
 }
 
+/**
+ * Confirms each feature through CalendarService (captions, publications and outbox rows as staff would get them),
+ * `parallel` at a time.
+ */
 export async function confirmFeatures(t: TestApi<SandboxControl>, featureIds: readonly string[], publishAt: Date, parallel = 1): Promise<void> {
   const calendar = t.api.get(CalendarService);
   for (let i = 0; i < featureIds.length; i += parallel) {

@@ -1,7 +1,7 @@
 // The platform sandbox (as built in dist/) in a process of its own, for benchmarks that measure its CPU apart from
 // the API's. Started by sandbox-process.ts with fork(): argv[2] is the built sandbox-server.js, argv[3] the options as
-// JSON. It records the arrival of every platform request (after body parsing), as publishing.bench.ts's recorder
-// does in process, and hands the records over on the 'requests' message.
+// JSON. It records the arrival of every platform request (after body parsing) and hands the records over on the
+// 'requests' message.
 const [serverModule, optionsJson] = process.argv.slice(2);
 const { startSandbox } = await import(serverModule);
 const requests = [];

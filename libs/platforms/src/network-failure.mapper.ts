@@ -1,9 +1,17 @@
+import type { Platform } from '@app/config';
+import { type PlatformError, PlatformOutcomeUnknownError, PlatformTransientError } from './platform.errors.js';
+
 /**
  * `write` = a call that may create something visible on the platform (post, photo, tweet, media_publish): when its
  * outcome is unclear it must be reconciled, never repeated. `read` = anything safe to repeat (reads, media uploads,
  * Instagram containers: an unpublished one is seen by nobody and expires).
  */
 export type PlatformOperation = 'read' | 'write';
+
+/** A failure that does not say whether the request was applied: for a write the outcome is unknown, a read is retried. */
+export function unclearOutcome(platform: Platform, operation: PlatformOperation, writeReason: string, readReason: string, details?: PlatformError['details']): PlatformError {
+  return operation === 'write' ? new PlatformOutcomeUnknownError(platform, writeReason, details) : new PlatformTransientError(platform, readReason, details);
+}
 
 /** Socket errors raised while connecting: no byte of the request reached the platform, so nothing can have happened. */
 const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);

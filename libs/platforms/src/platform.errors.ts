@@ -14,6 +14,12 @@ export abstract class PlatformError extends Error {
     super(`${platform}: ${reason}`);
     this.name = new.target.name;
   }
+
+  /** The same failure, of the same class, told with another reason. */
+  withReason(reason: string): PlatformError {
+    const Same = this.constructor as new (platform: Platform, reason: string, details: PlatformError['details']) => PlatformError;
+    return new Same(this.platform, reason, this.details);
+  }
 }
 
 /** Token expired, revoked or lacking permission: the account must be reconnected; retrying cannot help. */
@@ -33,6 +39,10 @@ export class PlatformRateLimitError extends PlatformError {
 
   constructor(platform: Platform, reason: string, readonly retryAfterMs: number, details: PlatformError['details'] = {}) {
     super(platform, reason, details);
+  }
+
+  override withReason(reason: string): PlatformRateLimitError {
+    return new PlatformRateLimitError(this.platform, reason, this.retryAfterMs, this.details);
   }
 }
 

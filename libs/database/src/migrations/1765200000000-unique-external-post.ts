@@ -1,9 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * One platform post belongs to one publication: its reach would otherwise be counted twice. Mark-posted and the
- * reconciler ask before taking an external id, but asking is check-then-act; the unique index makes it a rule. And an
- * index for the reconciler's metric safety net (MetricSnapshotRepository.windowsWithoutResult).
+ * One platform post belongs to one publication: its reach would otherwise be counted twice. The unique index makes it
+ * a rule (mark-posted answers 409 on it; the reconciler also asks before settling, which alone would be check-then-act).
+ * And an index for the reconciler's metric safety net (MetricSnapshotRepository.windowsWithoutResult).
  */
 export class UniqueExternalPost1765200000000 implements MigrationInterface {
   name = 'UniqueExternalPost1765200000000';

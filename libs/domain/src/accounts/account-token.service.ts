@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InjectSettings, type Platform, type Settings } from '@app/config';
 import { AlertRepository, type ConnectedAccount, PlatformAccountRepository, type PlatformAccountEntity, type TokenRenewal } from '@app/database';
-import { type PlatformClient, PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformPermissionError, PlatformRateLimitError, PlatformRejectedError, PlatformTransientError, PlatformUsageCapError } from '@app/platforms';
+import { type PlatformClient, PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformPermissionError, PlatformRateLimitError, PlatformRejectedError, PlatformTransientError } from '@app/platforms';
 import { accountRefusedAlert } from './account-alerts.js';
 import { renewalDue, renewedExpiry, stillValid } from './token-renewal-policy.js';
 
@@ -13,8 +13,6 @@ export function isTokenRefused(error: unknown): error is PlatformAuthError {
 /** The account a token was read for, as its row was then (`updatedAt`): what a refusal of that token is matched against. */
 export type AccountRef = { readonly id: string; readonly platform: Platform; readonly updatedAt?: Date };
 
-/** A publication's account before its row has been read. */
-export const accountOf = (p: { platformAccountId: string; platform: Platform }): AccountRef => ({ id: p.platformAccountId, platform: p.platform });
 
 /** An account with the access token to send now. Never log it. */
 export interface UsableAccount {
@@ -138,10 +136,7 @@ export class AccountTokenService {
     this.logger.warn({ accountId: id, platform, reason: error.reason, usingCurrentToken: usable !== null }, 'token renewal failed; trying again on next use');
     if (usable) return usable;
     const reason = `token kedaluwarsa dan belum dapat diperbarui (${error.reason})`;
-    if (error instanceof PlatformUsageCapError) throw new PlatformUsageCapError(platform, reason, error.details);
-    if (error instanceof PlatformRejectedError) throw new PlatformRejectedError(platform, reason, error.details);
-    if (error instanceof PlatformRateLimitError) throw new PlatformRateLimitError(platform, reason, error.retryAfterMs, error.details);
-    throw new PlatformTransientError(platform, reason, error.details);
+    throw error instanceof PlatformRejectedError || error instanceof PlatformRateLimitError ? error.withReason(reason) : new PlatformTransientError(platform, reason, error.details);
   }
 
   /** The account as it was before the renewal, while its token outlives the requests about to use it; else null. */

@@ -33,7 +33,8 @@ export class AccountSnapshotService {
   }
 
   private async collectOne(account: PlatformAccountEntity): Promise<boolean> {
-    let seen = account;
+    // The account as the token sent was read; a refused renewal is recorded where it happens.
+    let seen: PlatformAccountEntity | null = null;
     try {
       // The round reads each account with its token, so an idle account's token is renewed here once it is about
       // to lapse (or has): its refresh token keeps being used, and a refused one is found before a post needs it.
@@ -47,7 +48,7 @@ export class AccountSnapshotService {
       return true;
     } catch (error) {
       this.logger.warn({ err: error, accountId: account.id, platform: account.platform }, 'follower count not recorded; next run tries again');
-      if (isTokenRefused(error)) await this.tokens.refused(seen, error.reason).catch((e: Error) => this.logger.error({ err: e, accountId: account.id }, 'refused token not recorded'));
+      if (seen && isTokenRefused(error)) await this.tokens.refused(seen, error.reason).catch((e: Error) => this.logger.error({ err: e, accountId: account.id }, 'refused token not recorded'));
       return false;
     }
   }

@@ -3,7 +3,7 @@ import { Clock } from '@app/config';
 import { type CollectionFailureReason, MetricSnapshotRepository, PublicationRepository } from '@app/database';
 import { PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformPermissionError, PlatformRateLimitError, PlatformRejectedError, PlatformUsageCapError } from '@app/platforms';
 import type { JobPayloads } from '@app/queue';
-import { accountOf, type AccountRef, AccountTokenService, isTokenRefused } from '../accounts/account-token.service.js';
+import { type AccountRef, AccountTokenService, isTokenRefused } from '../accounts/account-token.service.js';
 
 /** What the job does next: done, or wait until the platform's rate limit resets (without spending one of its tries). */
 export type MetricsCollection = { readonly done: true } | { readonly done: false; readonly retryAt: Date };
@@ -28,7 +28,8 @@ export class MetricsService {
       this.logger.warn({ publicationId: job.publicationId }, 'metrics skipped: publication is not published');
       return { done: true };
     }
-    let account: AccountRef = accountOf(publication);
+    // The account as the token sent was read; a refused renewal is recorded where it happens.
+    let account: AccountRef | null = null;
     try {
       const connected = await this.tokens.find(publication.platformAccountId);
       if (!connected) throw new Error(`platform account ${publication.platformAccountId} is gone`);
@@ -57,7 +58,7 @@ export class MetricsService {
       // Permanent: retrying cannot help, so the job ends here, recorded so reports say why the numbers are missing.
       if (error instanceof PlatformAuthError || error instanceof PlatformRejectedError) {
         const reason = permanentFailureReason(error);
-        if (isTokenRefused(error)) await this.tokens.refused(account, error.reason);
+        if (account && isTokenRefused(error)) await this.tokens.refused(account, error.reason);
         this.logger.warn({ publicationId: publication.id, window: job.window, reason, detail: error.reason }, 'metrics collection failed permanently');
         await this.snapshots.recordFailure({ publicationId: publication.id, window: job.window, failedAt: this.clock.now(), reason, detail: error.reason });
         return { done: true };

@@ -13,9 +13,13 @@ export const PublicationAlertKind = {
 } as const;
 
 
+type PublicationAlertKind = (typeof PublicationAlertKind)[keyof typeof PublicationAlertKind];
+
 /** One open alert per kind and publication: raising it again while open does nothing. */
-function publicationAlert(kind: (typeof PublicationAlertKind)[keyof typeof PublicationAlertKind], p: AlertSubject, message: string, action: string): NewAlert {
-  return { kind, dedupeKey: `${kind}:${p.id}`, publicationId: p.id, featureId: p.featureId, platform: p.platform, message, action };
+export const publicationAlertKey = (kind: PublicationAlertKind, publicationId: string): string => `${kind}:${publicationId}`;
+
+function publicationAlert(kind: PublicationAlertKind, p: AlertSubject, message: string, action: string): NewAlert {
+  return { kind, dedupeKey: publicationAlertKey(kind, p.id), publicationId: p.id, featureId: p.featureId, platform: p.platform, message, action };
 }
 
 /** The outcome is unknown: the system looks on the platform by itself; staff need not act unless it escalates. */

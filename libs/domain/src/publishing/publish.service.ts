@@ -12,7 +12,7 @@ import {
 } from '@app/database';
 import { PlatformClientRegistry, PlatformDuplicateError, PlatformError, PlatformRateLimitError, PlatformTransientError } from '@app/platforms';
 import { type JobPayloads, publishJob } from '@app/queue';
-import { accountOf, type AccountRef, AccountTokenService } from '../accounts/account-token.service.js';
+import { type AccountRef, AccountTokenService } from '../accounts/account-token.service.js';
 import { metricJobsFor } from './metric-jobs.js';
 import { failedAlert, unknownOutcomeAlert } from './publication-alerts.js';
 import { toOutboxRow } from './outbox-row.js';
@@ -46,8 +46,7 @@ export class PublishService {
   ) {}
 
   async publish(job: JobPayloads['publish']): Promise<void> {
-    const claimedAt = this.clock.now();
-    const claim = await this.publications.claim(job.publicationId, job.publicationVersion, claimedAt, this.settings.publishing.leaseSeconds);
+    const claim = await this.publications.claim(job.publicationId, job.publicationVersion, this.clock.now(), this.settings.publishing.leaseSeconds);
     if (!claim) {
       const stoppedFeature = await this.publications.cancelIfStopped(job.publicationId);
       if (stoppedFeature) {
@@ -65,8 +64,9 @@ export class PublishService {
     let result: AttemptResult;
     let followUps: OutboxRow[] = [];
     let accountRefused = false;
-    // The account row as the token was read: a refusal marks it only if nobody reconnected it meanwhile.
-    let account: AccountRef = claim.account ?? accountOf(publication);
+    // The account row as the token sent was read: a refusal marks it only if nobody reconnected it meanwhile. Null
+    // until a token is handed out (a refused renewal is recorded where it happens).
+    let account: AccountRef | null = null;
     try {
       // Renews an expiring token first; a refused renewal is an auth failure like a refused post, unless the token
       // still outlives this post (`lastUse`: the account needs reconnecting, but this post goes out).
@@ -75,8 +75,7 @@ export class PublishService {
       if (!connected || (connected.account.status !== 'active' && !connected.lastUse)) {
         result = { status: 'failed', attemptOutcome: 'failed', error: `Akun ${publication.platform} perlu dihubungkan ulang sebelum bisa memposting.` };
       } else {
-        const leaseEnds = claimedAt.getTime() + this.settings.publishing.leaseSeconds * 1000;
-        const posted = await this.callPlatform(publication, attempt, renditions, connected.account.externalId, connected.accessToken, leaseEnds);
+        const posted = await this.callPlatform(publication, attempt, renditions, connected.account.externalId, connected.accessToken);
         result = { status: 'published', attemptOutcome: 'published', externalId: posted.externalId, externalUrl: posted.url };
         const postedAt = this.clock.now();
         followUps = metricJobsFor(this.settings, publication.id, postedAt, postedAt);
@@ -109,9 +108,12 @@ export class PublishService {
     }
   }
 
-  private async callPlatform(publication: PublicationEntity, attempt: number, renditions: readonly Rendition[], accountExternalId: string, accessToken: string, leaseEnds: number) {
+  private async callPlatform(publication: PublicationEntity, attempt: number, renditions: readonly Rendition[], accountExternalId: string, accessToken: string) {
     const rendition = renditions.find((r) => r.kind === 'feed');
     if (!rendition) throw new Error(`media ${publication.mediaAssetId} has no feed rendition`);
+    const leaseMs = this.settings.publishing.leaseSeconds * 1000;
+    // As the claim stored it.
+    let leaseEnds = publication.leaseExpiresAt!.getTime();
     return this.platforms.get(publication.platform).publish({
       credentials: { accountExternalId, accessToken },
       caption: publication.caption,
@@ -126,9 +128,9 @@ export class PublishService {
       // first, or stops.
       beforeWrite: async () => {
         const now = this.clock.now();
-        const leaseMs = this.settings.publishing.leaseSeconds * 1000;
         const left = leaseEnds - now.getTime();
-        if (left > leaseMs - LEASE_FRESH_MS && left > this.settings.platforms.requestTimeoutMs + LEASE_FRESH_MS) return;
+        const takenAgo = leaseMs - left;
+        if (takenAgo < LEASE_FRESH_MS && left > this.settings.platforms.requestTimeoutMs + LEASE_FRESH_MS) return;
         if (!(await this.publications.renewLease(publication.id, attempt, now, this.settings.publishing.leaseSeconds))) throw new LostClaimError();
         leaseEnds = now.getTime() + leaseMs;
       },
@@ -136,7 +138,7 @@ export class PublishService {
   }
 
   /** `accountRefused`: the account was marked for reconnecting, with one alert for the whole account (not one per post). */
-  private async onFailure(publication: PublicationEntity, attempt: number, error: unknown, account: AccountRef): Promise<{ result: AttemptResult; followUps: OutboxRow[]; accountRefused?: boolean }> {
+  private async onFailure(publication: PublicationEntity, attempt: number, error: unknown, account: AccountRef | null): Promise<{ result: AttemptResult; followUps: OutboxRow[]; accountRefused?: boolean }> {
     const now = this.clock.now();
     // An unknown outcome is never re-posted: the reconciler looks for the post on the platform from this time on.
     const firstCheckAt = new Date(now.getTime() + this.settings.publishing.reconcileCheckIntervalSeconds * 1000);
@@ -149,7 +151,8 @@ export class PublishService {
     const httpStatus = error.details.httpStatus;
     switch (error.kind) {
       case 'auth':
-        if (await this.tokens.refused(account, reason, publication)) {
+        // No token handed out yet: the refusal was of its renewal, and renewing already marked the account.
+        if (account === null || (await this.tokens.refused(account, reason, publication))) {
           return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Akses akun ditolak platform, hubungkan ulang akun: ${reason}` }, followUps: [], accountRefused: true };
         }
         // The refused token was replaced while this attempt ran (staff reconnected the account): nothing was posted,

@@ -3,11 +3,11 @@ import { Clock, InjectSettings, type Settings } from '@app/config';
 import { FeatureRepository, type OutboxRow, type PublicationEntity, PublicationRepository, UnknownOutcomeRepository, type UnknownSettlement } from '@app/database';
 import { PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformRateLimitError } from '@app/platforms';
 import { type JobPayloads, publishJob } from '@app/queue';
-import { accountOf, type AccountRef, AccountTokenService, isTokenRefused } from '../accounts/account-token.service.js';
+import { type AccountRef, AccountTokenService, isTokenRefused } from '../accounts/account-token.service.js';
 import { metricJobsFor } from './metric-jobs.js';
 import { toOutboxRow } from './outbox-row.js';
 import { type CheckResult, decideReconcile, type ReconcileDecision } from './reconcile-decision.js';
-import { failedAlert, needsAttentionAlert, unknownOutcomeAlert } from './publication-alerts.js';
+import { failedAlert, needsAttentionAlert, PublicationAlertKind, publicationAlertKey } from './publication-alerts.js';
 
 /** Platform clocks and ours may differ a little, and Graph timestamps have whole seconds: look a bit earlier. */
 const CLOCK_SKEW_MS = 2 * 60_000;
@@ -53,14 +53,15 @@ export class UnknownOutcomeService {
       : undefined;
     const settled = await this.unknowns.settle(publication.id, { checksBefore: job.checks, attempts: publication.attempts }, settlement, followUps, {
       raise: alert,
-      resolve: unknownOutcomeAlert(publication).dedupeKey,
+      resolve: publicationAlertKey(PublicationAlertKind.unknown, publication.id),
     });
     this.logger.log({ publicationId: publication.id, platform: publication.platform, check: job.checks + 1, result: result.state, status: settlement.status, settled }, 'unknown outcome checked');
     if (settled) await this.features.refreshStatus(publication.featureId);
   }
 
   private async check(publication: PublicationEntity, since: Date): Promise<CheckResult> {
-    let account: AccountRef = accountOf(publication);
+    // The account as the token sent was read; a refused renewal is recorded where it happens.
+    let account: AccountRef | null = null;
     try {
       const connected = await this.tokens.find(publication.platformAccountId);
       if (!connected || connected.account.status !== 'active') return { state: 'account_refused', reason: 'akun tidak aktif atau perlu dihubungkan ulang' };
@@ -84,7 +85,7 @@ export class UnknownOutcomeService {
       }
       if (error instanceof PlatformAuthError) {
         // A missing read permission does not mean the token is refused: it may still post.
-        if (isTokenRefused(error)) await this.tokens.refused(account, error.reason, publication);
+        if (account && isTokenRefused(error)) await this.tokens.refused(account, error.reason, publication);
         return { state: 'account_refused', reason: error.reason };
       }
       return { state: 'unreadable', reason: error.reason, retryAfterMs: error instanceof PlatformRateLimitError ? error.retryAfterMs : undefined };

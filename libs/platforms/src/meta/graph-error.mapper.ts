@@ -3,13 +3,12 @@ import {
   PlatformAuthError,
   PlatformDuplicateError,
   type PlatformError,
-  PlatformOutcomeUnknownError,
   PlatformPermissionError,
   PlatformRateLimitError,
   PlatformRejectedError,
   PlatformTransientError,
 } from '../platform.errors.js';
-import { isRecord, type PlatformOperation, requestNeverSent } from '../network-failure.mapper.js';
+import { isRecord, type PlatformOperation, requestNeverSent, unclearOutcome } from '../network-failure.mapper.js';
 
 /** A failed Graph call reduced to plain data, so the sorting below is testable without HTTP. */
 export interface GraphFailure {
@@ -75,7 +74,7 @@ export function classifyGraphFailure(platform: Platform, failure: GraphFailure, 
       return new PlatformTransientError(platform, `Could not reach the Graph API (${failure.networkCode})`);
     }
     const what = failure.networkCode ?? 'connection lost';
-    return ambiguous(platform, operation, `No response to a write (${what}); it may have been applied`, `No response from the Graph API (${what})`);
+    return unclearOutcome(platform, operation, `No response to a write (${what}); it may have been applied`, `No response from the Graph API (${what})`);
   }
 
   const error = parseGraphError(failure.body);
@@ -83,7 +82,7 @@ export function classifyGraphFailure(platform: Platform, failure: GraphFailure, 
   // A 5xx after a write was sent says nothing about whether it was applied.
   if (status >= 500) {
     const reason = error?.message ?? `HTTP ${status}`;
-    return ambiguous(platform, operation, `Server error after a write: ${reason}`, `Server error: ${reason}`, details);
+    return unclearOutcome(platform, operation, `Server error after a write: ${reason}`, `Server error: ${reason}`, details);
   }
   if (error === null) return classifyBareStatus(platform, status, failure);
 
@@ -111,7 +110,7 @@ export function classifyGraphFailure(platform: Platform, failure: GraphFailure, 
   if (TEMPORARY_CODES.has(code) || error.isTransient === true) {
     // "Unknown error" or "temporarily unavailable" does not say the write was refused: like a 5xx it may have been
     // applied, and only Facebook has a (506) guard against a second copy. Reconcile first (platform-apis.md §8.3).
-    return ambiguous(platform, operation, reason, reason, details);
+    return unclearOutcome(platform, operation, reason, reason, details);
   }
   return new PlatformRejectedError(platform, reason, details);
 }
@@ -156,9 +155,4 @@ export function retryAfterFromUsage(headers: GraphFailure['headers']): number | 
   } catch {
     return undefined;
   }
-}
-
-/** A failure that does not say whether the request was applied: for a write the outcome is unknown, a read is retried. */
-function ambiguous(platform: Platform, operation: PlatformOperation, writeReason: string, readReason: string, details?: PlatformError['details']): PlatformError {
-  return operation === 'write' ? new PlatformOutcomeUnknownError(platform, writeReason, details) : new PlatformTransientError(platform, readReason, details);
 }

@@ -2,14 +2,13 @@ import {
   PlatformAuthError,
   PlatformDuplicateError,
   type PlatformError,
-  PlatformOutcomeUnknownError,
   PlatformPermissionError,
   PlatformRateLimitError,
   PlatformRejectedError,
   PlatformTransientError,
   PlatformUsageCapError,
 } from '../platform.errors.js';
-import { isRecord, networkErrorCode, type PlatformOperation, requestNeverSent } from '../network-failure.mapper.js';
+import { isRecord, networkErrorCode, type PlatformOperation, requestNeverSent, unclearOutcome } from '../network-failure.mapper.js';
 
 export const DEFAULT_X_RETRY_MS = 15 * 60_000;
 const DUPLICATE = /duplicate content/i;
@@ -82,11 +81,7 @@ function classifyResponse(status: number, data: unknown, rawHeaders: unknown, op
     if (AUTH_LIKE_403.test(`${reason} ${problemType ?? ''}`)) return new PlatformPermissionError('x', reason, details);
     return new PlatformRejectedError('x', reason, details);
   }
-  if (status >= 500) {
-    return operation === 'write'
-      ? new PlatformOutcomeUnknownError('x', `Server error after a write: ${reason}`, details)
-      : new PlatformTransientError('x', `Server error: ${reason}`, details);
-  }
+  if (status >= 500) return unclearOutcome('x', operation, `Server error after a write: ${reason}`, `Server error: ${reason}`, details);
   return new PlatformRejectedError('x', reason, details);
 }
 
@@ -105,9 +100,7 @@ function usageCapReason(data: unknown, platformMessage: string): string {
 }
 
 function ambiguous(operation: PlatformOperation, what: string): PlatformError {
-  return operation === 'write'
-    ? new PlatformOutcomeUnknownError('x', `No usable response to a write (${what}); it may have been applied`)
-    : new PlatformTransientError('x', `No usable response from the X API (${what})`);
+  return unclearOutcome('x', operation, `No usable response to a write (${what}); it may have been applied`, `No usable response from the X API (${what})`);
 }
 
 /** Problem JSON `detail`, else the first v2/v1 `errors[].message`, else `title`. */

@@ -32,7 +32,8 @@ describe('metric windows whose jobs Redis lost', () => {
     const token = 'token-metrics-net-0123456789';
     const { id } = await insertDuePublication(t, 'facebook', { accountExternalId: `${Date.now()}`, tokens: { stored: token, sandbox: token }, isoWeek: '2034-W01' });
     await t.api.get(PublishService).publish({ v: 1, publicationId: id, publicationVersion: 1 });
-    expect(await t.api.get(OutboxRelayService).relayPending()).toBe(2);
+    // The first window's job; each window's collection queues the next.
+    expect(await t.api.get(OutboxRelayService).relayPending()).toBe(1);
     // Redis loses the delayed metric jobs (a restart without persistence).
     const queue = t.api.get(JobProducer).queue(QueueName.CollectMetrics);
     await queue.obliterate({ force: true });
@@ -49,7 +50,8 @@ describe('metric windows whose jobs Redis lost', () => {
     await t.api.get(MetricsService).collect(job!.data);
     await job!.remove();
     expect((await t.db.query(`SELECT "window" FROM metric_snapshot WHERE publication_id = $1`, [id])) as unknown[]).toEqual([{ window: '1s' }]);
-    expect(await reconciler.tick()).toMatchObject({ metricsQueued: 0 });
+    expect(await reconciler.tick()).toMatchObject({ relayed: 1, metricsQueued: 0 });
+    expect(await queue.getJob(`metrics-${id}-1h`)).toBeDefined();
   });
 
   it('does not queue a window whose failure is recorded, nor one the next window has superseded', async () => {

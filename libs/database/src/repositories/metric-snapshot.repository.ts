@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { type MetricWindow, metricWindowSpans } from '@app/config';
 import { MetricSnapshotEntity } from '../entities/metric-snapshot.entity.js';
+import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
 
 export type NewSnapshot = Omit<MetricSnapshotEntity, 'id'>;
 
@@ -23,15 +24,18 @@ export interface CollectionFailure {
 
 @Injectable()
 export class MetricSnapshotRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly outbox: OutboxRepository,
+  ) {}
 
   /**
    * One row per publication and window: collecting a window again overwrites it (jobs retry freely). A failure
    * recorded for the window, or for any window before this collection, is gone once it succeeds: numbers came in after
-   * all, and reports would otherwise count the post as failed for good. The report tables follow by trigger, in this
-   * transaction.
+   * all, and reports would otherwise count the post as failed for good. The report tables follow by trigger, and the
+   * next window's job (`next`) is written, in this transaction.
    */
-  async upsert(s: NewSnapshot): Promise<void> {
+  async upsert(s: NewSnapshot, next: readonly OutboxRow[] = []): Promise<void> {
     await this.db.transaction(async (manager) => {
       await manager.query(`DELETE FROM metric_collection_failure WHERE publication_id = $1 AND ("window" = $2 OR failed_at <= $3)`, [s.publicationId, s.window, s.collectedAt]);
       await manager.query(
@@ -44,16 +48,23 @@ export class MetricSnapshotRepository {
         [s.publicationId, s.window, s.collectedAt, s.reach, s.views, s.likes, s.comments, s.shares, s.saves, s.engagement,
           JSON.stringify(s.sources), JSON.stringify(s.errors), JSON.stringify(s.raw ?? null), s.apiVersion],
       );
+      await this.outbox.append(manager, next);
     });
   }
 
-  /** A window that can never be collected (post gone, token refused), so reports can say why numbers are missing. */
-  async recordFailure(f: CollectionFailure): Promise<void> {
-    await this.db.query(
-      `INSERT INTO metric_collection_failure (publication_id, "window", failed_at, reason, detail) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (publication_id, "window") DO UPDATE SET failed_at = EXCLUDED.failed_at, reason = EXCLUDED.reason, detail = EXCLUDED.detail`,
-      [f.publicationId, f.window, f.failedAt, f.reason, f.detail],
-    );
+  /**
+   * A window that can never be collected (post gone, token refused), so reports can say why numbers are missing; with
+   * the next window's job (`next`), which may fare better (a reconnected account), in the same transaction.
+   */
+  async recordFailure(f: CollectionFailure, next: readonly OutboxRow[] = []): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO metric_collection_failure (publication_id, "window", failed_at, reason, detail) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (publication_id, "window") DO UPDATE SET failed_at = EXCLUDED.failed_at, reason = EXCLUDED.reason, detail = EXCLUDED.detail`,
+        [f.publicationId, f.window, f.failedAt, f.reason, f.detail],
+      );
+      await this.outbox.append(manager, next);
+    });
   }
 
   /**

@@ -1,14 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Clock } from '@app/config';
+import { Clock, InjectSettings, type Settings } from '@app/config';
 import { type CollectionFailureReason, MetricSnapshotRepository, PublicationRepository } from '@app/database';
 import { PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformPermissionError, PlatformRateLimitError, PlatformRejectedError, PlatformUsageCapError } from '@app/platforms';
 import type { JobPayloads } from '@app/queue';
 import { type AccountRef, AccountTokenService, isTokenRefused } from '../accounts/account-token.service.js';
+import { nextMetricJob } from '../publishing/metric-jobs.js';
 
 /** What the job does next: done, or wait until the platform's rate limit resets (without spending one of its tries). */
 export type MetricsCollection = { readonly done: true } | { readonly done: false; readonly retryAt: Date };
 
-/** Collects one metric window of one publication. Idempotent: the snapshot is upserted per window. */
+/**
+ * Collects one metric window of one publication. Idempotent: the snapshot is upserted per window. A window that is
+ * done (numbers in, or why not recorded) queues the next one with it.
+ */
 @Injectable()
 export class MetricsService {
   private readonly logger = new Logger(MetricsService.name);
@@ -19,6 +23,7 @@ export class MetricsService {
     private readonly snapshots: MetricSnapshotRepository,
     private readonly platforms: PlatformClientRegistry,
     private readonly clock: Clock,
+    @InjectSettings() private readonly settings: Settings,
   ) {}
 
   /** `lastTry`: the job's last one; a platform that still fails then is recorded, so reports say why numbers are missing. */
@@ -28,6 +33,7 @@ export class MetricsService {
       this.logger.warn({ publicationId: job.publicationId }, 'metrics skipped: publication is not published');
       return { done: true };
     }
+    const next = publication.publishedAt ? nextMetricJob(this.settings, publication.id, publication.publishedAt, this.clock.now(), job.window) : [];
     // The account as the token sent was read; a refused renewal is recorded where it happens.
     let account: AccountRef | null = null;
     try {
@@ -53,14 +59,14 @@ export class MetricsService {
         errors: { ...metrics.errors },
         raw: metrics.raw,
         apiVersion: metrics.apiVersion,
-      });
+      }, next);
     } catch (error) {
       // Permanent: retrying cannot help, so the job ends here, recorded so reports say why the numbers are missing.
       if (error instanceof PlatformAuthError || error instanceof PlatformRejectedError) {
         const reason = permanentFailureReason(error);
         if (account && isTokenRefused(error)) await this.tokens.refused(account, error.reason);
         this.logger.warn({ publicationId: publication.id, window: job.window, reason, detail: error.reason }, 'metrics collection failed permanently');
-        await this.snapshots.recordFailure({ publicationId: publication.id, window: job.window, failedAt: this.clock.now(), reason, detail: error.reason });
+        await this.snapshots.recordFailure({ publicationId: publication.id, window: job.window, failedAt: this.clock.now(), reason, detail: error.reason }, next);
         return { done: true };
       }
       // Asking again before the reset only makes the platform throttle the account longer.
@@ -70,7 +76,7 @@ export class MetricsService {
       }
       if (lastTry && error instanceof PlatformError) {
         this.logger.warn({ publicationId: publication.id, window: job.window, detail: error.reason }, 'metrics collection failed on its last try');
-        await this.snapshots.recordFailure({ publicationId: publication.id, window: job.window, failedAt: this.clock.now(), reason: 'platform_error', detail: error.reason });
+        await this.snapshots.recordFailure({ publicationId: publication.id, window: job.window, failedAt: this.clock.now(), reason: 'platform_error', detail: error.reason }, next);
         return { done: true };
       }
       throw error;

@@ -4,13 +4,18 @@ import { collectMetricsJob } from '@app/queue';
 import { toOutboxRow } from './outbox-row.js';
 
 /**
- * One metrics job per window (METRIC_WINDOWS), counted from when the post went out. A post found or recorded late
- * (days after it went out) gets no job for the windows whose span is over at `now`: their numbers would be a later
- * age's, and would all be collected at once.
+ * The metrics job of the next window (METRIC_WINDOWS), counted from when the post went out: the youngest window after
+ * `after` (from the first when null) whose span is not over at `now`. At most one: each window's collection queues
+ * the next in its own transaction, so a post that goes out writes one job, not one per window (a burst of posts is
+ * that much lighter), and a window whose job is lost is queued again by the reconciler's safety net. A post found or
+ * recorded late (days after it went out) skips the windows whose span is over: their numbers would be a later age's.
  */
-export function metricJobsFor(settings: Settings, publicationId: string, publishedAt: Date, now: Date): OutboxRow[] {
+export function nextMetricJob(settings: Settings, publicationId: string, publishedAt: Date, now: Date, after: string | null = null): OutboxRow[] {
   const age = (now.getTime() - publishedAt.getTime()) / 1000;
-  return metricWindowSpans(settings.publishing.metricWindows)
-    .filter((w) => w.untilSeconds > age)
-    .map((w) => toOutboxRow(collectMetricsJob(publicationId, w.label, new Date(publishedAt.getTime() + w.ageSeconds * 1000))));
+  const spans = metricWindowSpans(settings.publishing.metricWindows);
+  const from = after === null ? 0 : spans.findIndex((w) => w.label === after) + 1;
+  // A window no longer configured (METRIC_WINDOWS changed since its job was queued) ends its chain.
+  if (from === 0 && after !== null) return [];
+  const next = spans.slice(from).find((w) => w.untilSeconds > age);
+  return next === undefined ? [] : [toOutboxRow(collectMetricsJob(publicationId, next.label, new Date(publishedAt.getTime() + next.ageSeconds * 1000)))];
 }

@@ -4,7 +4,7 @@ import { FeatureRepository, isExternalIdTaken, LEFT_ROTATION, type PublicationEn
 import { publishJob } from '@app/queue';
 import type { Actor } from '../actor.js';
 import { DomainError, invalidField, notFound } from '../domain.errors.js';
-import { metricJobsFor } from './metric-jobs.js';
+import { nextMetricJob } from './metric-jobs.js';
 import { toOutboxRow } from './outbox-row.js';
 
 /**
@@ -82,7 +82,7 @@ export class PublicationActionsService {
         id,
         STAFF_DECIDES,
         { status: 'published', bumpVersion: true, externalId, externalUrl: url, publishedAt },
-        (p) => metricJobsFor(this.settings, p.id, publishedAt, now),
+        (p) => nextMetricJob(this.settings, p.id, publishedAt, now),
         {
           actorUserId: actor.userId, action: 'publication.marked_posted', entityType: 'publication', entityId: id,
           before: { status: current.status }, after: { status: 'published', externalId, url, publishedAt: publishedAt.toISOString() },

@@ -13,7 +13,7 @@ import {
 import { PlatformClientRegistry, PlatformDuplicateError, PlatformError, PlatformRateLimitError, PlatformTransientError } from '@app/platforms';
 import { type JobPayloads, publishJob } from '@app/queue';
 import { type AccountRef, AccountTokenService } from '../accounts/account-token.service.js';
-import { metricJobsFor } from './metric-jobs.js';
+import { nextMetricJob } from './metric-jobs.js';
 import { failedAlert, unknownOutcomeAlert } from './publication-alerts.js';
 import { toOutboxRow } from './outbox-row.js';
 import { mediaUrl } from '../media-url.js';
@@ -78,7 +78,7 @@ export class PublishService {
         const posted = await this.callPlatform(publication, attempt, renditions, connected.account.externalId, connected.accessToken);
         result = { status: 'published', attemptOutcome: 'published', externalId: posted.externalId, externalUrl: posted.url };
         const postedAt = this.clock.now();
-        followUps = metricJobsFor(this.settings, publication.id, postedAt, postedAt);
+        followUps = nextMetricJob(this.settings, publication.id, postedAt, postedAt);
       }
     } catch (error) {
       if (error instanceof LostClaimError) {

@@ -4,7 +4,7 @@ import { FeatureRepository, type OutboxRow, type PublicationEntity, PublicationR
 import { PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformRateLimitError } from '@app/platforms';
 import { type JobPayloads, publishJob } from '@app/queue';
 import { type AccountRef, AccountTokenService, isTokenRefused } from '../accounts/account-token.service.js';
-import { metricJobsFor } from './metric-jobs.js';
+import { nextMetricJob } from './metric-jobs.js';
 import { toOutboxRow } from './outbox-row.js';
 import { type CheckResult, decideReconcile, type ReconcileDecision } from './reconcile-decision.js';
 import { failedAlert, needsAttentionAlert, PublicationAlertKind, publicationAlertKey } from './publication-alerts.js';
@@ -98,7 +98,7 @@ export class UnknownOutcomeService {
       case 'published':
         return {
           settlement: { status: 'published', note: decision.note, externalId: decision.externalId, externalUrl: decision.url, publishedAt: decision.postedAt },
-          followUps: metricJobsFor(this.settings, publication.id, decision.postedAt, now),
+          followUps: nextMetricJob(this.settings, publication.id, decision.postedAt, now),
         };
       case 'check_again':
         return { settlement: { status: 'unknown', note: decision.note, nextAt: new Date(now.getTime() + decision.afterMs) }, followUps: [] };

@@ -7,7 +7,7 @@ import type { XRouteDeps } from './x.router.js';
 
 const MB = 1024 * 1024;
 const EXPIRES_AFTER_SECS = 86_400;
-/** Declared type → the format sharp must find in the bytes, and the size limit (platform-apis.md §7.2). */
+/** Declared type → the format the bytes must be, and the size limit (platform-apis.md §7.2). */
 const IMAGE_TYPES: Readonly<Record<string, { format: string; maxBytes: number }>> = {
   'image/jpeg': { format: 'jpeg', maxBytes: 5 * MB },
   'image/pjpeg': { format: 'jpeg', maxBytes: 5 * MB },
@@ -57,7 +57,7 @@ export function xMediaRoutes(router: Router, { ctx, account }: XRouteDeps): void
     if (!media.finalized) {
       const bytes = Buffer.concat([...media.segments.entries()].sort(([a], [b]) => a - b).map(([, chunk]) => chunk));
       if (bytes.length !== media.totalBytes) throw invalidRequest('Segments do not add up to provided total file size.', 'id', media.id);
-      const described = await describeImage(bytes);
+      const described = describeImage(bytes);
       const expected = IMAGE_TYPES[media.mediaType];
       if (!described.ok || described.image.format !== expected.format) {
         throw invalidRequest(`The uploaded file is not a valid ${media.mediaType} image.`, 'id', media.id);

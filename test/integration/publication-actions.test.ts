@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Platform } from '@app/config';
-import { AlertRepository, isExternalIdTaken, PublicationRepository } from '@app/database';
+import { AlertRepository, isExternalIdTaken, MetricSnapshotRepository, PublicationRepository } from '@app/database';
 import { MetricsService, PublishService } from '@app/domain';
 import { ApiClient } from '../support/api-client.js';
 import { insertDuePublication } from '../support/publications.js';
@@ -101,6 +101,7 @@ describe('publication actions', () => {
     // even when it fails (the sandbox has no such media): a later window may fare better.
     expect(await windows()).toEqual([['24h', 86_400_000]]);
     await t.api.get(MetricsService).collect({ v: 1, publicationId: id, window: '24h' });
+    expect((await t.api.get(MetricSnapshotRepository).failuresFor(id)).map((f) => [f.window, f.reason])).toEqual([['24h', 'post_unavailable']]);
     expect(await windows()).toEqual([['24h', 86_400_000], ['7d', 7 * 86_400_000]]);
 
     const other = await publicationIn('failed', 'instagram');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import type { Platform } from '@app/config';
+import { metricWindowSpans, type Platform } from '@app/config';
 import { AlertRepository, FeatureRepository, PlatformAccountRepository, PublicationRepository } from '@app/database';
 import { PublishService, ReconcilerService, UnknownOutcomeService } from '@app/domain';
 import { PlatformClientRegistry } from '@app/platforms';
@@ -51,7 +51,7 @@ describe('publish outcomes', () => {
     expect(await sandbox.posts('instagram', externalId)).toHaveLength(1);
     // The first metric window's job, once (each window's collection queues the next).
     const followUps = (await db.query(`SELECT job_id AS "jobId" FROM outbox WHERE payload->>'publicationId' = $1`, [id])) as unknown[];
-    expect(followUps).toEqual([{ jobId: `metrics-${id}-${env.settings.publishing.metricWindows[0].label}` }]);
+    expect(followUps).toEqual([{ jobId: `metrics-${id}-${metricWindowSpans(env.settings.publishing.metricWindows)[0].label}` }]);
   });
 
   it('fails for good with the platform\'s reason when Instagram refuses the image, without a post', async () => {

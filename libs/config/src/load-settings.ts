@@ -13,6 +13,12 @@ export class SettingsError extends Error {
 const DURATION = /^(\d+)(s|m|h|d)$/;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
+/** A duration label's length in seconds ('24h' → 86400; a metric window's age), or null when it is not one. */
+export function durationSeconds(label: string): number | null {
+  const match = DURATION.exec(label);
+  return match ? Number(match[1]) * UNIT_SECONDS[match[2]] : null;
+}
+
 /** Reads and validates the environment. Secrets have no fixed defaults outside tests. */
 export function loadSettings(env: Environment): Settings {
   const problems: string[] = [];
@@ -171,9 +177,7 @@ class Reader {
 
   duration(key: string, fallback: string): number {
     const value = this.raw(key) ?? fallback;
-    const match = DURATION.exec(value);
-    if (!match) return this.fail(key, `must be a duration like 30s, 5m, 12h or 7d (got "${value}")`, 0);
-    return Number(match[1]) * UNIT_SECONDS[match[2]];
+    return durationSeconds(value) ?? this.fail(key, `must be a duration like 30s, 5m, 12h or 7d (got "${value}")`, 0);
   }
 
   windows(key: string, fallback: string): MetricWindow[] {
@@ -181,9 +185,9 @@ class Reader {
     const labels = value.split(',').map((s) => s.trim()).filter(Boolean);
     const windows: MetricWindow[] = [];
     for (const label of labels) {
-      const match = DURATION.exec(label);
-      if (!match) return this.fail(key, `must list durations like 1h,24h,7d,28d (got "${label}")`, []);
-      windows.push({ label, ageSeconds: Number(match[1]) * UNIT_SECONDS[match[2]] });
+      const ageSeconds = durationSeconds(label);
+      if (ageSeconds === null) return this.fail(key, `must list durations like 1h,24h,7d,28d (got "${label}")`, []);
+      windows.push({ label, ageSeconds });
     }
     return windows.length > 0 ? windows : this.fail(key, 'must list at least one window', []);
   }

@@ -67,6 +67,11 @@ export class MetricSnapshotRepository {
     });
   }
 
+  /** The next window's job alone, for a window that ends with neither numbers nor a recorded reason. */
+  async queueNext(next: readonly OutboxRow[]): Promise<void> {
+    await this.outbox.append(this.db.manager, next);
+  }
+
   /**
    * Metric windows of published posts that are due (their age passed before `dueBefore`) with neither a snapshot nor a
    * recorded failure: their job may be lost (Redis keeps jobs for weeks) or out of tries. Only within the window's

@@ -79,6 +79,10 @@ export class MetricsService {
         await this.snapshots.recordFailure({ publicationId: publication.id, window: job.window, failedAt: this.clock.now(), reason: 'platform_error', detail: error.reason }, next);
         return { done: true };
       }
+      // A last try failing on our side (the account removed, the database): the next window still gets its job.
+      if (lastTry) {
+        await this.snapshots.queueNext(next).catch((e: unknown) => this.logger.error({ publicationId: publication.id, err: e }, 'next metric window not queued; the reconciler will queue it once due'));
+      }
       throw error;
     }
     return { done: true };

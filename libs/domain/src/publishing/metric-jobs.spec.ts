@@ -29,7 +29,9 @@ describe('nextMetricJob', () => {
     expect(jobs(8 * 24 * HOUR, '1h')).toEqual([['metrics-p1-7d', '2026-11-27T03:00:00.000Z']]);
   });
 
-  it('ends the chain at a window no longer configured', () => {
-    expect(jobs(HOUR, '3d')).toEqual([]);
+  it('carries a chain on by age when its window is no longer configured', () => {
+    expect(jobs(3 * 24 * HOUR, '3d')).toEqual([['metrics-p1-7d', '2026-11-27T03:00:00.000Z']]);
+    expect(jobs(HOUR, '2h')).toEqual([['metrics-p1-24h', '2026-11-21T03:00:00.000Z']]);
+    expect(jobs(HOUR, 'not-a-window')).toEqual([]);
   });
 });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from 'bullmq';
-import { MetricSnapshotRepository } from '@app/database';
+import type { MetricWindow } from '@app/config';
+import { type DueWindow, MetricSnapshotRepository } from '@app/database';
 import { MetricsService, OutboxRelayService, PublishService, ReconcilerService } from '@app/domain';
 import { JobProducer, type JobPayloads, QueueName } from '@app/queue';
 import { createWorker } from '../../apps/worker/src/create-worker.js';
@@ -54,6 +55,10 @@ describe('metric windows whose jobs Redis lost', () => {
     expect(await queue.getJob(`metrics-${id}-1h`)).toBeDefined();
   });
 
+  /** Due windows with no result, as (publication, window) pairs. */
+  const without = async (windows: readonly MetricWindow[], now: Date) =>
+    (await t.api.get(MetricSnapshotRepository).windowsWithoutResult(windows, now, now, 10)).map(({ publicationId, window }) => ({ publicationId, window }));
+
   it('does not queue a window whose failure is recorded, nor one the next window has superseded', async () => {
     const snapshots = t.api.get(MetricSnapshotRepository);
     const now = new Date();
@@ -62,16 +67,41 @@ describe('metric windows whose jobs Redis lost', () => {
       `UPDATE publication SET published_at = now() - interval '2 hours' WHERE id = (SELECT id FROM publication WHERE status = 'published' LIMIT 1) RETURNING id`,
     )) as [Array<{ id: string }>, number];
     // Two hours old: 1s has its snapshot (above), 1h is due and missing.
-    expect(await snapshots.windowsWithoutResult(windows, now, now, 10)).toEqual([{ publicationId: id, window: '1h' }]);
+    expect(await without(windows, now)).toEqual([{ publicationId: id, window: '1h' }]);
     await snapshots.recordFailure({ publicationId: id, window: '1h', failedAt: now, reason: 'post_unavailable', detail: 'deleted' });
-    expect(await snapshots.windowsWithoutResult(windows, now, now, 10)).toEqual([]);
+    expect(await without(windows, now)).toEqual([]);
     // Neither window in: the 1s window's time is long over (the 1h one is due), so only the 1h one is asked for.
     await t.db.query(`DELETE FROM metric_snapshot WHERE publication_id = $1`, [id]);
     await t.db.query(`DELETE FROM metric_collection_failure WHERE publication_id = $1`, [id]);
-    expect(await snapshots.windowsWithoutResult(windows, now, now, 10)).toEqual([{ publicationId: id, window: '1h' }]);
+    expect(await without(windows, now)).toEqual([{ publicationId: id, window: '1h' }]);
     // Past twice the last window's age, nothing is asked for.
     await t.db.query(`UPDATE publication SET published_at = now() - interval '3 hours' WHERE id = $1`, [id]);
-    expect(await snapshots.windowsWithoutResult(windows, now, now, 10)).toEqual([]);
+    expect(await without(windows, now)).toEqual([]);
+  });
+
+  it('looks at due windows page by page in due order, so windows whose jobs stay live cannot hide the ones after them', async () => {
+    const snapshots = t.api.get(MetricSnapshotRepository);
+    const windows = t.env.settings.publishing.metricWindows;
+    const ids: string[] = [];
+    for (const minutes of [95, 90]) {
+      const token = `token-metrics-page-${minutes}-0123456789`;
+      const { id } = await insertDuePublication(t, 'facebook', { accountExternalId: `${Date.now()}${minutes}`, tokens: { stored: token, sandbox: token }, isoWeek: `2034-W${minutes - 80}` });
+      await t.api.get(PublishService).publish({ v: 1, publicationId: id, publicationVersion: 1 });
+      // Its 1h window is due and missing (the 1s one's span is over).
+      await t.db.query(`UPDATE publication SET published_at = now() - make_interval(mins => $2) WHERE id = $1`, [id, minutes]);
+      ids.push(id);
+    }
+    const now = new Date();
+    const seen: Array<{ publicationId: string; window: string }> = [];
+    let from: DueWindow | null = null;
+    for (let page = 0; page < 20; page++) {
+      const rows: DueWindow[] = await snapshots.windowsWithoutResult(windows, now, now, 1, from);
+      if (rows.length === 0) break;
+      seen.push(...rows.map(({ publicationId, window }) => ({ publicationId, window })));
+      from = rows[0];
+    }
+    // Each once, the older first, whatever else is due.
+    expect(seen.filter((w) => ids.includes(w.publicationId))).toEqual(ids.map((publicationId) => ({ publicationId, window: '1h' })));
   });
 
   it('waits for the platform\'s rate-limit reset before asking again, without spending one of the job\'s tries', async () => {

@@ -14,6 +14,13 @@ export type NewSnapshot = Omit<MetricSnapshotEntity, 'id'>;
  */
 export type CollectionFailureReason = 'post_unavailable' | 'token_rejected' | 'permission_missing' | 'usage_capped' | 'platform_error';
 
+/** A metric window of a publication, due at its age. */
+export interface DueWindow {
+  publicationId: string;
+  window: string;
+  dueAt: Date;
+}
+
 export interface CollectionFailure {
   publicationId: string;
   window: string;
@@ -75,23 +82,28 @@ export class MetricSnapshotRepository {
   /**
    * Metric windows of published posts that are due (their age passed before `dueBefore`) with neither a snapshot nor a
    * recorded failure: their job may be lost (Redis keeps jobs for weeks) or out of tries. Only within the window's
-   * span (metricWindowSpans): later numbers would be the next window's, not this one's.
+   * span (metricWindowSpans): later numbers would be the next window's, not this one's. In due order, after `from` (a
+   * window an earlier page ended with) when given.
    */
-  async windowsWithoutResult(windows: readonly MetricWindow[], dueBefore: Date, now: Date, limit: number): Promise<Array<{ publicationId: string; window: string }>> {
+  async windowsWithoutResult(windows: readonly MetricWindow[], dueBefore: Date, now: Date, limit: number, from: DueWindow | null = null): Promise<DueWindow[]> {
     const spans = metricWindowSpans(windows);
     return this.db.query(
-      `SELECT p.id AS "publicationId", w.label AS "window"
+      // Due times in milliseconds, as a Date carries them back in `from`.
+      `SELECT p.id AS "publicationId", w.label AS "window", due AS "dueAt"
          FROM publication p
         CROSS JOIN unnest($1::text[], $2::int[], $3::int[]) AS w(label, age, until_age)
+        CROSS JOIN LATERAL (SELECT date_trunc('milliseconds', p.published_at + make_interval(secs => w.age))) AS d(due)
         WHERE p.status = 'published'
           AND p.published_at > $5::timestamptz - make_interval(secs => $7)
           AND p.published_at + make_interval(secs => w.age) < $4
           AND p.published_at + make_interval(secs => w.until_age) > $5
+          AND ($8::timestamptz IS NULL OR (due, p.id, w.label) > ($8, $9::uuid, $10::text))
           AND NOT EXISTS (SELECT 1 FROM metric_snapshot s WHERE s.publication_id = p.id AND s."window" = w.label)
           AND NOT EXISTS (SELECT 1 FROM metric_collection_failure f WHERE f.publication_id = p.id AND f."window" = w.label)
-        ORDER BY p.published_at + make_interval(secs => w.age)
+        ORDER BY due, p.id, w.label
         LIMIT $6`,
-      [spans.map((w) => w.label), spans.map((w) => w.ageSeconds), spans.map((w) => w.untilSeconds), dueBefore, now, limit, Math.max(0, ...spans.map((w) => w.untilSeconds))],
+      [spans.map((w) => w.label), spans.map((w) => w.ageSeconds), spans.map((w) => w.untilSeconds), dueBefore, now, limit, Math.max(0, ...spans.map((w) => w.untilSeconds)),
+        from?.dueAt ?? null, from?.publicationId ?? null, from?.window ?? null],
     );
   }
 

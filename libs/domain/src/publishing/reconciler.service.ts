@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InjectSettings, type Settings } from '@app/config';
-import { AlertRepository, FeatureRepository, LockRepository, MetricSnapshotRepository, PublicationRepository, UnknownOutcomeRepository } from '@app/database';
+import { AlertRepository, type DueWindow, FeatureRepository, LockRepository, MetricSnapshotRepository, PublicationRepository, UnknownOutcomeRepository } from '@app/database';
 import { collectMetricsJob, JobProducer, publishJob, type QueuedJob, QueueUnavailableError, reconcileJob } from '@app/queue';
 import { OutboxRelayService } from './outbox-relay.service.js';
 import { lateAlert, needsAttentionAlert, PublicationAlertKind, unknownOutcomeAlert } from './publication-alerts.js';
@@ -32,6 +32,8 @@ const LIVE = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-ch
 @Injectable()
 export class ReconcilerService {
   private readonly logger = new Logger(ReconcilerService.name);
+  /** Where the last run's look at metric windows stopped (this replica's; any replica's runs cover every window in turn). */
+  private metricWindowsFrom: DueWindow | null = null;
 
   constructor(
     private readonly locks: LockRepository,
@@ -103,9 +105,13 @@ export class ReconcilerService {
     // Reach numbers are collected weeks after the post: their jobs outlive many Redis restarts.
     let metricsQueued = 0;
     const dueBefore = new Date(now.getTime() - requeueAfterSeconds * 1000);
-    for (const w of await this.snapshots.windowsWithoutResult(this.settings.publishing.metricWindows, dueBefore, now, METRIC_WINDOWS_PER_RUN)) {
+    const windows = await this.snapshots.windowsWithoutResult(this.settings.publishing.metricWindows, dueBefore, now, METRIC_WINDOWS_PER_RUN, this.metricWindowsFrom);
+    for (const w of windows) {
       if (await this.ensureJob(collectMetricsJob(w.publicationId, w.window, now), now)) metricsQueued++;
     }
+    // The next run looks further on (from the start again after a short page): windows whose jobs stay live, rate
+    // limited for days, cannot keep the ones after them from being looked at.
+    this.metricWindowsFrom = windows.length === METRIC_WINDOWS_PER_RUN ? windows[windows.length - 1] : null;
     if (metricsQueued > 0) this.logger.warn({ metricsQueued }, 'due metric windows had no result and no live job; queued again');
     return { relayed, checksQueued, requeued, metricsQueued };
   }

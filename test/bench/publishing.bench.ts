@@ -113,8 +113,8 @@ describe('publishing benchmark', () => {
     const floorPublications = (await publicationsOf(harness, floorFeatures)).filter((p) => BURST_PLATFORMS.includes(p.platform));
     const claimOnlyPublications = (await publicationsOf(harness, claimOnlyFeatures)).filter((p) => BURST_PLATFORMS.includes(p.platform));
     await harness.db.query(`UPDATE outbox SET relayed_at = now() WHERE (payload ->> 'publicationId')::uuid = ANY ($1::uuid[])`, [[...floorPublications, ...claimOnlyPublications].map((p) => p.id)]);
-    // Each measured phase starts right after a checkpoint: the first change of a page after one writes the whole page
-    // to the WAL, and a checkpoint the seeding's WAL set off in the middle of one phase made its cost swing by a quarter.
+    // Each measured phase starts right after a checkpoint (the first change of a page after one writes the whole page
+    // to the WAL), so that none pays for a checkpoint the seeding's WAL sets off in the middle of it.
     await harness.db.query('CHECKPOINT');
     const floorCpuBefore = readCpu({});
     const floor = await runFloor(harness, floorPublications, Number(WORKER_CONCURRENCY), true);

@@ -24,17 +24,13 @@ function statFields(pid: number): string[] | null {
 }
 
 /** utime + stime (fields 14, 15), with cutime + cstime (16, 17: children it has reaped) when asked; in ticks. */
-function ticksOf(pid: number, withReapedChildren: boolean): number {
-  const fields = statFields(pid);
+function ticksIn(fields: readonly string[] | null, withReapedChildren: boolean): number {
   if (!fields) return 0;
   const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number);
   return utime + stime + (withReapedChildren ? cutime + cstime : 0);
 }
 
-const parentOf = (pid: number): number | undefined => {
-  const ppid = statFields(pid)?.[1]; // field 4
-  return ppid === undefined ? undefined : Number(ppid);
-};
+const ticksOf = (pid: number, withReapedChildren: boolean): number => ticksIn(statFields(pid), withReapedChildren);
 
 function processesNamed(name: string): number[] {
   const pids: number[] = [];
@@ -57,10 +53,10 @@ const ms = (ticks: number): number => (ticks * 1000) / TICKS_PER_SECOND;
  * API). A backend that ends between two readings is counted through the postmaster's reaped-children time.
  */
 export function readCpu(pids: { readonly worker?: number; readonly sandbox?: number }): CpuReading {
-  const postgres = processesNamed('postgres');
-  // A postmaster is a postgres process whose parent is not one (one per cluster); its backends are its children.
-  const isPostmaster = (pid: number): boolean => !postgres.includes(parentOf(pid) ?? -1);
-  const postgresTicks = postgres.reduce((sum, pid) => sum + ticksOf(pid, isPostmaster(pid)), 0);
+  const postgres = new Map(processesNamed('postgres').map((pid) => [pid, statFields(pid)]));
+  // A postmaster is a postgres process whose parent (field 4) is not one (one per cluster); its backends are its children.
+  const isPostmaster = (fields: readonly string[] | null): boolean => fields !== null && !postgres.has(Number(fields[1]));
+  const postgresTicks = [...postgres.values()].reduce((sum, fields) => sum + ticksIn(fields, isPostmaster(fields)), 0);
   const redisTicks = processesNamed('redis-server').reduce((sum, pid) => sum + ticksOf(pid, false), 0);
   const jest = process.cpuUsage();
   const [, ...cpu] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);

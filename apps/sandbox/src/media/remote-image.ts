@@ -49,8 +49,8 @@ export async function fetchRemoteImage(url: string, maxBytes: number, timeoutMs:
  */
 export function describeImage(bytes: Buffer): RemoteImageResult {
   try {
-    const { width, height, type } = imageSize(bytes);
-    if (type === undefined) throw new Error('unknown image type');
+    // Throws for anything it cannot read; what it returns always names its type.
+    const { width, height, type = 'unknown' } = imageSize(bytes);
     return { ok: true, image: { bytes: bytes.length, format: type === 'jpg' ? 'jpeg' : type, width, height } };
   } catch (error) {
     return { ok: false, problem: 'unreadable', detail: error instanceof Error ? error.message : String(error) };

@@ -74,7 +74,10 @@ export class MetricSnapshotRepository {
     });
   }
 
-  /** The next window's job alone, for a window that ends with neither numbers nor a recorded reason. */
+  /**
+   * The next window's job alone, for a window that ends with neither numbers nor a recorded reason: there is no row to
+   * write it with (the outbox's rule otherwise), and losing it costs only a later pick-up by the reconciler.
+   */
   async queueNext(next: readonly OutboxRow[]): Promise<void> {
     await this.outbox.append(this.db.manager, next);
   }

@@ -13,7 +13,6 @@ export function isTokenRefused(error: unknown): error is PlatformAuthError {
 /** The account a token was read for, as its row was then (`updatedAt`): what a refusal of that token is matched against. */
 export type AccountRef = { readonly id: string; readonly platform: Platform; readonly updatedAt?: Date };
 
-
 /** An account with the access token to send now. Never log it. */
 export interface UsableAccount {
   account: PlatformAccountEntity;

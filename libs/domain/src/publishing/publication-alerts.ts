@@ -12,7 +12,6 @@ export const PublicationAlertKind = {
   late: 'publication_late',
 } as const;
 
-
 type PublicationAlertKind = (typeof PublicationAlertKind)[keyof typeof PublicationAlertKind];
 
 /** One open alert per kind and publication: raising it again while open does nothing. */

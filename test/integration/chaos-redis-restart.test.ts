@@ -159,7 +159,7 @@ describe('chaos: Redis restarts (losing everything) during a burst of publicatio
 
     const rows = await publications();
     const posts = await t.sandbox.posts();
-    const duplicates = ((await (await fetch(`${t.sandbox.url}/__sandbox/duplicates`)).json()) as { duplicates: unknown[] }).duplicates;
+    const duplicates = await t.sandbox.duplicates();
     const attemptRows = (await t.db.query(
       `SELECT publication_id AS "publicationId", count(*)::int AS n FROM publish_attempt GROUP BY publication_id`,
     )) as Array<{ publicationId: string; n: number }>;

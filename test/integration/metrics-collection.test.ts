@@ -130,8 +130,7 @@ describe('metric collection (sandbox, short windows)', () => {
   it('records a collection that can never succeed, and the report says why numbers are missing', async () => {
     const expired = await publication(t, 'instagram');
     await t.api.get(PublishService).publish({ v: 1, publicationId: expired.id, publicationVersion: 1 });
-    const response = await fetch(`${t.sandbox.url}/__sandbox/accounts/instagram/${expired.externalId}/expire-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    expect(response.ok).toBe(true);
+    await t.sandbox.expireToken('instagram', expired.externalId);
     const gone = await publication(t, 'x');
     await t.db.query(`UPDATE publication SET status = 'published', external_id = '1999999999999999999', published_at = now() WHERE id = $1`, [gone.id]);
     const before = await t.api.get(ReportService).summary(today(), today());
@@ -226,8 +225,7 @@ describe('metric collection (sandbox, short windows)', () => {
 
   it('records each account follower count once per WIB day; an account whose token the platform refuses needs reconnecting, with an alert', async () => {
     const refused = await publication(t, 'facebook');
-    const response = await fetch(`${t.sandbox.url}/__sandbox/accounts/facebook/${refused.externalId}/expire-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    expect(response.ok).toBe(true);
+    await t.sandbox.expireToken('facebook', refused.externalId);
     const service = t.api.get(AccountSnapshotService);
     expect(await service.collectAll()).toBeGreaterThanOrEqual(3);
     await service.collectAll();

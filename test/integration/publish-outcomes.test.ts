@@ -75,8 +75,7 @@ describe('publish outcomes', () => {
 
   it('stops at unknown with an alert when Facebook stores the post but the answer is lost, and never posts it again', async () => {
     const { id, externalId } = await publication('facebook', { width: 1080, height: 1080 }, { stored: 'token-fb-lost-1', sandbox: 'token-fb-lost-1' });
-    const fault = await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ platform: 'facebook', endpoint: 'fb.photos', fault: 'error_after' }) });
-    expect(fault.status).toBe(201);
+    await sandbox.fault({ platform: 'facebook', endpoint: 'fb.photos', fault: 'error_after' });
     await publish(id);
     expect((await load(id)).status).toBe('unknown');
     expect(await sandbox.posts('facebook', externalId)).toHaveLength(1);
@@ -156,8 +155,7 @@ describe('publish outcomes', () => {
     const { id, externalId } = await publication('instagram', { width: 1080, height: 1350 }, { stored: 'token-ig-edit-1', sandbox: 'token-ig-edit-1' });
     // The first attempt made a container with the old caption and ended retry_wait (it was still processing).
     const polls = env.settings.platforms.instagramContainerMaxPolls;
-    const fault = await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ platform: 'instagram', endpoint: 'ig.container_status', fault: 'container_in_progress', times: polls }) });
-    expect(fault.status).toBe(201);
+    await sandbox.fault({ platform: 'instagram', endpoint: 'ig.container_status', fault: 'container_in_progress', times: polls });
     await publish(id);
     const before = await load(id);
     expect(before).toMatchObject({ status: 'retry_wait' });
@@ -176,8 +174,7 @@ describe('publish outcomes', () => {
     // The answer to the post was lost before Facebook stored it: `unknown`, nothing on the Page.
     await db.query(`UPDATE publication SET status = 'unknown', attempts = 1 WHERE id = $1`, [id]);
     await db.query(`INSERT INTO publish_attempt (publication_id, attempt_number, started_at, outcome) VALUES ($1, 1, now(), 'unknown')`, [id]);
-    const fault = await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ platform: 'facebook', endpoint: 'any', fault: 'error_before' }) });
-    expect(fault.status).toBe(201);
+    await sandbox.fault({ platform: 'facebook', endpoint: 'any', fault: 'error_before' });
 
     await check(id); // the Page's posts cannot be read
     expect(await load(id)).toMatchObject({ status: 'unknown', reconcileChecks: 1, reconcileAbsent: 0 });

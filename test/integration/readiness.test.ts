@@ -46,12 +46,6 @@ describe('feature readiness', () => {
   /** The first account of each platform: the one planned features will publish to. */
   const publishing: Partial<Record<Platform, string>> = {};
 
-  /** Asks the sandbox's control API directly (test/support/sandbox.ts has no helpers for these faults). */
-  const control = async (path: string, body: object = {}): Promise<void> => {
-    const res = await fetch(`${t.sandbox.url}/__sandbox${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    if (!res.ok) throw new Error(`sandbox ${path} answered ${res.status}: ${await res.text()}`);
-  };
-
   /** An account the sandbox knows under `sandboxToken` (unless null) and we store with `storedToken`. */
   async function connect(platform: Platform, options: { storedToken?: string; sandboxToken?: string | null; expiresAt?: Date | null; externalId?: string } = {}) {
     const externalId = options.externalId ?? `${Date.now()}${++externalIds}`;
@@ -201,8 +195,8 @@ describe('feature readiness', () => {
     const x = await connect('x');
     const featureId = await confirmed(at, { instagram: instagram.id, x: x.id });
     expect((await readiness(featureId)).ready).toBe(true);
-    await control(`/accounts/instagram/${instagram.externalId}/expire-token`);
-    await control(`/accounts/x/${x.externalId}/expire-token`);
+    await t.sandbox.expireToken('instagram', instagram.externalId);
+    await t.sandbox.expireToken('x', x.externalId);
     const expired = await readiness(featureId);
     expect(codes(expired)).toEqual(['instagram:token_invalid', 'x:token_invalid']);
     expect(expired.problems[0].message).toMatch(/Session has expired on/);
@@ -224,7 +218,7 @@ describe('feature readiness', () => {
 
   it('blocks on Instagram\'s publishing quota only when the slot falls inside the current 24-hour window', async () => {
     const busy = await connect('instagram');
-    await control(`/accounts/instagram/${busy.externalId}/quota-usage`, { used: 50 });
+    await t.sandbox.setInstagramQuotaUsage(busy.externalId, 50);
     const soon = await readiness(await confirmed(new Date(Date.now() + 2 * HOUR), { instagram: busy.id }));
     expect(soon.problems).toEqual([{ platform: 'instagram', code: 'quota_exhausted', message: expect.stringContaining('Kuota posting Instagram habis (50 dari 50 dalam 24 jam terakhir)') }]);
     expect(soon.platforms[0].quota).toEqual({ used: 50, limit: 50 });
@@ -286,12 +280,12 @@ describe('feature readiness', () => {
     it('turns an expired token into PlatformAuthError (Graph 190/463, X 401)', async () => {
       const registry = t.api.get(PlatformClientRegistry);
       const ig = await connect('instagram');
-      await control(`/accounts/instagram/${ig.externalId}/expire-token`);
+      await t.sandbox.expireToken('instagram', ig.externalId);
       const igError = await registry.get('instagram').checkAccount({ accountExternalId: ig.externalId, accessToken: ig.token }).catch((e: unknown) => e);
       expect(igError).toBeInstanceOf(PlatformAuthError);
       expect(igError).toMatchObject({ details: { httpStatus: 400, platformCode: '190/463' } });
       const x = await connect('x');
-      await control(`/accounts/x/${x.externalId}/expire-token`);
+      await t.sandbox.expireToken('x', x.externalId);
       const xError = await registry.get('x').checkAccount({ accountExternalId: x.externalId, accessToken: x.token }).catch((e: unknown) => e);
       expect(xError).toBeInstanceOf(PlatformAuthError);
       expect(xError).toMatchObject({ details: { httpStatus: 401 } });

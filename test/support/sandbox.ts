@@ -26,6 +26,21 @@ export interface SandboxControl {
   fault(rule: Record<string, unknown>): Promise<void>;
   /** Removes every fault rule. */
   clearFaults(): Promise<void>;
+  /** The account's token expires now: Graph then answers 190/463, X a 401. */
+  expireToken(platform: Platform, accountId: string): Promise<void>;
+  /** Instagram's 24 h publishing quota as if another app had just used `used` of it. */
+  setInstagramQuotaUsage(accountId: string, used: number): Promise<void>;
+  /** Double posts from the platform's point of view (GET /__sandbox/duplicates). */
+  duplicates(): Promise<SandboxDuplicate[]>;
+}
+
+/** A text one account carries more than once, as GET /__sandbox/duplicates lists it. */
+export interface SandboxDuplicate {
+  platform: Platform;
+  accountId: string;
+  text: string;
+  count: number;
+  postIds: string[];
 }
 
 export interface TestSandbox extends SandboxControl {
@@ -73,5 +88,12 @@ export function sandboxControl(url: string, close: () => Promise<void>): Sandbox
     clearFaults: async () => {
       await control('DELETE', '/faults');
     },
+    expireToken: async (platform, accountId) => {
+      await control('POST', `/accounts/${platform}/${accountId}/expire-token`, {});
+    },
+    setInstagramQuotaUsage: async (accountId, used) => {
+      await control('POST', `/accounts/instagram/${accountId}/quota-usage`, { used });
+    },
+    duplicates: async () => ((await control('GET', '/duplicates')) as { duplicates: SandboxDuplicate[] }).duplicates,
   };
 }

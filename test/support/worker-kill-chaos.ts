@@ -142,7 +142,7 @@ export function describeWorkerKillChaos(defaultRuns: number): void {
       )) as PublicationRow[];
       const openAlerts = (await db.query(`SELECT publication_id AS "publicationId", kind FROM alert WHERE resolved_at IS NULL AND publication_id IS NOT NULL`)) as Array<{ publicationId: string; kind: string }>;
       const posts = await harness.sandbox.posts();
-      const duplicateGroups = ((await (await fetch(`${harness.sandbox.url}/__sandbox/duplicates`)).json()) as { duplicates: unknown[] }).duplicates;
+      const duplicateGroups = await harness.sandbox.duplicates();
 
       const finalStates: Record<string, number> = {};
       // heldByPlatformLimit: waiting for the platform's own limit to reset (X allows 100 posts per 15 minutes per user,

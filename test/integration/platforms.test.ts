@@ -292,6 +292,18 @@ describe('platform clients against the sandbox', () => {
       expect(await x.findPost({ credentials: X, caption: caption.replace('Roti', 'Teh'), since, checkpoint: null })).toEqual({ state: 'absent' });
     });
 
+    it('does not take a text-only X post with the same words for ours: ours carry their photo', async () => {
+      const since = new Date(Date.now() - 1_000);
+      const caption = 'UMKM of The Week: Bakso Pak Kumis, diketik manual';
+      const typed = await fetch(`${sandbox.url}/2/tweets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${X.accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: caption }),
+      });
+      expect(typed.status).toBe(201);
+      expect(await x.findPost({ credentials: X, caption, since, checkpoint: null })).toEqual({ state: 'absent' });
+    });
+
     it('lists Facebook published posts and recent X posts', async () => {
       const fb = await get(`/v25.0/${FB.accountExternalId}/published_posts?fields=id,message,created_time`, FB.accessToken);
       expect((fb.data as Array<{ id: string }>)[0].id).toBe((await sandbox.posts('facebook', FB.accountExternalId)).at(-1)!.id);

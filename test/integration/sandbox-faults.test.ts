@@ -152,8 +152,8 @@ describe('sandbox faults through the real platform clients', () => {
       [{ platform: 'x', endpoint: 'any', fault: 'error_before', delayMs: 10 }, 'delayMs applies only to fault timeout_before or timeout_after'],
       [{ platform: 'x', endpoint: 'any', fault: 'rate_limited', code: 4 }, 'code applies only to rate_limited on instagram or facebook'],
       [{ platform: 'facebook', endpoint: 'any', fault: 'rate_limited', code: 5 }, 'code must be one of 4, 17, 32, 613, 80001, 80002'],
-      [{ platform: 'x', endpoint: 'any', fault: 'rate_limited', subcode: 2207051 }, 'subcode applies only to rate_limited on instagram or facebook'],
-      [{ platform: 'instagram', endpoint: 'any', fault: 'error_before', subcode: 2207051 }, 'subcode applies only to rate_limited on instagram or facebook'],
+      [{ platform: 'x', endpoint: 'any', fault: 'rate_limited', subcode: 2207051 }, 'subcode applies only to rate_limited on instagram or facebook, or to container_error'],
+      [{ platform: 'instagram', endpoint: 'any', fault: 'error_before', subcode: 2207051 }, 'subcode applies only to rate_limited on instagram or facebook, or to container_error'],
       [{ platform: 'instagram', endpoint: 'any', fault: 'rate_limited', code: 4, subcode: 0 }, 'subcode must be an integer from 1'],
       [{ platform: 'instagram', endpoint: 'any', fault: 'usage_capped' }, 'fault usage_capped applies only to platform x'],
     ])('refuses %j with 400 naming the field', async (rule, problem) => {
@@ -443,6 +443,50 @@ describe('sandbox faults through the real platform clients', () => {
       const resumed = request('instagram', text, { checkpoint: containerId });
       await clients.instagram.publish(resumed);
       expect(resumed.checkpoints).toEqual([expect.not.stringMatching(`^${containerId}$`)]);
+      expect(await postsWith('instagram', text)).toBe(1);
+    });
+
+    it('reports a container that Instagram itself failed (2207001, server error) as transient; the resumed attempt makes a new one', async () => {
+      await inject({ platform: 'instagram', endpoint: 'ig.container_status', fault: 'container_error', subcode: 2207001 });
+      const text = caption('Kontainer gagal di server Instagram');
+      const first = request('instagram', text);
+      const error = await rejection(clients.instagram.publish(first));
+      expect(error).toBeInstanceOf(PlatformTransientError);
+      expect(error.reason).toBe('Error: Media upload has failed with error code 2207001');
+      expect(error.details.platformCode).toBe('2207001');
+      expect(await postsWith('instagram', text)).toBe(0);
+
+      const resumed = request('instagram', text, { checkpoint: first.checkpoints[0] });
+      await clients.instagram.publish(resumed);
+      expect(resumed.checkpoints).toEqual([expect.not.stringMatching(`^${first.checkpoints[0]}$`)]);
+      expect(await postsWith('instagram', text)).toBe(1);
+    });
+
+    it('reports a media_publish refused because an earlier attempt published the container meanwhile as an unknown outcome, not a failure', async () => {
+      const text = caption('Kontainer terbit terlambat');
+      const first = request('instagram', text);
+      const stopped = new Error('worker stopped before media_publish');
+      await expect(clients.instagram.publish({ ...first, beforeWrite: async () => Promise.reject(stopped) })).rejects.toBe(stopped);
+      const [containerId] = first.checkpoints;
+      // Instagram applies the earlier attempt's media_publish late, between this attempt's status read and its own call.
+      const late = async () => {
+        expect((await graph('POST', `/${IG.accountExternalId}/media_publish`, { creation_id: containerId })).status).toBe(200);
+      };
+      const error = await rejection(clients.instagram.publish(request('instagram', text, { checkpoint: containerId, beforeWrite: late })));
+      expect(error).toBeInstanceOf(PlatformOutcomeUnknownError);
+      expect(error.reason).toContain('already been published');
+      expect(await postsWith('instagram', text)).toBe(1);
+    });
+
+    it('does not take a published container for gone when reading its status is refused for another reason, so it posts no second copy', async () => {
+      const text = caption('Kontainer sudah tayang');
+      const first = request('instagram', text);
+      await clients.instagram.publish(first);
+      // Instagram's spam protection refuses the status read (a rejection, but not the 100/33 of a missing container).
+      await inject({ platform: 'instagram', endpoint: 'ig.container_status', fault: 'rate_limited', code: 4, subcode: 2207051 });
+      const error = await rejection(clients.instagram.publish(request('instagram', text, { checkpoint: first.checkpoints[0] })));
+      expect(error).toBeInstanceOf(PlatformRejectedError);
+      expect(error.details.platformCode).toBe('4/2207051');
       expect(await postsWith('instagram', text)).toBe(1);
     });
   });

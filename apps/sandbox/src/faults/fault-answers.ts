@@ -13,8 +13,11 @@ export interface FaultAnswerContext {
   readonly traceId: () => string;
 }
 
-/** The documented text of a container that failed (platform-apis.md §2.3). */
-export const CONTAINER_ERROR_TEXT = 'Error: Media upload has failed with error code 2207026';
+/** The subcode a failed container names unless the fault rule gives one: 2207026, a media fault (§2.8 "fix"). */
+export const DEFAULT_CONTAINER_ERROR_SUBCODE = 2207026;
+
+/** The documented text of a container that failed with `subcode` (platform-apis.md §2.3). */
+export const containerErrorText = (subcode: number): string => `Error: Media upload has failed with error code ${subcode}`;
 
 const DEFAULT_THROTTLE: Readonly<Record<'instagram' | 'facebook', ThrottleCode>> = { instagram: 80002, facebook: 80001 };
 const BUC_CODES: ReadonlySet<ThrottleCode> = new Set([32, 80001, 80002]);

@@ -28,7 +28,7 @@ describe('parseFaultRule', () => {
     });
     expect(parseFaultRule({ platform: 'x', endpoint: 'any', fault: 'rate_limited', subcode: 2207051 })).toEqual({
       ok: false,
-      problems: ['subcode applies only to rate_limited on instagram or facebook'],
+      problems: ['subcode applies only to rate_limited on instagram or facebook, or to container_error'],
     });
     expect(parseFaultRule({ platform: 'instagram', endpoint: 'any', fault: 'rate_limited', subcode: 'spam' })).toMatchObject({
       ok: false,

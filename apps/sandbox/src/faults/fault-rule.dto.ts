@@ -57,7 +57,10 @@ export interface FaultRuleInput {
   readonly retryAfterSeconds?: number;
   /** rate_limited on Instagram or Facebook: the Graph code (default 80002 Instagram, 80001 Facebook). */
   readonly code?: ThrottleCode;
-  /** rate_limited on Instagram or Facebook: the Graph error_subcode, e.g. 2207051 (code 4: suspected spam). */
+  /**
+   * rate_limited on Instagram or Facebook: the Graph error_subcode, e.g. 2207051 (code 4: suspected spam);
+   * container_error: the subcode the container's status names (default 2207026).
+   */
   readonly subcode?: number;
   /** timeout_before/after: destroy the socket after this long; absent = never answer (the client's timeout ends it). */
   readonly delayMs?: number;
@@ -106,8 +109,8 @@ export function parseFaultRule(raw: unknown): ParsedFaultRule {
     else if (code === undefined) problems.push(`code must be one of ${META_THROTTLE_CODES.join(', ')}`);
   }
   const subcode = integer('subcode', 1, 99_999_999);
-  if (body.subcode !== undefined && (platform === 'x' || (fault !== undefined && fault !== 'rate_limited'))) {
-    problems.push('subcode applies only to rate_limited on instagram or facebook');
+  if (body.subcode !== undefined && (platform === 'x' || (fault !== undefined && fault !== 'rate_limited' && fault !== 'container_error'))) {
+    problems.push('subcode applies only to rate_limited on instagram or facebook, or to container_error');
   }
   const account = body.account;
   if (account !== undefined && (typeof account !== 'string' || account === '')) problems.push('account must be a non-empty string');

@@ -4,7 +4,8 @@ import type { FaultInjector } from './fault-injector.js';
 import type { FaultRuleInput } from './fault-rule.dto.js';
 import { faultTarget, type FaultTarget } from './fault-target.js';
 import {
-  CONTAINER_ERROR_TEXT,
+  containerErrorText,
+  DEFAULT_CONTAINER_ERROR_SUBCODE,
   containerStatusInProgress,
   type FaultAnswerContext,
   publishingLimitUsedUp,
@@ -115,7 +116,7 @@ export class RuleFaultInjector implements FaultInjector {
       case 'container_error': {
         // ERROR is terminal on Instagram: this read and every later one says so, and media_publish refuses the container.
         const container = answer.target.objectId === undefined ? undefined : this.deps.state.containers.get(answer.target.objectId);
-        if (container !== undefined && container.mediaId === undefined) container.errorText ??= CONTAINER_ERROR_TEXT;
+        if (container !== undefined && container.mediaId === undefined) container.errorText ??= containerErrorText(rule.subcode ?? DEFAULT_CONTAINER_ERROR_SUBCODE);
         return false;
       }
       case 'error_after':

@@ -23,7 +23,7 @@ import {
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isRecord } from '../network-failure.mapper.js';
 import { GraphHttpClient, graphPath, readGraphId } from '../meta/graph-http.client.js';
-import { QUOTA_RETRY_MS } from '../meta/graph-error.mapper.js';
+import { classifyContainerError, QUOTA_RETRY_MS } from '../meta/graph-error.mapper.js';
 import { collectNamedInsights, readInsightValue } from '../meta/graph-insights.mapper.js';
 import { normaliseInstagramMetrics } from './instagram-metrics.mapper.js';
 import { INSTAGRAM_CAPTION_RULES } from './instagram-caption-rules.js';
@@ -38,6 +38,8 @@ export const INSTAGRAM_MEDIA_RULES: MediaRules = {
 };
 
 type ContainerStatus = 'IN_PROGRESS' | 'FINISHED' | 'PUBLISHED' | 'ERROR' | 'EXPIRED' | 'UNKNOWN';
+/** Graph's "object does not exist" (code 100, subcode 33). */
+const CONTAINER_GONE_CODE = '100/33';
 
 /** Instagram API with Facebook Login: container → wait until FINISHED → quota check → media_publish. */
 export class InstagramClient implements PlatformClient {
@@ -59,7 +61,9 @@ export class InstagramClient implements PlatformClient {
     const containerId = await this.finishedContainer(request);
     await this.assertQuotaLeft(userId, token);
     await request.beforeWrite();
-    const body = await this.graph.post(graphPath(userId, 'media_publish'), { creation_id: containerId }, token);
+    const body = await this.graph.post(graphPath(userId, 'media_publish'), { creation_id: containerId }, token).catch(async (error: unknown) => {
+      throw await this.publishRefusal(containerId, token, error);
+    });
     const mediaId = readGraphId(body);
     if (mediaId === null) {
       throw new PlatformOutcomeUnknownError('instagram', `media_publish answered without a media id for container ${containerId}`);
@@ -132,12 +136,24 @@ export class InstagramClient implements PlatformClient {
     return containerId;
   }
 
+  /**
+   * A refused media_publish whose container turns out PUBLISHED: an earlier attempt's answer was lost and Instagram
+   * applied it late (the refusal only says "already published"). The post is live, so it is found, not failed.
+   */
+  private async publishRefusal(containerId: string, token: string, error: unknown): Promise<unknown> {
+    if (!(error instanceof PlatformRejectedError)) return error;
+    const status = await this.checkpointStatus(containerId, token).catch(() => null);
+    if (status !== 'PUBLISHED') return error;
+    return new PlatformOutcomeUnknownError('instagram', `Container ${containerId} was published by an earlier attempt (${error.reason}); find the media`, error.details);
+  }
+
   private async checkpointStatus(containerId: string, token: string): Promise<ContainerStatus | 'GONE'> {
     try {
       return (await this.containerStatus(containerId, token)).code;
     } catch (error) {
-      // Graph answers 100/33 for a container that no longer exists: it cannot have been published either.
-      if (error instanceof PlatformRejectedError) return 'GONE';
+      // Graph answers 100/33 for a container that no longer exists: it cannot have been published either. Any other
+      // refusal (a block, a bare 4xx) says nothing of the container, so it is not taken for gone.
+      if (error instanceof PlatformRejectedError && error.details.platformCode === CONTAINER_GONE_CODE) return 'GONE';
       throw error;
     }
   }
@@ -150,9 +166,7 @@ export class InstagramClient implements PlatformClient {
         case 'FINISHED':
           return;
         case 'ERROR':
-          throw new PlatformRejectedError('instagram', status.text ?? 'Instagram could not process the media', {
-            platformCode: /error code (\d+)/i.exec(status.text ?? '')?.[1],
-          });
+          throw classifyContainerError(status.text);
         case 'EXPIRED':
           // The next attempt sees EXPIRED on the checkpoint and creates a fresh container.
           throw new PlatformTransientError('instagram', `Container ${containerId} expired before it was published`);

@@ -8,7 +8,7 @@ import {
   PlatformRejectedError,
   PlatformTransientError,
 } from '../platform.errors.js';
-import { classifyGraphFailure, DEFAULT_THROTTLE_RETRY_MS, QUOTA_RETRY_MS } from './graph-error.mapper.js';
+import { classifyContainerError, classifyGraphFailure, DEFAULT_THROTTLE_RETRY_MS, QUOTA_RETRY_MS } from './graph-error.mapper.js';
 
 function graphError(code: number, extra: Record<string, unknown> = {}, httpStatus = 400) {
   return { httpStatus, body: { error: { message: `(#${code}) message`, type: 'OAuthException', code, fbtrace_id: 'A1', ...extra } } };
@@ -82,6 +82,12 @@ describe('classifyGraphFailure', () => {
     expect(classifyGraphFailure('facebook', failure, 'read')).toBeInstanceOf(PlatformTransientError);
   });
 
+  it('fails a post temporarily blocked for policy violations (368) with a reason telling staff to send it again later', () => {
+    const error = classifyGraphFailure('facebook', graphError(368), 'write');
+    expect(error).toBeInstanceOf(PlatformRejectedError);
+    expect(error.reason).toMatch(/^Facebook memblokir sementara akun ini .*kirim ulang setelah blokir berakhir\. Pesan Facebook: \(#368\) message$/);
+  });
+
   it('keeps "media not ready" (9007/2207027) transient on media_publish: nothing was published', () => {
     const failure = graphError(9007, { error_subcode: 2207027, is_transient: false });
     expect(classifyGraphFailure('instagram', failure, 'write')).toBeInstanceOf(PlatformTransientError);
@@ -141,5 +147,30 @@ describe('classifyGraphFailure', () => {
     expect(classifyGraphFailure('facebook', { httpStatus: 401, body: '' }, 'read')).toBeInstanceOf(PlatformAuthError);
     expect(classifyGraphFailure('facebook', { httpStatus: 429, body: '' }, 'read')).toBeInstanceOf(PlatformRateLimitError);
     expect(classifyGraphFailure('facebook', { httpStatus: 404, body: 'Not Found' }, 'read')).toBeInstanceOf(PlatformRejectedError);
+  });
+});
+
+describe('classifyContainerError', () => {
+  it.each([2207004, 2207009, 2207026, 2207052])('fails a container whose media must be fixed (%i): a new one would fail alike', (subcode) => {
+    const error = classifyContainerError(`Error: Media upload has failed with error code ${subcode}`);
+    expect(error).toBeInstanceOf(PlatformRejectedError);
+    expect(error.details.platformCode).toBe(String(subcode));
+  });
+
+  it.each([
+    ['Error: Media upload has failed with error code 2207001', '2207001'],
+    ['Error: Media upload has failed with error code 2207032', '2207032'],
+    ['Error: something Instagram did not explain', undefined],
+  ])('retries a container Instagram failed on its side (%s): the next attempt makes a new one', (text, platformCode) => {
+    const error = classifyContainerError(text);
+    expect(error).toBeInstanceOf(PlatformTransientError);
+    expect(error.reason).toBe(text);
+    expect(error.details.platformCode).toBe(platformCode);
+  });
+
+  it('retries a container in ERROR without a status text', () => {
+    const error = classifyContainerError(undefined);
+    expect(error).toBeInstanceOf(PlatformTransientError);
+    expect(error.reason).toBe('Instagram could not process the media');
   });
 });

@@ -46,6 +46,13 @@ const NEW_CONTAINER_SUBCODES = new Set([2207020, 2207032, 2207053]);
  */
 const SPAM_BLOCK = { code: 4, subcode: 2207051 } as const;
 const QUOTA_CODE = 9;
+/** Temporarily blocked for policy violations (platform-apis.md §1.2, action "later"). */
+const POLICY_BLOCK_CODE = 368;
+/**
+ * Subcodes of a container in ERROR that only a change of the photo or caption mends (platform-apis.md §2.7 and §2.8,
+ * action "fix"): a new container of the same media fails again.
+ */
+const MEDIA_FIX_SUBCODES = new Set([2207004, 2207005, 2207009, 2207010, 2207023, 2207026, 2207028, 2207040, 2207052, 2207057]);
 /** Facebook's "duplicate post": the Page already shows this text (platform-apis.md §5.2). */
 const DUPLICATE_POST_CODE = 506;
 
@@ -104,6 +111,7 @@ export function classifyGraphFailure(platform: Platform, failure: GraphFailure, 
     return new PlatformRateLimitError(platform, reason, retryAfterFromUsage(failure.headers) ?? DEFAULT_THROTTLE_RETRY_MS, details);
   }
   if (code === DUPLICATE_POST_CODE) return new PlatformDuplicateError(platform, reason, details);
+  if (code === POLICY_BLOCK_CODE) return new PlatformRejectedError(platform, policyBlockReason(platform, reason), details);
   // Media not ready: media_publish refused it before publishing anything, so the same call may simply be repeated.
   if (code === NOT_READY_CODE) return new PlatformTransientError(platform, reason, details);
   if (error.subcode !== undefined && NEW_CONTAINER_SUBCODES.has(error.subcode)) return new PlatformTransientError(platform, reason, details);
@@ -113,6 +121,29 @@ export function classifyGraphFailure(platform: Platform, failure: GraphFailure, 
     return unclearOutcome(platform, operation, reason, reason, details);
   }
   return new PlatformRejectedError(platform, reason, details);
+}
+
+/**
+ * An Instagram container that ended in ERROR (its `status` text names the subcode, platform-apis.md §2.3). Nothing was
+ * published from it. A media fault (§2.8 "fix") fails the post for staff to mend; any other is Instagram's own trouble
+ * (§8.3: ERROR → new container), so the post is retried and the next attempt, finding this container in ERROR, makes a
+ * new one. PUBLISH_MAX_ATTEMPTS bounds that.
+ */
+export function classifyContainerError(statusText: string | undefined): PlatformError {
+  const subcode = /error code (\d+)/i.exec(statusText ?? '')?.[1];
+  const reason = statusText ?? 'Instagram could not process the media';
+  const details = { platformCode: subcode };
+  if (subcode !== undefined && MEDIA_FIX_SUBCODES.has(Number(subcode))) return new PlatformRejectedError('instagram', reason, details);
+  return new PlatformTransientError('instagram', reason, details);
+}
+
+/** Staff read this (Bahasa Indonesia): a block that ends by itself, so sending again later is the remedy. */
+function policyBlockReason(platform: Platform, platformMessage: string): string {
+  const name = platform === 'facebook' ? 'Facebook' : 'Instagram';
+  return (
+    `${name} memblokir sementara akun ini karena dianggap melanggar kebijakan (${POLICY_BLOCK_CODE}); unggahan tidak dicoba lagi ` +
+    `otomatis selama blokir berlaku. Periksa pemberitahuan di aplikasi ${name}, lalu kirim ulang setelah blokir berakhir. Pesan ${name}: ${platformMessage}`
+  );
 }
 
 /** Staff read this (Bahasa Indonesia): what happened, that it will not be retried, and what to do. */

@@ -77,8 +77,8 @@ export class XClient implements PlatformClient {
   }
 
   /**
-   * The user's timeline since the attempt (newest first, up to TIMELINE_PAGES pages of 100), matched by text with links
-   * normalised. Absence is proven only when the timeline ran out before the page budget.
+   * The user's timeline since the attempt (newest first, up to TIMELINE_PAGES pages of 100), its posts with media
+   * matched by text with links normalised (platform-apis.md §8.3). Absence is proven only when the timeline ran out before the page budget.
    */
   async findPost(request: FindPostRequest): Promise<PostSearch> {
     const api = this.api(request.credentials.accessToken);
@@ -86,12 +86,13 @@ export class XClient implements PlatformClient {
       api.userTimeline(request.credentials.accountExternalId, {
         start_time: request.since.toISOString(),
         max_results: TIMELINE_PAGE,
-        'tweet.fields': ['created_at'],
+        'tweet.fields': ['created_at', 'attachments'],
       }),
     );
     for (let page = 1; page < TIMELINE_PAGES && !timeline.done; page++) await this.call('read', () => timeline.fetchNext());
+    // Ours always carry their photo: a text-only post with the same words (typed by hand, say) is not one of ours.
     const posts = timeline.tweets
-      .filter((t) => t.created_at !== undefined)
+      .filter((t) => t.created_at !== undefined && (t.attachments?.media_keys?.length ?? 0) > 0)
       .map((t) => ({ id: t.id, text: t.text, postedAt: new Date(t.created_at as string), url: `https://x.com/i/web/status/${t.id}` }));
     const match = matchPost(posts, request.caption, request.since);
     if (match) return { state: 'found', post: { externalId: match.id, url: match.url, postedAt: match.postedAt } };

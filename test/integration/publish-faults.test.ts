@@ -42,7 +42,7 @@ const CASES: readonly FaultCase[] = [
     { name: `${platform} timeout after storing`, platform, rule: { endpoint: WRITE[platform], fault: 'timeout_after' }, final: 'published', posts: 1, attempts: ['unknown'] },
     {
       name: `${platform} token expired`, platform, rule: { endpoint: WRITE[platform], fault: 'token_expired' }, final: 'failed', posts: 0,
-      reason: /hubungkan ulang akun/, alerts: ['account_needs_reconnect'], attempts: ['failed'],
+      reason: /hubungkan ulang akun/, alerts: ['account_needs_reconnect', 'publication_failed'], attempts: ['failed'],
     },
   ]),
   // X says when its window resets (here 1 s): the job waits for it and goes out; Meta's usage header says minutes.
@@ -61,6 +61,11 @@ const CASES: readonly FaultCase[] = [
   {
     name: 'instagram container ERROR', platform: 'instagram', rule: { endpoint: 'ig.container_status', fault: 'container_error' }, final: 'failed', posts: 0,
     reason: /2207026/, alerts: ['publication_failed'], attempts: ['failed'],
+  },
+  // A container Instagram failed on its side (2207001 server error, §2.8 "retry"): the next attempt makes a new one.
+  {
+    name: 'instagram container ERROR of its own', platform: 'instagram', rule: { endpoint: 'ig.container_status', fault: 'container_error', subcode: 2207001 }, final: 'published', posts: 1,
+    attempts: ['retry', 'published'],
   },
   // Instagram's spam protection (4/2207051) is a code-4 answer but means stop: each retry would trigger it again.
   {

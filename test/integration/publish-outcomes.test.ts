@@ -3,8 +3,9 @@ import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { metricWindowSpans, type Platform } from '@app/config';
 import { AlertRepository, FeatureRepository, PlatformAccountRepository, PublicationRepository } from '@app/database';
-import { PublishService, ReconcilerService, UnknownOutcomeService } from '@app/domain';
+import { PlatformAccountService, PublicationActionsService, PublishService, ReconcilerService, UnknownOutcomeService } from '@app/domain';
 import { PlatformClientRegistry } from '@app/platforms';
+import { insertUser } from '@app/testing';
 import { insertDuePublication } from '../support/publications.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
@@ -71,6 +72,44 @@ describe('publish outcomes', () => {
     expect((await api.get(PlatformAccountRepository).findById(accountId))!.status).toBe('needs_reconnect');
     const alerts = (await api.get(AlertRepository).listOpen()).filter((a) => a.kind === 'account_needs_reconnect');
     expect(alerts).toEqual([expect.objectContaining({ publicationId: id, platform: 'facebook', dedupeKey: `account_needs_reconnect:${accountId}` })]);
+  });
+
+  it('tells staff of each post a refused token failed: the account alert lasts until it is reconnected, each post keeps its own until it is dealt with', async () => {
+    const tokens = { stored: 'token-stale-456789', sandbox: 'token-new-456789' };
+    const shared = `${Date.now()}77`;
+    const first = await publication('facebook', { width: 1080, height: 1080 }, tokens, { externalId: shared, caption: 'Ditolak bersama, pertama' });
+    const second = await publication('facebook', { width: 1080, height: 1080 }, tokens, { externalId: shared, caption: 'Ditolak bersama, kedua' });
+    expect(second.accountId).toBe(first.accountId);
+    // At once, as a burst of one slot would: either both are refused by the platform, or the second finds the account marked.
+    await Promise.all([publish(first.id), publish(second.id)]);
+    const open = async () =>
+      (await api.get(AlertRepository).listOpen())
+        .filter((a) => [first.id, second.id].includes(a.publicationId ?? '') || a.dedupeKey === `account_needs_reconnect:${first.accountId}`)
+        .map((a) => `${a.kind}:${a.publicationId === first.id ? 'first' : a.publicationId === second.id ? 'second' : '-'}`)
+        .sort();
+    expect((await load(first.id)).status).toBe('failed');
+    expect((await load(second.id)).status).toBe('failed');
+    expect(await open()).toEqual(expect.arrayContaining(['publication_failed:first', 'publication_failed:second']));
+    expect((await open()).filter((a) => a.startsWith('account_needs_reconnect'))).toHaveLength(1);
+
+    // Cancelling the post the account alert names closes that post's alert, not the account's.
+    const actions = api.get(PublicationActionsService);
+    const staff = { userId: await insertUser(db, 'staff'), role: 'staff' } as const;
+    const named = (await api.get(AlertRepository).listOpen()).find((a) => a.kind === 'account_needs_reconnect' && [first.id, second.id].includes(a.publicationId ?? ''))!;
+    const [cancelled, kept] = named.publicationId === first.id ? ['first', 'second'] : ['second', 'first'];
+    await actions.cancel(staff, named.publicationId!, false);
+    expect(await open()).toEqual([`account_needs_reconnect:${cancelled}`, `publication_failed:${kept}`]);
+
+    // Reconnected: the refusal is over; the other post still waits for staff, and goes out once sent again.
+    await sandbox.registerAccount('facebook', shared, 'token-renewed-456789');
+    await api.get(PlatformAccountService).connect(null, { platform: 'facebook', externalId: shared, displayName: 't', accessToken: 'token-renewed-456789' });
+    expect(await open()).toEqual([`publication_failed:${kept}`]);
+    const keptId = kept === 'first' ? first.id : second.id;
+    await actions.retry(staff, keptId, false);
+    expect(await open()).toEqual([]);
+    await api.get(PublishService).publish({ v: 1, publicationId: keptId, publicationVersion: (await load(keptId)).version });
+    expect(await load(keptId)).toMatchObject({ status: 'published' });
+    expect((await sandbox.posts('facebook', shared)).map((p) => p.text)).toEqual([`Ditolak bersama, ${kept === 'first' ? 'pertama' : 'kedua'}`]);
   });
 
   it('stops at unknown with an alert when Facebook stores the post but the answer is lost, and never posts it again', async () => {

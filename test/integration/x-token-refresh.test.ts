@@ -185,7 +185,13 @@ describe('X token renewal', () => {
     expect(account.status).toBe('needs_reconnect');
     expect(account.statusReason).toMatch(/^Token x tidak dapat diperbarui: refresh token ditolak platform \("Value passed for the token was invalid\."\); hubungkan ulang akun ini\.$/);
     const alerts = (await t.api.get(AlertRepository).listOpen()).filter((a) => a.dedupeKey === `account_needs_reconnect:${x.accountId}` || a.publicationId === x.id);
-    expect(alerts).toEqual([expect.objectContaining({ kind: 'account_needs_reconnect', publicationId: x.id, platform: 'x', message: expect.stringMatching(/refresh token ditolak/) })]);
+    expect(alerts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'account_needs_reconnect', publicationId: x.id, platform: 'x', message: expect.stringMatching(/refresh token ditolak/) }),
+        expect.objectContaining({ kind: 'publication_failed', publicationId: x.id }),
+      ]),
+    );
+    expect(alerts).toHaveLength(2);
     expect(await t.sandbox.posts('x', x.externalId)).toEqual([]);
     // Staff see it on the account list, without any token.
     const listed = (await admin.get('/api/accounts').expect(200)).body as Array<Record<string, unknown>>;

@@ -321,7 +321,8 @@ export class PublicationRepository {
       if (rows.length === 0) return null;
       const publication = await manager.getRepository(PublicationEntity).findOneByOrFail({ id });
       await this.outbox.append(manager, jobsFor(publication));
-      await manager.query(`UPDATE alert SET resolved_at = now() WHERE publication_id = $1 AND resolved_at IS NULL`, [id]);
+      // Its own alerts only: an account's alert linked to it stays open until the account is reconnected.
+      await manager.query(`UPDATE alert SET resolved_at = now() WHERE publication_id = $1 AND resolved_at IS NULL AND kind LIKE 'publication\\_%'`, [id]);
       await this.audit.record(audit, manager);
       return publication;
     });

@@ -1,6 +1,9 @@
 import type { Platform } from '@app/config';
 import type { NewAlert } from '@app/database';
 
+/** The one open alert of an account whose token the platform refused. */
+export const accountRefusedAlertKey = (accountId: string): string => `account_needs_reconnect:${accountId}`;
+
 /**
  * The platform refused the account's token (or its renewal): one open alert per account however many publications
  * and jobs run into it, linked to the publication that found out, if one did.
@@ -8,7 +11,7 @@ import type { NewAlert } from '@app/database';
 export function accountRefusedAlert(account: { id: string; platform: Platform }, reason: string, publication?: { id: string; featureId: string }): NewAlert {
   return {
     kind: 'account_needs_reconnect',
-    dedupeKey: `account_needs_reconnect:${account.id}`,
+    dedupeKey: accountRefusedAlertKey(account.id),
     publicationId: publication?.id ?? null,
     featureId: publication?.featureId ?? null,
     platform: account.platform,

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, type Platform } from '@app/config';
-import { AuditRepository, PlatformAccountRepository, type PlatformAccountEntity } from '@app/database';
+import { AlertRepository, AuditRepository, PlatformAccountRepository, type PlatformAccountEntity } from '@app/database';
 import { PlatformClientRegistry } from '@app/platforms';
 import type { Actor } from '../actor.js';
 import { invalidField } from '../domain.errors.js';
+import { accountRefusedAlertKey } from './account-alerts.js';
 
 export interface ConnectAccountInput {
   platform: Platform;
@@ -21,6 +22,7 @@ export class PlatformAccountService {
   constructor(
     private readonly accounts: PlatformAccountRepository,
     private readonly audit: AuditRepository,
+    private readonly alerts: AlertRepository,
     private readonly platforms: PlatformClientRegistry,
     private readonly clock: Clock,
   ) {}
@@ -31,6 +33,8 @@ export class PlatformAccountService {
     // Stored as active, it would fail its first post; with a refresh token it is renewed on first use instead.
     else if (input.tokenExpiresAt && input.tokenExpiresAt <= this.clock.now()) throw invalidField('tokenExpiresAt', 'tokenExpiresAt is in the past: this token has expired already');
     const account = await this.accounts.upsert({ ...input, refreshToken, tokenExpiresAt: input.tokenExpiresAt ?? null });
+    // Reconnected: the refusal is over. The posts it failed keep their own alerts until they are sent again.
+    await this.alerts.resolve(accountRefusedAlertKey(account.id));
     await this.audit.record({
       actorUserId: actor?.userId ?? null,
       action: 'platform_account.connected',

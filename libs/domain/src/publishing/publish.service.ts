@@ -63,7 +63,6 @@ export class PublishService {
 
     let result: AttemptResult;
     let followUps: OutboxRow[] = [];
-    let accountRefused = false;
     // The account row as the token sent was read: a refusal marks it only if nobody reconnected it meanwhile. Null
     // until a token is handed out (a refused renewal is recorded where it happens).
     let account: AccountRef | null = null;
@@ -85,12 +84,14 @@ export class PublishService {
         this.logger.warn(log, 'attempt lost its claim; leaving the publication to its new owner');
         return;
       }
-      ({ result, followUps, accountRefused = false } = await this.onFailure(publication, attempt, error, account));
+      ({ result, followUps } = await this.onFailure(publication, attempt, error, account));
     }
 
+    // A failed post has an alert of its own even when its account's refusal raised one too: that one closes when the
+    // account is reconnected, and each post it failed still has to be sent again or cancelled.
     const alert =
       result.status === 'unknown' ? unknownOutcomeAlert(publication)
-      : result.status === 'failed' && !accountRefused ? failedAlert(publication, result.error ?? '')
+      : result.status === 'failed' ? failedAlert(publication, result.error ?? '')
       : undefined;
     const finished = await this.publications.finishAttempt(publication.id, attempt, result, followUps, this.clock.now(), alert);
     if (!finished) this.logger.warn(log, 'attempt outcome not recorded: the claim was taken over');
@@ -137,8 +138,7 @@ export class PublishService {
     });
   }
 
-  /** `accountRefused`: the account was marked for reconnecting, with one alert for the whole account (not one per post). */
-  private async onFailure(publication: PublicationEntity, attempt: number, error: unknown, account: AccountRef | null): Promise<{ result: AttemptResult; followUps: OutboxRow[]; accountRefused?: boolean }> {
+  private async onFailure(publication: PublicationEntity, attempt: number, error: unknown, account: AccountRef | null): Promise<{ result: AttemptResult; followUps: OutboxRow[] }> {
     const now = this.clock.now();
     // An unknown outcome is never re-posted: the reconciler looks for the post on the platform from this time on.
     const firstCheckAt = new Date(now.getTime() + this.settings.publishing.reconcileCheckIntervalSeconds * 1000);
@@ -153,7 +153,7 @@ export class PublishService {
       case 'auth':
         // No token handed out yet: the refusal was of its renewal, and renewing already marked the account.
         if (account === null || (await this.tokens.refused(account, reason, publication))) {
-          return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Akses akun ditolak platform, hubungkan ulang akun: ${reason}` }, followUps: [], accountRefused: true };
+          return { result: { status: 'failed', attemptOutcome: 'failed', httpStatus, error: `Akses akun ditolak platform, hubungkan ulang akun: ${reason}` }, followUps: [] };
         }
         // The refused token was replaced while this attempt ran (staff reconnected the account): nothing was posted,
         // so it is sent again with the new one, like any failure before the platform took the post.

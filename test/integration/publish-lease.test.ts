@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock } from '@app/config';
-import { PublicationRepository } from '@app/database';
-import { PublishService, ReconcilerService } from '@app/domain';
+import { AlertRepository, PublicationRepository } from '@app/database';
+import { PublishService, ReconcilerService, UnknownOutcomeService } from '@app/domain';
+import { PlatformClientRegistry } from '@app/platforms';
 import { insertDuePublication } from '../support/publications.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 
@@ -42,6 +43,35 @@ describe('publish lease', () => {
     expect(publication.status).toBe('unknown');
     const [row] = (await t.db.query(`SELECT outcome FROM publish_attempt WHERE publication_id = $1`, [id])) as Array<{ outcome: string }>;
     expect(row.outcome).toBe('unknown');
+  }, 20_000);
+
+  it('records a post the platform confirmed after its lease ran out, instead of leaving it to a search that could miss it', async () => {
+    const externalId = `${Date.now()}2`;
+    const { id } = await insertDuePublication(t, 'facebook', { accountExternalId: externalId, tokens: { stored: 'token-lease-2345', sandbox: 'token-lease-2345' }, isoWeek: '2032-W02' });
+    const client = t.api.get(PlatformClientRegistry).get('facebook');
+    const post = client.publish.bind(client);
+    // The post goes out, then the worker stalls past its lease before recording it, and a reconciler tick finds it.
+    const stalled = jest.spyOn(client, 'publish').mockImplementation(async (request) => {
+      const posted = await post(request);
+      await sleep(LEASE_MS + 300);
+      expect((await t.api.get(ReconcilerService).tick())?.leasesExpired).toBe(1);
+      return posted;
+    });
+    try {
+      await t.api.get(PublishService).publish({ v: 1, publicationId: id, publicationVersion: 1 });
+    } finally {
+      stalled.mockRestore();
+    }
+
+    const [posted] = await t.sandbox.posts('facebook', externalId);
+    expect(await t.api.get(PublicationRepository).findById(id)).toMatchObject({ status: 'published', externalId: posted.id, leaseExpiresAt: null });
+    const [row] = (await t.db.query(`SELECT outcome FROM publish_attempt WHERE publication_id = $1`, [id])) as Array<{ outcome: string }>;
+    expect(row.outcome).toBe('published');
+    expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === id)).toEqual([]);
+    // The check the expired lease queued finds nothing left to do.
+    await t.api.get(UnknownOutcomeService).reconcile({ v: 1, publicationId: id, checks: 0 });
+    expect((await t.api.get(PublicationRepository).findById(id))!.status).toBe('published');
+    expect(await t.sandbox.posts('facebook', externalId)).toHaveLength(1);
   }, 20_000);
 });
 

@@ -198,12 +198,14 @@ export class PublicationRepository {
   }
 
   /**
-   * Closes an attempt: the publication's new state, the attempt row and any follow-up jobs (one statement), any alert,
-   * and the feature's status derived from it (a statement of its own, to see what others committed while it waited for
-   * the feature's lock), in one transaction. Returns false if the attempt no longer owned the publication (e.g. its lease
-   * was taken over).
+   * Closes an attempt: the publication's new state, the attempt row, any follow-up jobs and the alert `alerts.resolve`
+   * names (one statement), any alert to raise, and the feature's status derived from it (a statement of its own, to see
+   * what others committed while it waited for the feature's lock), in one transaction. Returns false if the attempt no
+   * longer owned the publication (e.g. its lease was taken over). A post the platform confirmed is recorded even then,
+   * while the publication waits, `unknown`, for the check its expired lease set off: what the check would look for is
+   * known, and a check that missed it would send the post again.
    */
-  async finishAttempt(id: string, attempt: number, result: AttemptResult, followUps: readonly OutboxRow[], now: Date, alert?: NewAlert): Promise<boolean> {
+  async finishAttempt(id: string, attempt: number, result: AttemptResult, followUps: readonly OutboxRow[], now: Date, alerts: { raise?: NewAlert; resolve?: string } = {}): Promise<boolean> {
     return this.db.transaction(async (manager) => {
       const done = (await manager.query(
         // The feature row is locked before the publication's: the order of every transaction that takes both.
@@ -213,19 +215,21 @@ export class PublicationRepository {
                    SET status = $3, external_id = COALESCE($4, external_id), external_url = COALESCE($5, external_url),
                        last_error = $6, next_attempt_at = $7, lease_expires_at = NULL, reconcile_checks = 0, reconcile_absent = 0,
                        published_at = CASE WHEN $3 = 'published' THEN $8::timestamptz ELSE published_at END, updated_at = now()
-                 WHERE id = $1 AND status = 'publishing' AND attempts = $2 AND feature_id IN (SELECT id FROM feature_lock)
+                 WHERE id = $1 AND attempts = $2 AND (status = 'publishing' OR ($3 = 'published' AND status = 'unknown'))
+                   AND feature_id IN (SELECT id FROM feature_lock)
                  RETURNING feature_id),
               closed AS (
                 UPDATE publish_attempt SET outcome = $9, finished_at = $8, http_status = $10, error = $6
                  WHERE publication_id = $1 AND attempt_number = $2 AND EXISTS (SELECT 1 FROM done)),
-              follow_ups AS (${OutboxRepository.insertSql(11)} WHERE EXISTS (SELECT 1 FROM done))
+              resolved AS (UPDATE alert SET resolved_at = now() WHERE dedupe_key = $11 AND resolved_at IS NULL AND EXISTS (SELECT 1 FROM done)),
+              follow_ups AS (${OutboxRepository.insertSql(12)} WHERE EXISTS (SELECT 1 FROM done))
          SELECT feature_id AS "featureId" FROM done`,
         [id, attempt, result.status, result.externalId ?? null, result.externalUrl ?? null, result.error ?? null, result.nextAttemptAt ?? null, now,
-          result.attemptOutcome, result.httpStatus ?? null, ...OutboxRepository.insertParameters(followUps)],
+          result.attemptOutcome, result.httpStatus ?? null, alerts.resolve ?? null, ...OutboxRepository.insertParameters(followUps)],
       )) as Array<{ featureId: string }>;
       if (done.length === 0) return false;
       // In the same transaction: a process killed right after the commit must not leave an `unknown` nobody hears of.
-      if (alert) await this.alerts.raise(alert, manager);
+      if (alerts.raise) await this.alerts.raise(alerts.raise, manager);
       await this.features.deriveStatus(done[0].featureId, manager);
       return true;
     });

@@ -14,7 +14,7 @@ import { PlatformClientRegistry, PlatformDuplicateError, PlatformError, Platform
 import { type JobPayloads, publishJob } from '@app/queue';
 import { type AccountRef, AccountTokenService } from '../accounts/account-token.service.js';
 import { nextMetricJob } from './metric-jobs.js';
-import { failedAlert, unknownOutcomeAlert } from './publication-alerts.js';
+import { failedAlert, PublicationAlertKind, publicationAlertKey, unknownOutcomeAlert } from './publication-alerts.js';
 import { toOutboxRow } from './outbox-row.js';
 import { mediaUrl } from '../media-url.js';
 
@@ -93,7 +93,9 @@ export class PublishService {
       result.status === 'unknown' ? unknownOutcomeAlert(publication)
       : result.status === 'failed' ? failedAlert(publication, result.error ?? '')
       : undefined;
-    const finished = await this.publications.finishAttempt(publication.id, attempt, result, followUps, this.clock.now(), alert);
+    // A post confirmed after the lease ran out settles the `unknown` the reconciler made of it, and its alert.
+    const resolve = result.status === 'published' ? publicationAlertKey(PublicationAlertKind.unknown, publication.id) : undefined;
+    const finished = await this.publications.finishAttempt(publication.id, attempt, result, followUps, this.clock.now(), { raise: alert, resolve });
     if (!finished) this.logger.warn(log, 'attempt outcome not recorded: the claim was taken over');
     else this.logger.log({ ...log, status: result.status, error: result.error }, 'publish attempt finished');
   }

@@ -55,6 +55,26 @@ describe('publish outcomes', () => {
     expect(followUps).toEqual([{ jobId: `metrics-${id}-${metricWindowSpans(env.settings.publishing.metricWindows)[0].label}` }]);
   });
 
+  it('fails with a reason staff can act on when the photo has no feed version, sending nothing', async () => {
+    const { id, externalId } = await publication('facebook', { width: 1080, height: 1080 }, { stored: 'token-ok-567890', sandbox: 'token-ok-567890' });
+    await db.query(`UPDATE media_asset SET renditions = '[]' WHERE id = (SELECT media_asset_id FROM publication WHERE id = $1)`, [id]);
+    await publish(id);
+    expect(await load(id)).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/^Foto unggahan tidak ditemukan/) });
+    expect((await api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === id).map((a) => a.kind)).toEqual(['publication_failed']);
+    expect(await sandbox.posts('facebook', externalId)).toEqual([]);
+  });
+
+  it('retries, not reconciles, an X post whose photo could not be read: nothing was sent', async () => {
+    const { id, externalId } = await publication('x', { width: 1080, height: 1350 }, { stored: 'token-ok-678901', sandbox: 'token-ok-678901' });
+    await db.query(
+      `UPDATE media_asset SET renditions = jsonb_set(renditions, '{0,storageKey}', '"hilang/tidak-ada.jpg"') WHERE id = (SELECT media_asset_id FROM publication WHERE id = $1)`,
+      [id],
+    );
+    await publish(id);
+    expect(await load(id)).toMatchObject({ status: 'retry_wait', lastError: expect.stringMatching(/^Akan dicoba lagi: Foto tidak dapat dibaca dari penyimpanan/) });
+    expect(await sandbox.posts('x', externalId)).toEqual([]);
+  });
+
   it('fails for good with the platform\'s reason when Instagram refuses the image, without a post', async () => {
     const { id, externalId } = await publication('instagram', { width: 3000, height: 1000 }, { stored: 'token-ok-234567', sandbox: 'token-ok-234567' });
     await publish(id);

@@ -71,10 +71,14 @@ export class PublishService {
       // still outlives this post (`lastUse`: the account needs reconnecting, but this post goes out).
       const connected = claim.account && (await this.usableAccount(claim.account, publication));
       if (connected) account = connected.account;
+      const rendition = renditions.find((r) => r.kind === 'feed');
       if (!connected || (connected.account.status !== 'active' && !connected.lastUse)) {
         result = { status: 'failed', attemptOutcome: 'failed', error: `Akun ${publication.platform} perlu dihubungkan ulang sebelum bisa memposting.` };
+      } else if (!rendition) {
+        // Nothing was sent: the photo's feed version is missing, which only a new photo mends.
+        result = { status: 'failed', attemptOutcome: 'failed', error: 'Foto unggahan tidak ditemukan (versi feed tidak ada); ganti foto usaha, lalu kirim ulang.' };
       } else {
-        const posted = await this.callPlatform(publication, attempt, renditions, connected.account.externalId, connected.accessToken);
+        const posted = await this.callPlatform(publication, attempt, rendition, connected.account.externalId, connected.accessToken);
         result = { status: 'published', attemptOutcome: 'published', externalId: posted.externalId, externalUrl: posted.url };
         const postedAt = this.clock.now();
         followUps = nextMetricJob(this.settings, publication.id, postedAt, postedAt);
@@ -100,6 +104,16 @@ export class PublishService {
     else this.logger.log({ ...log, status: result.status, error: result.error }, 'publish attempt finished');
   }
 
+  /** A client reads the photo before it sends anything (X uploads it): a failure to read it cannot have posted. */
+  private async readPhoto(publication: PublicationEntity, rendition: Rendition): Promise<Buffer> {
+    try {
+      return await this.storage.read(rendition.storageKey);
+    } catch (error) {
+      this.logger.error({ publicationId: publication.id, err: error }, 'photo could not be read from storage');
+      throw new PlatformTransientError(publication.platform, `Foto tidak dapat dibaca dari penyimpanan: ${(error as Error).message}`);
+    }
+  }
+
   /** Before anything is sent, a failure (the database, a token renewal) cannot have posted: safe to retry, not unknown. */
   private async usableAccount(account: PlatformAccountEntity, publication: PublicationEntity) {
     try {
@@ -111,16 +125,14 @@ export class PublishService {
     }
   }
 
-  private async callPlatform(publication: PublicationEntity, attempt: number, renditions: readonly Rendition[], accountExternalId: string, accessToken: string) {
-    const rendition = renditions.find((r) => r.kind === 'feed');
-    if (!rendition) throw new Error(`media ${publication.mediaAssetId} has no feed rendition`);
+  private async callPlatform(publication: PublicationEntity, attempt: number, rendition: Rendition, accountExternalId: string, accessToken: string) {
     const leaseMs = this.settings.publishing.leaseSeconds * 1000;
     // As the claim stored it.
     let leaseEnds = publication.leaseExpiresAt!.getTime();
     return this.platforms.get(publication.platform).publish({
       credentials: { accountExternalId, accessToken },
       caption: publication.caption,
-      image: { url: mediaUrl(this.settings, rendition.storageKey), read: () => this.storage.read(rendition.storageKey) },
+      image: { url: mediaUrl(this.settings, rendition.storageKey), read: () => this.readPhoto(publication, rendition) },
       checkpoint: publication.checkpoint,
       onCheckpoint: async (checkpoint) => {
         if (!(await this.publications.saveCheckpoint(publication.id, attempt, checkpoint))) throw new LostClaimError();

@@ -12,6 +12,7 @@ import {
   PlatformRejectedError,
   PlatformTransientError,
   type PublishRequest,
+  SLOW_WRITE_MS,
   XClient,
 } from '@app/platforms';
 import { type ImageHost, platformSettings, rejection, startImageHost } from '../support/platform-clients.js';
@@ -149,7 +150,7 @@ describe('sandbox faults through the real platform clients', () => {
       [{ platform: 'mastodon', endpoint: 'any', fault: 'error_before' }, 'platform must be one of instagram, facebook, x'],
       [{ platform: 'x', endpoint: 'any', fault: 'explode' }, 'fault must be one of'],
       [{ platform: 'x', endpoint: 'any', fault: 'error_before', times: 0 }, 'times must be an integer from 1'],
-      [{ platform: 'x', endpoint: 'any', fault: 'error_before', delayMs: 10 }, 'delayMs applies only to fault timeout_before or timeout_after'],
+      [{ platform: 'x', endpoint: 'any', fault: 'error_before', delayMs: 10 }, 'delayMs applies only to fault timeout_before or timeout_after or rate_limited'],
       [{ platform: 'x', endpoint: 'any', fault: 'rate_limited', code: 4 }, 'code applies only to rate_limited on instagram or facebook'],
       [{ platform: 'facebook', endpoint: 'any', fault: 'rate_limited', code: 5 }, 'code must be one of 4, 17, 32, 613, 80001, 80002'],
       [{ platform: 'x', endpoint: 'any', fault: 'rate_limited', subcode: 2207051 }, 'subcode applies only to rate_limited on instagram or facebook, or to container_error'],
@@ -276,6 +277,18 @@ describe('sandbox faults through the real platform clients', () => {
   });
 
   describe('refusals', () => {
+    it.each([
+      ['facebook', 'fb.photos'],
+      ['x', 'x.create_tweet'],
+    ] as const)('%s rate limit answering a write only after it ran for seconds is an unknown outcome, reconciled before any re-send', async (platform, endpoint) => {
+      await inject({ platform, endpoint, fault: 'rate_limited', retryAfterSeconds: 60, delayMs: SLOW_WRITE_MS + 300 });
+      const text = caption(`Dibatasi setelah lama ${platform}`);
+      const error = await rejection(clients[platform].publish(request(platform, text)));
+      expect(error).toBeInstanceOf(PlatformOutcomeUnknownError);
+      expect(error.reason).toMatch(/^Rate limited after the write ran \d+\.\d s; it may have been applied: /);
+      expect(await postsWith(platform, text)).toBe(0);
+    }, 20_000);
+
     it('X 429 carries the reset, and the client waits until then', async () => {
       await inject({ platform: 'x', endpoint: 'x.create_tweet', fault: 'rate_limited', retryAfterSeconds: 120 });
       const text = caption('Dibatasi X');

@@ -5,4 +5,4 @@ export * from './platforms.module.js';
 export { InstagramClient } from './instagram/instagram.client.js';
 export { FacebookClient } from './facebook/facebook.client.js';
 export { XClient } from './x/x.client.js';
-export type { PlatformOperation } from './network-failure.mapper.js';
+export { type PlatformOperation, SLOW_WRITE_MS } from './network-failure.mapper.js';

@@ -1,5 +1,5 @@
 import type { Platform } from '@app/config';
-import { type PlatformError, PlatformOutcomeUnknownError, PlatformTransientError } from './platform.errors.js';
+import { type PlatformError, PlatformOutcomeUnknownError, PlatformRateLimitError, PlatformTransientError } from './platform.errors.js';
 
 /**
  * `write` = a call that may create something visible on the platform (post, photo, tweet, media_publish): when its
@@ -11,6 +11,19 @@ export type PlatformOperation = 'read' | 'write';
 /** A failure that does not say whether the request was applied: for a write the outcome is unknown, a read is retried. */
 export function unclearOutcome(platform: Platform, operation: PlatformOperation, writeReason: string, readReason: string, details?: PlatformError['details']): PlatformError {
   return operation === 'write' ? new PlatformOutcomeUnknownError(platform, writeReason, details) : new PlatformTransientError(platform, readReason, details);
+}
+
+/** How long a write may run before a rate-limit answer to it stops meaning "not executed". */
+export const SLOW_WRITE_MS = 5_000;
+
+/**
+ * Meta and X throttle at the door, at once. A rate-limit answer that comes after a write ran for seconds may follow
+ * work the platform did, so it is reconciled, never simply retried (platform-apis.md §8.3).
+ */
+export function throttledAfterSlowWrite(error: PlatformError, operation: PlatformOperation, elapsedMs: number): PlatformError {
+  if (operation !== 'write' || !(error instanceof PlatformRateLimitError) || elapsedMs < SLOW_WRITE_MS) return error;
+  const reason = `Rate limited after the write ran ${(elapsedMs / 1000).toFixed(1)} s; it may have been applied: ${error.reason}`;
+  return new PlatformOutcomeUnknownError(error.platform, reason, error.details);
 }
 
 /** Socket errors raised while connecting: no byte of the request reached the platform, so nothing can have happened. */

@@ -62,7 +62,10 @@ export interface FaultRuleInput {
    * container_error: the subcode the container's status names (default 2207026).
    */
   readonly subcode?: number;
-  /** timeout_before/after: destroy the socket after this long; absent = never answer (the client's timeout ends it). */
+  /**
+   * timeout_before/after: destroy the socket after this long; absent = never answer (the client's timeout ends it).
+   * rate_limited: answer after this long, as a throttle that came after a long request.
+   */
   readonly delayMs?: number;
 }
 
@@ -102,7 +105,7 @@ export function parseFaultRule(raw: unknown): ParsedFaultRule {
   const retryAfterSeconds = integer('retryAfterSeconds', 1, 86_400);
   onlyFor('retryAfterSeconds', 'rate_limited');
   const delayMs = integer('delayMs', 0, 600_000);
-  onlyFor('delayMs', 'timeout_before', 'timeout_after');
+  onlyFor('delayMs', 'timeout_before', 'timeout_after', 'rate_limited');
   const code = META_THROTTLE_CODES.find((c) => c === body.code);
   if (body.code !== undefined) {
     if (platform === 'x' || (fault !== undefined && fault !== 'rate_limited')) problems.push('code applies only to rate_limited on instagram or facebook');

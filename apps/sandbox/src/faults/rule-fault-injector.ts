@@ -88,9 +88,13 @@ export class RuleFaultInjector implements FaultInjector {
       case 'error_before':
         sendServerError(res, answer);
         return true;
-      case 'rate_limited':
-        sendRateLimited(res, answer, rule.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS, rule.code, rule.subcode);
+      case 'rate_limited': {
+        const send = () => sendRateLimited(res, answer, rule.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS, rule.code, rule.subcode);
+        // A throttle answer after a long request (platform-apis.md §8.3); nothing is stored either way.
+        if (rule.delayMs === undefined) send();
+        else setTimeout(send, rule.delayMs);
         return true;
+      }
       case 'usage_capped':
         sendUsageCapped(res);
         return true;

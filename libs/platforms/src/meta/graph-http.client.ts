@@ -2,7 +2,7 @@ import type { Platform } from '@app/config';
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
-import { isRecord, networkErrorCode, type PlatformOperation } from '../network-failure.mapper.js';
+import { isRecord, networkErrorCode, type PlatformOperation, throttledAfterSlowWrite } from '../network-failure.mapper.js';
 import { classifyGraphFailure, type GraphFailure } from './graph-error.mapper.js';
 
 export type GraphParams = Readonly<Record<string, string>>;
@@ -44,11 +44,12 @@ export class GraphHttpClient {
   }
 
   private async send(operation: PlatformOperation, call: () => Promise<{ data: unknown }>): Promise<unknown> {
+    const started = performance.now();
     try {
       return (await call()).data;
     } catch (error) {
       // Only the classified error leaves: the axios error carries the request config, token included.
-      throw classifyGraphFailure(this.platform, toGraphFailure(error), operation);
+      throw throttledAfterSlowWrite(classifyGraphFailure(this.platform, toGraphFailure(error), operation), operation, performance.now() - started);
     }
   }
 }

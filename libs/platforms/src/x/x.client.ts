@@ -17,7 +17,7 @@ import type {
 } from '../platform-client.js';
 import { matchPost } from '../post-search.js';
 import { PlatformOutcomeUnknownError, PlatformRejectedError, PlatformTransientError } from '../platform.errors.js';
-import type { PlatformOperation } from '../network-failure.mapper.js';
+import { type PlatformOperation, throttledAfterSlowWrite } from '../network-failure.mapper.js';
 import { classifyXFailure, classifyXRefreshFailure } from './x.errors.js';
 import { redirectPlugin, timeoutPlugin } from './x-request.plugins.js';
 import { normaliseXMetrics } from './x-metrics.mapper.js';
@@ -144,10 +144,11 @@ export class XClient implements PlatformClient {
   }
 
   private async call<T>(operation: PlatformOperation, run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
     try {
       return await run();
     } catch (error) {
-      throw classifyXFailure(error, operation);
+      throw throttledAfterSlowWrite(classifyXFailure(error, operation), operation, performance.now() - started);
     }
   }
 }

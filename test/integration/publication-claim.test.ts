@@ -56,6 +56,16 @@ describe('publication claim and feature confirmation (real PostgreSQL)', () => {
     expect(attempts).toEqual([{ attempt_number: 1, outcome: 'in_flight' }]);
   });
 
+  it('does not let a job take a publication whose retry is not due yet: a stale run cannot cut a backoff or a rate-limit hold short', async () => {
+    const { publicationIds: [id] } = await confirmedFeature('2030-W30');
+    const now = Date.now();
+    await db.query(`UPDATE publication SET status = 'retry_wait', next_attempt_at = $2 WHERE id = $1`, [id, new Date(now + 60_000)]);
+    expect(await publications.claim(id, 1, new Date(now), 60)).toBeNull();
+    expect(await publications.claim(id, 1, new Date(now + 50_000), 60)).toBeNull();
+    // A job whose delay another clock measured may come a few seconds early.
+    expect(await publications.claim(id, 1, new Date(now + 57_000), 60)).not.toBeNull();
+  });
+
   it('brings the publication as stored, its renditions and its account with a token that opens', async () => {
     const { publicationIds: [id] } = await confirmedFeature('2030-W08');
     const claim = (await publications.claim(id, 1, new Date(), 60))!;

@@ -96,9 +96,10 @@ describe('publication reconciler', () => {
     await eventually(async () => ((await t.db.query(`SELECT status FROM publication WHERE id = $1`, [publication.id])) as Array<{ status: string }>)[0].status === 'published', 'the unknown publication settled', 30_000);
     const [settled] = (await t.db.query(`SELECT external_id AS "externalId", attempts, reconcile_checks AS checks FROM publication WHERE id = $1`, [publication.id])) as Array<{ externalId: string; attempts: number; checks: number }>;
     expect(settled).toEqual({ externalId: post.id, attempts: 2, checks: 1 });
-    expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === publication.id).map((a) => a.kind)).toEqual(['publication_late']);
+    // The settlement closed the unknown alert. The late one closes on the next run that settles alerts: the worker's
+    // planner, starting beside the check, may already have done it.
+    expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === publication.id).map((a) => a.kind)).not.toContain('publication_unknown');
     expect(await t.api.get(ReconcilerService).tick()).toMatchObject({ leasesExpired: 0, requeued: 0, checksQueued: 0 });
-    // Out at last: the next run closes the late alert too.
     expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === publication.id)).toEqual([]);
     expect(await t.sandbox.posts('x')).toHaveLength(1);
   });

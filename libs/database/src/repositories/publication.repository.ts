@@ -22,6 +22,13 @@ const CLAIMABLE: readonly PublicationStatus[] = ['scheduled', 'dispatched', 'ret
  */
 const STOPPED_SQL = `(f.status = 'cancelled' OR b.status IN (${LEFT_ROTATION.map((s) => `'${s}'`).join(', ')}))`;
 
+/**
+ * How early a publish job may take a `retry_wait` publication before its next_attempt_at: the job's delay and the
+ * stored time come from different processes' clocks. Beyond it, the job is a stale run of an earlier attempt's (BullMQ
+ * runs a job again when its worker's lock lapsed) and must not cut a backoff or a platform's rate-limit hold short.
+ */
+const CLAIM_EARLY_MS = 5_000;
+
 /** The unique index that gives one platform post to one publication (migration 1765200000000). */
 const EXTERNAL_POST_KEY = 'publication_external_key';
 
@@ -144,6 +151,7 @@ export class PublicationRepository {
          UPDATE publication SET status = 'publishing', attempts = attempts + 1, lease_expires_at = $3::timestamptz + make_interval(secs => $4),
                 next_attempt_at = NULL, updated_at = now()
           WHERE id = $1 AND version = $2 AND status = ANY ($5::text[])
+            AND (status <> 'retry_wait' OR next_attempt_at IS NULL OR next_attempt_at <= $3::timestamptz + make_interval(secs => $6))
             -- Second guard: nothing of a cancelled feature or of a business that left the rotation goes out,
             -- whatever its publication says (a retry can be decided while the business withdraws).
             AND NOT EXISTS (SELECT 1 FROM feature f JOIN business b ON b.id = f.business_id WHERE f.id = publication.feature_id AND ${STOPPED_SQL})
@@ -154,7 +162,7 @@ export class PublicationRepository {
          FROM claimed c
          LEFT JOIN media_asset m ON m.id = c.media_asset_id
          LEFT JOIN platform_account a ON a.id = c.platform_account_id`,
-      [id, version, now, leaseSeconds, CLAIMABLE],
+      [id, version, now, leaseSeconds, CLAIMABLE, CLAIM_EARLY_MS / 1000],
     )) as Array<Record<string, unknown>>;
     if (rows.length === 0) return null;
     const publication: Record<string, unknown> = {};

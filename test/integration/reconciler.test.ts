@@ -140,6 +140,20 @@ describe('publication reconciler', () => {
     expect(trail.map((e) => e.action)).toEqual(['publication.reconciled', 'publication.marked_posted', 'publication.retried', 'publication.reconciled']);
   });
 
+  it("mends a feature status left behind by a process that died between a publication's change and its feature's refresh", async () => {
+    const featureStatus = async (): Promise<string> => ((await t.db.query(`SELECT status FROM feature WHERE id = $1`, [featureId])) as Array<{ status: string }>)[0].status;
+    expect(await featureStatus()).toBe('published');
+    // Publication changes committed by processes that died before refreshing the feature (no state here sends anything).
+    const [x] = (await t.db.query(`UPDATE publication SET status = 'failed' WHERE feature_id = $1 AND platform = 'x' RETURNING id`, [featureId]))[0] as Array<{ id: string }>;
+    expect(await featureStatus()).toBe('published');
+    expect(await t.api.get(ReconcilerService).tick()).toMatchObject({ featuresRefreshed: 1 });
+    expect(await featureStatus()).toBe('partially_failed');
+    await t.db.query(`UPDATE publication SET status = 'published' WHERE id = $1`, [x.id]);
+    expect(await t.api.get(ReconcilerService).tick()).toMatchObject({ featuresRefreshed: 1 });
+    expect(await featureStatus()).toBe('published');
+    expect(await t.api.get(ReconcilerService).tick()).toMatchObject({ featuresRefreshed: 0 });
+  });
+
   it('runs on one replica at a time', async () => {
     // Another replica holding the reconciler's lock: this one skips its tick, and runs once the lock is free.
     const other = t.db.createQueryRunner();

@@ -175,18 +175,37 @@ export class FeatureRepository {
   async deriveStatus(featureId: string, manager: EntityManager): Promise<void> {
     await manager.query(
       `UPDATE feature f SET status = s.next, updated_at = now()
-         FROM (SELECT CASE
-                 WHEN count(*) FILTER (WHERE status <> 'cancelled') = 0 THEN 'cancelled'
-                 WHEN count(*) FILTER (WHERE status = 'published') = count(*) FILTER (WHERE status <> 'cancelled') THEN 'published'
-                 WHEN count(*) FILTER (WHERE status IN ('publishing', 'retry_wait', 'unknown', 'needs_attention', 'published', 'failed')) > 0
-                  AND count(*) FILTER (WHERE status IN ('scheduled', 'dispatched', 'publishing', 'retry_wait', 'unknown', 'needs_attention')) > 0
-                   THEN 'publishing'
-                 WHEN count(*) FILTER (WHERE status IN ('scheduled', 'dispatched')) > 0 THEN 'confirmed'
-                 WHEN count(*) FILTER (WHERE status = 'published') > 0 THEN 'partially_failed'
-                 ELSE 'failed' END AS next
-                 FROM publication WHERE feature_id = $1) s
-        WHERE f.id = $1 AND f.status NOT IN ('planned', 'cancelled') AND f.status <> s.next`,
+         FROM (SELECT ${DERIVED_STATUS_SQL} AS next FROM publication WHERE feature_id = $1) s
+        WHERE f.id = $1 AND ${DERIVED_FROM_PUBLICATIONS} AND f.status <> s.next`,
       [featureId],
     );
   }
+
+  /**
+   * Features whose status is not what their publications make it (up to `limit`): left behind by a process that died
+   * between a publication's change and its feature's refresh. A read only: refreshStatus mends each under its lock.
+   */
+  async withStaleStatus(limit = 100): Promise<string[]> {
+    const rows = (await this.db.query(
+      `SELECT f.id FROM feature f, LATERAL (SELECT ${DERIVED_STATUS_SQL} AS next FROM publication p WHERE p.feature_id = f.id) s
+        WHERE ${DERIVED_FROM_PUBLICATIONS} AND f.status <> s.next
+        LIMIT $1`,
+      [limit],
+    )) as Array<{ id: string }>;
+    return rows.map((r) => r.id);
+  }
 }
+
+/** Statuses a feature takes from its publications; a planned feature has none yet, a cancelled one keeps its own. */
+const DERIVED_FROM_PUBLICATIONS = `f.status NOT IN ('planned', 'cancelled')`;
+
+/** A feature's status as its publications (the `status` column of the rows aggregated) make it. */
+const DERIVED_STATUS_SQL = `CASE
+  WHEN count(*) FILTER (WHERE status <> 'cancelled') = 0 THEN 'cancelled'
+  WHEN count(*) FILTER (WHERE status = 'published') = count(*) FILTER (WHERE status <> 'cancelled') THEN 'published'
+  WHEN count(*) FILTER (WHERE status IN ('publishing', 'retry_wait', 'unknown', 'needs_attention', 'published', 'failed')) > 0
+   AND count(*) FILTER (WHERE status IN ('scheduled', 'dispatched', 'publishing', 'retry_wait', 'unknown', 'needs_attention')) > 0
+    THEN 'publishing'
+  WHEN count(*) FILTER (WHERE status IN ('scheduled', 'dispatched')) > 0 THEN 'confirmed'
+  WHEN count(*) FILTER (WHERE status = 'published') > 0 THEN 'partially_failed'
+  ELSE 'failed' END`;

@@ -10,6 +10,8 @@ export interface ReconcileRun {
   readonly queueAvailable: boolean;
   readonly relayed: number;
   readonly leasesExpired: number;
+  /** Features whose status was re-derived from their publications (those of expired leases included). */
+  readonly featuresRefreshed: number;
   readonly requeued: number;
   readonly checksQueued: number;
   /** Metric windows due with no result and no live job, queued again. */
@@ -59,7 +61,9 @@ export class ReconcilerService {
     // What needs only PostgreSQL first: while Redis is down every queue command waits for it, and staff must still
     // hear of dead attempts and late publications then.
     const expired = await this.publications.expireLeases(now, unknownOutcomeAlert);
-    for (const p of expired) await this.features.refreshStatus(p.featureId);
+    // Those features, and any a process left behind by dying between a publication's change and its feature's refresh.
+    const staleFeatures = await this.features.withStaleStatus();
+    for (const id of staleFeatures) await this.features.refreshStatus(id);
     // Safety net: whatever path led to a state that needs a human, staff hear of it.
     for (const p of await this.publications.awaitingHumanWithoutAlert(PublicationAlertKind)) {
       await this.alerts.raise(p.status === 'unknown' ? unknownOutcomeAlert(p) : needsAttentionAlert(p, p.lastError ?? 'alasan tidak tercatat'));
@@ -69,7 +73,7 @@ export class ReconcilerService {
     // After raising: a late alert raised from a read made just before the publication went out closes in this run.
     await this.alerts.resolveSettled();
 
-    const database = { leasesExpired: expired.length, late: late.length };
+    const database = { leasesExpired: expired.length, featuresRefreshed: staleFeatures.length, late: late.length };
     try {
       const run = { queueAvailable: true, ...database, ...(await this.queueSteps(now, requeueAfterSeconds)) };
       this.logger.debug(run, 'reconciler tick');

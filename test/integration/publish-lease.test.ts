@@ -68,6 +68,8 @@ describe('publish lease', () => {
     const [row] = (await t.db.query(`SELECT outcome FROM publish_attempt WHERE publication_id = $1`, [id])) as Array<{ outcome: string }>;
     expect(row.outcome).toBe('published');
     expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === id)).toEqual([]);
+    const trail = (await t.db.query(`SELECT action, before, after FROM audit_event WHERE entity_id = $1`, [id])) as unknown[];
+    expect(trail).toEqual([{ action: 'publication.published_after_lease', before: { status: 'unknown' }, after: { status: 'published', externalId: posted.id } }]);
     // The check the expired lease queued finds nothing left to do.
     await t.api.get(UnknownOutcomeService).reconcile({ v: 1, publicationId: id, checks: 0 });
     expect((await t.api.get(PublicationRepository).findById(id))!.status).toBe('published');

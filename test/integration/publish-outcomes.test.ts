@@ -119,6 +119,9 @@ describe('publish outcomes', () => {
     const [cancelled, kept] = named.publicationId === first.id ? ['first', 'second'] : ['second', 'first'];
     await actions.cancel(staff, named.publicationId!, false);
     expect(await open()).toEqual([`account_needs_reconnect:${cancelled}`, `publication_failed:${kept}`]);
+    // Nor does the next reconciler run, though the alert names a feature now cancelled.
+    expect(await api.get(ReconcilerService).tick()).not.toBeNull();
+    expect(await open()).toEqual([`account_needs_reconnect:${cancelled}`, `publication_failed:${kept}`]);
 
     // Reconnected: the refusal is over; the other post still waits for staff, and goes out once sent again.
     await sandbox.registerAccount('facebook', shared, 'token-renewed-456789');

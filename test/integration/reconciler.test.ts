@@ -98,7 +98,8 @@ describe('publication reconciler', () => {
     expect(settled).toEqual({ externalId: post.id, attempts: 2, checks: 1 });
     // The settlement closed the unknown alert. The late one closes on the next run that settles alerts: the worker's
     // planner, starting beside the check, may already have done it.
-    expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === publication.id).map((a) => a.kind)).not.toContain('publication_unknown');
+    const open = (await t.api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === publication.id).map((a) => a.kind);
+    expect(open.filter((kind) => kind !== 'publication_late')).toEqual([]);
     expect(await t.api.get(ReconcilerService).tick()).toMatchObject({ leasesExpired: 0, requeued: 0, checksQueued: 0 });
     expect((await t.api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === publication.id)).toEqual([]);
     expect(await t.sandbox.posts('x')).toHaveLength(1);
@@ -148,10 +149,21 @@ describe('publication reconciler', () => {
     expect(await featureStatus()).toBe('published');
     expect(await t.api.get(ReconcilerService).tick()).toMatchObject({ featuresRefreshed: 1 });
     expect(await featureStatus()).toBe('partially_failed');
-    await t.db.query(`UPDATE publication SET status = 'published' WHERE id = $1`, [x.id]);
+    // An attempt in flight is left alone: its outcome derives the feature (the claim does not).
+    await t.db.query(`UPDATE publication SET status = 'publishing', lease_expires_at = now() + interval '1 hour' WHERE id = $1`, [x.id]);
+    expect(await t.api.get(ReconcilerService).tick()).toMatchObject({ featuresRefreshed: 0, leasesExpired: 0 });
+    expect(await featureStatus()).toBe('partially_failed');
+    await t.db.query(`UPDATE publication SET status = 'published', lease_expires_at = NULL WHERE id = $1`, [x.id]);
     expect(await t.api.get(ReconcilerService).tick()).toMatchObject({ featuresRefreshed: 1 });
     expect(await featureStatus()).toBe('published');
+    // A past feature imported as published has no publications: its status is its own, not one to derive.
+    const [imported] = (await t.db.query(
+      `INSERT INTO feature (rubric, iso_week, week_start, business_id, chosen_by, reason, status)
+       SELECT rubric, '2019-W01', timestamptz '2018-12-30 17:00Z', business_id, 'import', 'impor', 'published' FROM feature WHERE id = $1 RETURNING id`,
+      [featureId],
+    )) as Array<{ id: string }>;
     expect(await t.api.get(ReconcilerService).tick()).toMatchObject({ featuresRefreshed: 0 });
+    expect((await t.db.query(`SELECT status FROM feature WHERE id = $1`, [imported.id])) as unknown[]).toEqual([{ status: 'published' }]);
   });
 
   it('runs on one replica at a time', async () => {

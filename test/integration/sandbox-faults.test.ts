@@ -285,7 +285,7 @@ describe('sandbox faults through the real platform clients', () => {
       const text = caption(`Dibatasi setelah lama ${platform}`);
       const error = await rejection(clients[platform].publish(request(platform, text)));
       expect(error).toBeInstanceOf(PlatformOutcomeUnknownError);
-      expect(error.reason).toMatch(/^Rate limited after the write ran \d+\.\d s; it may have been applied: /);
+      expect(error.reason).toMatch(/^Refused after the write ran \d+\.\d s; it may have been applied: /);
       expect(await postsWith(platform, text)).toBe(0);
     }, 20_000);
 

@@ -1,5 +1,5 @@
 import type { Platform } from '@app/config';
-import { type PlatformError, PlatformOutcomeUnknownError, PlatformRateLimitError, PlatformTransientError } from './platform.errors.js';
+import { PlatformBlockedError, type PlatformError, PlatformOutcomeUnknownError, PlatformRateLimitError, PlatformTransientError } from './platform.errors.js';
 
 /**
  * `write` = a call that may create something visible on the platform (post, photo, tweet, media_publish): when its
@@ -13,16 +13,17 @@ export function unclearOutcome(platform: Platform, operation: PlatformOperation,
   return operation === 'write' ? new PlatformOutcomeUnknownError(platform, writeReason, details) : new PlatformTransientError(platform, readReason, details);
 }
 
-/** How long a write may run before a rate-limit answer to it stops meaning "not executed". */
+/** How long a write may run before a rate-limit or block answer to it stops meaning "not executed". */
 export const SLOW_WRITE_MS = 5_000;
 
 /**
- * Meta and X throttle at the door, at once. A rate-limit answer that comes after a write ran for seconds may follow
- * work the platform did, so it is reconciled, never simply retried (platform-apis.md §8.3).
+ * Meta and X throttle and block at the door, at once. Such an answer that comes after a write ran for seconds may
+ * follow work the platform did, so it is reconciled, never simply sent again (platform-apis.md §8.3).
  */
-export function throttledAfterSlowWrite(error: PlatformError, operation: PlatformOperation, elapsedMs: number): PlatformError {
-  if (operation !== 'write' || !(error instanceof PlatformRateLimitError) || elapsedMs < SLOW_WRITE_MS) return error;
-  const reason = `Rate limited after the write ran ${(elapsedMs / 1000).toFixed(1)} s; it may have been applied: ${error.reason}`;
+export function refusedAfterSlowWrite(error: PlatformError, operation: PlatformOperation, elapsedMs: number): PlatformError {
+  const atTheDoor = error instanceof PlatformRateLimitError || error instanceof PlatformBlockedError;
+  if (operation !== 'write' || !atTheDoor || elapsedMs < SLOW_WRITE_MS) return error;
+  const reason = `Refused after the write ran ${(elapsedMs / 1000).toFixed(1)} s; it may have been applied: ${error.reason}`;
   return new PlatformOutcomeUnknownError(error.platform, reason, error.details);
 }
 

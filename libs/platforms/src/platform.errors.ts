@@ -57,6 +57,12 @@ export class PlatformRejectedError extends PlatformError {
  */
 export class PlatformUsageCapError extends PlatformRejectedError {}
 
+/**
+ * The platform holds the account back (Meta 368 policy block, Instagram 4/2207051 suspected spam): refused like a
+ * rejection, since sending again soon only prolongs it; staff send it again once the block is over.
+ */
+export class PlatformBlockedError extends PlatformRejectedError {}
+
 /** Failed before the platform accepted anything (connection refused, 5xx on a read, not ready): safe to retry. */
 export class PlatformTransientError extends PlatformError {
   readonly kind = 'transient';

@@ -92,7 +92,8 @@ export class RuleFaultInjector implements FaultInjector {
         const send = () => sendRateLimited(res, answer, rule.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS, rule.code, rule.subcode);
         // A throttle answer after a long request (platform-apis.md §8.3); nothing is stored either way.
         if (rule.delayMs === undefined) send();
-        else setTimeout(send, rule.delayMs);
+        // Unref'd: a sandbox closing meanwhile does not wait for it.
+        else setTimeout(send, rule.delayMs).unref();
         return true;
       }
       case 'usage_capped':

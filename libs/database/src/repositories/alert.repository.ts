@@ -43,7 +43,8 @@ export class AlertRepository {
   }
 
   /**
-   * Closes alerts whose situation is over: an empty week now planned or skipped, a feature since cancelled, a missed
+   * Closes alerts whose situation is over: an empty week now planned or skipped, a feature since cancelled (not an
+   * account's alert that names it: that one closes when the account is reconnected), a missed
    * feature no longer planned (confirmed with a new time, replaced), a late publication since out or cancelled (a
    * failed one keeps its late alert next to its failed one).
    */
@@ -54,7 +55,8 @@ export class AlertRepository {
           (a.kind = 'week_empty' AND (
              EXISTS (SELECT 1 FROM feature f WHERE a.dedupe_key = 'week_empty:' || f.rubric || ':' || f.iso_week AND f.status <> 'cancelled')
              OR EXISTS (SELECT 1 FROM calendar_skip s WHERE a.dedupe_key = 'week_empty:' || s.rubric || ':' || s.iso_week)))
-          OR EXISTS (SELECT 1 FROM feature f WHERE f.id = a.feature_id AND f.status = 'cancelled')
+          -- An account's alert names the feature whose post found the refusal, but lasts until the account is reconnected.
+          OR (a.kind <> 'account_needs_reconnect' AND EXISTS (SELECT 1 FROM feature f WHERE f.id = a.feature_id AND f.status = 'cancelled'))
           OR (a.kind = 'feature_missed' AND EXISTS (SELECT 1 FROM feature f WHERE f.id = a.feature_id AND f.status <> 'planned'))
           OR (a.kind = 'publication_late' AND EXISTS (SELECT 1 FROM publication p WHERE p.id = a.publication_id AND p.status IN ('published', 'cancelled'))))`,
     );

@@ -175,28 +175,36 @@ export class FeatureRepository {
   async deriveStatus(featureId: string, manager: EntityManager): Promise<void> {
     await manager.query(
       `UPDATE feature f SET status = s.next, updated_at = now()
-         FROM (SELECT ${DERIVED_STATUS_SQL} AS next FROM publication WHERE feature_id = $1) s
+         FROM (SELECT ${DERIVED_STATUS_SQL} AS next FROM publication WHERE feature_id = $1 HAVING count(*) > 0) s
         WHERE f.id = $1 AND ${DERIVED_FROM_PUBLICATIONS} AND f.status <> s.next`,
       [featureId],
     );
   }
 
   /**
-   * Features whose status is not what their publications make it (up to `limit`): left behind by a process that died
-   * between a publication's change and its feature's refresh. A read only: refreshStatus mends each under its lock.
+   * Features with a publication changed since `since` whose status is not what their publications make it (up to
+   * `limit`): left behind by a process that died between a publication's change and its feature's refresh. One with a
+   * publication in flight is left to that attempt's outcome, which derives it (the claim does not). A read only:
+   * refreshStatus mends each under its lock.
    */
-  async withStaleStatus(limit = 100): Promise<string[]> {
+  async withStaleStatus(since: Date, limit = 100): Promise<string[]> {
     const rows = (await this.db.query(
-      `SELECT f.id FROM feature f, LATERAL (SELECT ${DERIVED_STATUS_SQL} AS next FROM publication p WHERE p.feature_id = f.id) s
-        WHERE ${DERIVED_FROM_PUBLICATIONS} AND f.status <> s.next
-        LIMIT $1`,
-      [limit],
+      `SELECT f.id FROM feature f,
+              LATERAL (SELECT ${DERIVED_STATUS_SQL} AS next, count(*) FILTER (WHERE status = 'publishing') AS "inFlight"
+                         FROM publication p WHERE p.feature_id = f.id HAVING count(*) > 0) s
+        WHERE f.id IN (SELECT feature_id FROM publication WHERE updated_at > $1)
+          AND ${DERIVED_FROM_PUBLICATIONS} AND s."inFlight" = 0 AND f.status <> s.next
+        LIMIT $2`,
+      [since, limit],
     )) as Array<{ id: string }>;
     return rows.map((r) => r.id);
   }
 }
 
-/** Statuses a feature takes from its publications; a planned feature has none yet, a cancelled one keeps its own. */
+/**
+ * Statuses a feature takes from its publications: a planned feature has none yet, a cancelled one keeps its own, and
+ * one without any (an imported past feature) keeps what it was given.
+ */
 const DERIVED_FROM_PUBLICATIONS = `f.status NOT IN ('planned', 'cancelled')`;
 
 /** A feature's status as its publications (the `status` column of the rows aggregated) make it. */

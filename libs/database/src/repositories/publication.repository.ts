@@ -25,7 +25,8 @@ const STOPPED_SQL = `(f.status = 'cancelled' OR b.status IN (${LEFT_ROTATION.map
 /**
  * How early a publish job may take a `retry_wait` publication before its next_attempt_at: the job's delay and the
  * stored time come from different processes' clocks. Beyond it, the job is a stale run of an earlier attempt's (BullMQ
- * runs a job again when its worker's lock lapsed) and must not cut a backoff or a platform's rate-limit hold short.
+ * runs a job again when its worker's lock lapsed) and must not cut a backoff or a platform's rate-limit hold short. A
+ * due job turned away by clocks further apart is not lost: the reconciler adds the publication's job again once due.
  */
 const CLAIM_EARLY_MS = 5_000;
 
@@ -231,11 +232,16 @@ export class PublicationRepository {
                  WHERE publication_id = $1 AND attempt_number = $2 AND EXISTS (SELECT 1 FROM done)),
               resolved AS (UPDATE alert SET resolved_at = now() WHERE dedupe_key = $11 AND resolved_at IS NULL AND EXISTS (SELECT 1 FROM done)),
               follow_ups AS (${OutboxRepository.insertSql(12)} WHERE EXISTS (SELECT 1 FROM done))
-         SELECT feature_id AS "featureId" FROM done`,
+         -- The statement's snapshot is from before its own update: the state the attempt found.
+         SELECT feature_id AS "featureId", (SELECT status FROM publication WHERE id = $1) AS "before" FROM done`,
         [id, attempt, result.status, result.externalId ?? null, result.externalUrl ?? null, result.error ?? null, result.nextAttemptAt ?? null, now,
           result.attemptOutcome, result.httpStatus ?? null, alerts.resolve ?? null, ...OutboxRepository.insertParameters(followUps)],
-      )) as Array<{ featureId: string }>;
+      )) as Array<{ featureId: string; before: PublicationStatus }>;
       if (done.length === 0) return false;
+      if (done[0].before === 'unknown') {
+        // Staff saw it become unknown: the trail says what settled it.
+        await this.audit.record({ actorUserId: null, action: 'publication.published_after_lease', entityType: 'publication', entityId: id, before: { status: 'unknown' }, after: { status: result.status, externalId: result.externalId } }, manager);
+      }
       // In the same transaction: a process killed right after the commit must not leave an `unknown` nobody hears of.
       if (alerts.raise) await this.alerts.raise(alerts.raise, manager);
       await this.features.deriveStatus(done[0].featureId, manager);

@@ -10,7 +10,7 @@ export interface ReconcileRun {
   readonly queueAvailable: boolean;
   readonly relayed: number;
   readonly leasesExpired: number;
-  /** Features whose status was re-derived from their publications (those of expired leases included). */
+  /** Features found out of step with their publications and re-derived (those of expired leases included). */
   readonly featuresRefreshed: number;
   readonly requeued: number;
   readonly checksQueued: number;
@@ -18,6 +18,9 @@ export interface ReconcileRun {
   readonly metricsQueued: number;
   readonly late: number;
 }
+
+/** How far back the reconciler looks for publication changes whose feature was not refreshed. */
+const STALE_FEATURE_LOOKBACK_MS = 86_400_000;
 
 /** Metric windows looked at per run: a backlog (after a Redis flush) drains over a few runs. */
 const METRIC_WINDOWS_PER_RUN = 500;
@@ -61,8 +64,9 @@ export class ReconcilerService {
     // What needs only PostgreSQL first: while Redis is down every queue command waits for it, and staff must still
     // hear of dead attempts and late publications then.
     const expired = await this.publications.expireLeases(now, unknownOutcomeAlert);
-    // Those features, and any a process left behind by dying between a publication's change and its feature's refresh.
-    const staleFeatures = await this.features.withStaleStatus();
+    // Those features, and any a process left behind by dying between a publication's change and its feature's refresh
+    // (looked for among the publications changed in the last day: the reconciler runs every minute).
+    const staleFeatures = await this.features.withStaleStatus(new Date(now.getTime() - STALE_FEATURE_LOOKBACK_MS));
     for (const id of staleFeatures) await this.features.refreshStatus(id);
     // Safety net: whatever path led to a state that needs a human, staff hear of it.
     for (const p of await this.publications.awaitingHumanWithoutAlert(PublicationAlertKind)) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   PlatformAuthError,
+  PlatformBlockedError,
   PlatformPermissionError,
   PlatformDuplicateError,
   PlatformOutcomeUnknownError,
@@ -58,7 +59,7 @@ describe('classifyGraphFailure', () => {
     });
     for (const operation of ['write', 'read'] as const) {
       const error = classifyGraphFailure('instagram', failure, operation);
-      expect(error).toBeInstanceOf(PlatformRejectedError);
+      expect(error).toBeInstanceOf(PlatformBlockedError);
       expect(error.details).toEqual({ httpStatus: 400, platformCode: '4/2207051' });
       expect(error.reason).toMatch(/^Instagram membatasi aktivitas akun ini karena dicurigai spam \(4\/2207051\)/);
       expect(error.reason).toContain('We restrict certain activity to protect our community.');
@@ -84,7 +85,7 @@ describe('classifyGraphFailure', () => {
 
   it('fails a post temporarily blocked for policy violations (368) with a reason telling staff to send it again later', () => {
     const error = classifyGraphFailure('facebook', graphError(368), 'write');
-    expect(error).toBeInstanceOf(PlatformRejectedError);
+    expect(error).toBeInstanceOf(PlatformBlockedError);
     expect(error.reason).toMatch(/^Facebook memblokir sementara akun ini .*kirim ulang setelah blokir berakhir\. Pesan Facebook: \(#368\) message$/);
   });
 
@@ -151,7 +152,7 @@ describe('classifyGraphFailure', () => {
 });
 
 describe('classifyContainerError', () => {
-  it.each([2207004, 2207009, 2207026, 2207052])('fails a container whose media must be fixed (%i): a new one would fail alike', (subcode) => {
+  it.each([2207004, 2207009, 2207026, 2207050, 2207051, 2207052])('fails a container a new one would not mend (%i): the media, the account or a spam block', (subcode) => {
     const error = classifyContainerError(`Error: Media upload has failed with error code ${subcode}`);
     expect(error).toBeInstanceOf(PlatformRejectedError);
     expect(error.details.platformCode).toBe(String(subcode));

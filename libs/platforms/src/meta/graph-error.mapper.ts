@@ -1,6 +1,7 @@
 import type { Platform } from '@app/config';
 import {
   PlatformAuthError,
+  PlatformBlockedError,
   PlatformDuplicateError,
   type PlatformError,
   PlatformPermissionError,
@@ -49,10 +50,11 @@ const QUOTA_CODE = 9;
 /** Temporarily blocked for policy violations (platform-apis.md §1.2, action "later"). */
 const POLICY_BLOCK_CODE = 368;
 /**
- * Subcodes of a container in ERROR that only a change of the photo or caption mends (platform-apis.md §2.7 and §2.8,
- * action "fix"): a new container of the same media fails again.
+ * Subcodes of a container in ERROR that a new container would not mend (platform-apis.md §2.7 and §2.8): the photo or
+ * caption must be fixed ("fix"), the account is restricted (2207050, "user action") or suspected of spam (2207051,
+ * "stop": each new try feeds the spam protection).
  */
-const MEDIA_FIX_SUBCODES = new Set([2207004, 2207005, 2207009, 2207010, 2207023, 2207026, 2207028, 2207040, 2207052, 2207057]);
+const CONTAINER_FINAL_SUBCODES = new Set([2207004, 2207005, 2207009, 2207010, 2207023, 2207026, 2207028, 2207040, 2207050, 2207051, 2207052, 2207057]);
 /** Facebook's "duplicate post": the Page already shows this text (platform-apis.md §5.2). */
 const DUPLICATE_POST_CODE = 506;
 
@@ -102,7 +104,7 @@ export function classifyGraphFailure(platform: Platform, failure: GraphFailure, 
   if (AUTH_CODES.has(code)) return new PlatformAuthError(platform, reason, details);
   if (code === 10 || (code >= 200 && code <= 299)) return new PlatformPermissionError(platform, reason, details);
   if (code === SPAM_BLOCK.code && error.subcode === SPAM_BLOCK.subcode) {
-    return new PlatformRejectedError(platform, spamBlockReason(platform, reason), details);
+    return new PlatformBlockedError(platform, spamBlockReason(platform, reason), details);
   }
   if (code === QUOTA_CODE) {
     return new PlatformRateLimitError(platform, reason, QUOTA_RETRY_MS, details);
@@ -111,7 +113,7 @@ export function classifyGraphFailure(platform: Platform, failure: GraphFailure, 
     return new PlatformRateLimitError(platform, reason, retryAfterFromUsage(failure.headers) ?? DEFAULT_THROTTLE_RETRY_MS, details);
   }
   if (code === DUPLICATE_POST_CODE) return new PlatformDuplicateError(platform, reason, details);
-  if (code === POLICY_BLOCK_CODE) return new PlatformRejectedError(platform, policyBlockReason(platform, reason), details);
+  if (code === POLICY_BLOCK_CODE) return new PlatformBlockedError(platform, policyBlockReason(platform, reason), details);
   // Media not ready: media_publish refused it before publishing anything, so the same call may simply be repeated.
   if (code === NOT_READY_CODE) return new PlatformTransientError(platform, reason, details);
   if (error.subcode !== undefined && NEW_CONTAINER_SUBCODES.has(error.subcode)) return new PlatformTransientError(platform, reason, details);
@@ -125,7 +127,7 @@ export function classifyGraphFailure(platform: Platform, failure: GraphFailure, 
 
 /**
  * An Instagram container that ended in ERROR (its `status` text names the subcode, platform-apis.md §2.3). Nothing was
- * published from it. A media fault (§2.8 "fix") fails the post for staff to mend; any other is Instagram's own trouble
+ * published from it. One a new container would not mend fails the post for staff; any other is Instagram's own trouble
  * (§8.3: ERROR → new container), so the post is retried and the next attempt, finding this container in ERROR, makes a
  * new one. PUBLISH_MAX_ATTEMPTS bounds that.
  */
@@ -133,7 +135,7 @@ export function classifyContainerError(statusText: string | undefined): Platform
   const subcode = /error code (\d+)/i.exec(statusText ?? '')?.[1];
   const reason = statusText ?? 'Instagram could not process the media';
   const details = { platformCode: subcode };
-  if (subcode !== undefined && MEDIA_FIX_SUBCODES.has(Number(subcode))) return new PlatformRejectedError('instagram', reason, details);
+  if (subcode !== undefined && CONTAINER_FINAL_SUBCODES.has(Number(subcode))) return new PlatformRejectedError('instagram', reason, details);
   return new PlatformTransientError('instagram', reason, details);
 }
 

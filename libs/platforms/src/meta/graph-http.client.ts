@@ -2,7 +2,7 @@ import type { Platform } from '@app/config';
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
-import { isRecord, networkErrorCode, type PlatformOperation, throttledAfterSlowWrite } from '../network-failure.mapper.js';
+import { isRecord, networkErrorCode, type PlatformOperation, refusedAfterSlowWrite } from '../network-failure.mapper.js';
 import { classifyGraphFailure, type GraphFailure } from './graph-error.mapper.js';
 
 export type GraphParams = Readonly<Record<string, string>>;
@@ -49,7 +49,7 @@ export class GraphHttpClient {
       return (await call()).data;
     } catch (error) {
       // Only the classified error leaves: the axios error carries the request config, token included.
-      throw throttledAfterSlowWrite(classifyGraphFailure(this.platform, toGraphFailure(error), operation), operation, performance.now() - started);
+      throw refusedAfterSlowWrite(classifyGraphFailure(this.platform, toGraphFailure(error), operation), operation, performance.now() - started);
     }
   }
 }

@@ -17,7 +17,7 @@ import type {
 } from '../platform-client.js';
 import { matchPost } from '../post-search.js';
 import { PlatformOutcomeUnknownError, PlatformRejectedError, PlatformTransientError } from '../platform.errors.js';
-import { type PlatformOperation, throttledAfterSlowWrite } from '../network-failure.mapper.js';
+import { type PlatformOperation, refusedAfterSlowWrite } from '../network-failure.mapper.js';
 import { classifyXFailure, classifyXRefreshFailure } from './x.errors.js';
 import { redirectPlugin, timeoutPlugin } from './x-request.plugins.js';
 import { normaliseXMetrics } from './x-metrics.mapper.js';
@@ -148,7 +148,7 @@ export class XClient implements PlatformClient {
     try {
       return await run();
     } catch (error) {
-      throw throttledAfterSlowWrite(classifyXFailure(error, operation), operation, performance.now() - started);
+      throw refusedAfterSlowWrite(classifyXFailure(error, operation), operation, performance.now() - started);
     }
   }
 }

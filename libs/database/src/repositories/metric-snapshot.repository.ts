@@ -98,7 +98,7 @@ export class MetricSnapshotRepository {
         CROSS JOIN LATERAL (SELECT date_trunc('milliseconds', p.published_at + make_interval(secs => w.age))) AS d(due)
         WHERE p.status = 'published'
           AND p.published_at > $5::timestamptz - make_interval(secs => $7)
-          AND p.published_at + make_interval(secs => w.age) < $4
+          AND due < $4
           AND p.published_at + make_interval(secs => w.until_age) > $5
           AND ($8::timestamptz IS NULL OR (due, p.id, w.label) > ($8, $9::uuid, $10::text))
           AND NOT EXISTS (SELECT 1 FROM metric_snapshot s WHERE s.publication_id = p.id AND s."window" = w.label)

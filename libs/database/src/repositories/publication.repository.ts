@@ -207,14 +207,14 @@ export class PublicationRepository {
   }
 
   /**
-   * Closes an attempt: the publication's new state, the attempt row, any follow-up jobs and the alert `alerts.resolve`
-   * names (one statement), any alert to raise, and the feature's status derived from it (a statement of its own, to see
-   * what others committed while it waited for the feature's lock), in one transaction. Returns false if the attempt no
-   * longer owned the publication (e.g. its lease was taken over). A post the platform confirmed is recorded even then,
-   * while the publication waits, `unknown`, for the check its expired lease set off: what the check would look for is
-   * known, and a check that missed it would send the post again.
+   * Closes an attempt: the publication's new state, the attempt row and any follow-up jobs (one statement), any alert,
+   * and the feature's status derived from it (a statement of its own, to see what others committed while it waited for
+   * the feature's lock), in one transaction. Returns false if the attempt no longer owned the publication (e.g. its
+   * lease was taken over). A post the platform confirmed is recorded even then, while the publication waits, `unknown`,
+   * for the check its expired lease set off: what the check would look for is known, and a check that missed it would
+   * send the post again. That is audited, and closes the alert `alerts.unknown` names.
    */
-  async finishAttempt(id: string, attempt: number, result: AttemptResult, followUps: readonly OutboxRow[], now: Date, alerts: { raise?: NewAlert; resolve?: string } = {}): Promise<boolean> {
+  async finishAttempt(id: string, attempt: number, result: AttemptResult, followUps: readonly OutboxRow[], now: Date, alerts: { raise?: NewAlert; unknown?: string } = {}): Promise<boolean> {
     return this.db.transaction(async (manager) => {
       const done = (await manager.query(
         // The feature row is locked before the publication's: the order of every transaction that takes both.
@@ -230,16 +230,16 @@ export class PublicationRepository {
               closed AS (
                 UPDATE publish_attempt SET outcome = $9, finished_at = $8, http_status = $10, error = $6
                  WHERE publication_id = $1 AND attempt_number = $2 AND EXISTS (SELECT 1 FROM done)),
-              resolved AS (UPDATE alert SET resolved_at = now() WHERE dedupe_key = $11 AND resolved_at IS NULL AND EXISTS (SELECT 1 FROM done)),
-              follow_ups AS (${OutboxRepository.insertSql(12)} WHERE EXISTS (SELECT 1 FROM done))
+              follow_ups AS (${OutboxRepository.insertSql(11)} WHERE EXISTS (SELECT 1 FROM done))
          -- The statement's snapshot is from before its own update: the state the attempt found.
          SELECT feature_id AS "featureId", (SELECT status FROM publication WHERE id = $1) AS "before" FROM done`,
         [id, attempt, result.status, result.externalId ?? null, result.externalUrl ?? null, result.error ?? null, result.nextAttemptAt ?? null, now,
-          result.attemptOutcome, result.httpStatus ?? null, alerts.resolve ?? null, ...OutboxRepository.insertParameters(followUps)],
+          result.attemptOutcome, result.httpStatus ?? null, ...OutboxRepository.insertParameters(followUps)],
       )) as Array<{ featureId: string; before: PublicationStatus }>;
       if (done.length === 0) return false;
       if (done[0].before === 'unknown') {
-        // Staff saw it become unknown: the trail says what settled it.
+        // Staff saw it become unknown: its alert closes, and the trail says what settled it.
+        if (alerts.unknown) await this.alerts.resolve(alerts.unknown, manager);
         await this.audit.record({ actorUserId: null, action: 'publication.published_after_lease', entityType: 'publication', entityId: id, before: { status: 'unknown' }, after: { status: result.status, externalId: result.externalId } }, manager);
       }
       // In the same transaction: a process killed right after the commit must not leave an `unknown` nobody hears of.

@@ -97,9 +97,9 @@ export class PublishService {
       result.status === 'unknown' ? unknownOutcomeAlert(publication)
       : result.status === 'failed' ? failedAlert(publication, result.error ?? '')
       : undefined;
-    // A post confirmed after the lease ran out settles the `unknown` the reconciler made of it, and its alert.
-    const resolve = result.status === 'published' ? publicationAlertKey(PublicationAlertKind.unknown, publication.id) : undefined;
-    const finished = await this.publications.finishAttempt(publication.id, attempt, result, followUps, this.clock.now(), { raise: alert, resolve });
+    // A post confirmed after the lease ran out settles the `unknown` the reconciler made of it: its alert closes.
+    const unknown = publicationAlertKey(PublicationAlertKind.unknown, publication.id);
+    const finished = await this.publications.finishAttempt(publication.id, attempt, result, followUps, this.clock.now(), { raise: alert, unknown });
     if (!finished) this.logger.warn(log, 'attempt outcome not recorded: the claim was taken over');
     else this.logger.log({ ...log, status: result.status, error: result.error }, 'publish attempt finished');
   }

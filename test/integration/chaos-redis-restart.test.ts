@@ -57,13 +57,14 @@ describe('chaos: Redis restarts (losing everything) during a burst of publicatio
     redis = await startPrivateRedis();
     t = await startTestApi(
       { REDIS_URL: redis.url, RECONCILE_INTERVAL: '1s', REQUEUE_AFTER: '1s', OUTBOX_POLL_MS: '100', PLAN_INTERVAL: '1h', LATE_AFTER: '1h' },
-      { faults: slowPlatforms(PLATFORM_LATENCY_MS) },
+      { faults: slowPlatforms(PLATFORM_LATENCY_MS), duplicateGuards: false },
     );
     const client = new ApiClient(t.api.getHttpServer());
     const { client: owner } = await clientAs(t, client, 'owner');
     const { client: staff } = await clientAs(t, client, 'staff');
     for (let i = 0; i < BURST_FEATURES + OUTAGE_FEATURES; i++) {
-      // Distinct names: the captions differ, so the sandbox's duplicate check only flags real double posts.
+      // Distinct names: the captions differ, so the sandbox's duplicate check only flags real double posts (and X and
+      // Facebook refuse none: duplicateGuards off).
       const body = businessBody({ name: `Usaha Uji Redis ${String(i + 1).padStart(2, '0')}` });
       const id = ((await owner.post('/api/businesses', body).expect(201)).body as { id: string }).id;
       const photo = await sharp({ create: { width: 1080, height: 1350, channels: 3, background: { r: 20 + i * 10, g: 80, b: 160 } } }).png().toBuffer();

@@ -491,3 +491,28 @@ describe('X daily post limit', () => {
     }
   });
 });
+
+describe('a sandbox without the platforms’ duplicate refusals (what the chaos tests run against)', () => {
+  it('lets a second copy go out on X and Facebook, and lists it as a double post', async () => {
+    const sandbox = await startTestSandbox({ duplicateGuards: false });
+    const images = await startImageHost();
+    try {
+      await sandbox.registerAccount('x', X.accountExternalId, X.accessToken);
+      await sandbox.registerAccount('facebook', FB.accountExternalId, FB.accessToken);
+      const settings = platformSettings(sandbox.url);
+      const clients = { x: new XClient(settings), facebook: new FacebookClient(settings) };
+      for (const [platform, credentials] of [['x', X], ['facebook', FB]] as const) {
+        const caption = `Dikirim dua kali ke ${platform}`;
+        const send = (): Promise<unknown> =>
+          clients[platform].publish({ credentials, caption, image: { url: `${images.url}/portrait.jpg`, read: async () => images.portrait }, checkpoint: null, onCheckpoint: async () => undefined, beforeWrite: async () => undefined });
+        await send();
+        await send();
+      }
+      const doubles = await sandbox.duplicates();
+      expect(doubles.map((d) => [d.platform, d.count]).sort()).toEqual([['facebook', 2], ['x', 2]]);
+    } finally {
+      await sandbox.close();
+      await images.close();
+    }
+  });
+});

@@ -29,7 +29,7 @@ describe('two worker processes on the same queues', () => {
     const built = buildWorker();
     t = await startPublishingRig(
       { RECONCILE_INTERVAL: '1s', REQUEUE_AFTER: '5s', LATE_AFTER: '1h', PLAN_INTERVAL: '1h', PLAN_HORIZON_WEEKS: '1', CONFIRM_LEAD: '1h', READINESS_LEAD: '1h' },
-      { faults: new LatencyInjector(seededRandom(SEED), 60, 60), instagramQuotaTotal: 10_000 },
+      { faults: new LatencyInjector(seededRandom(SEED), 60, 60), instagramQuotaTotal: 10_000, duplicateGuards: false },
     );
     featureIds = await insertPlannedFeatures(t, FEATURES, `Usaha Dua Pekerja ${SEED}`);
     await built;

@@ -61,7 +61,8 @@ export function describeWorkerKillChaos(defaultRuns: number): void {
 
     beforeAll(async () => {
       const built = buildWorker();
-      // Slow platforms (so kills land between "stored" and "recorded"), and an Instagram quota for every run on one account.
+      // Slow platforms (so kills land between "stored" and "recorded"), an Instagram quota for every run on one account,
+      // and no duplicate refusals from X and Facebook: our fencing alone must keep every post single.
       t = await startPublishingRig({
         // Above the longest attempt on a loaded machine (an attempt outliving its lease is taken for dead).
         PUBLISH_LEASE: '8s',
@@ -75,7 +76,7 @@ export function describeWorkerKillChaos(defaultRuns: number): void {
         READINESS_LEAD: '1h',
         OUTBOX_POLL_MS: '100',
         INSTAGRAM_CONTAINER_POLL_MS: '50',
-      }, { faults: new LatencyInjector(random, 80, 250), instagramQuotaTotal: 100_000 });
+      }, { faults: new LatencyInjector(random, 80, 250), instagramQuotaTotal: 100_000, duplicateGuards: false });
       // One business per run, so every caption differs and a double post shows on the sandbox.
       featureIds.push(...(await insertPlannedFeatures(t, RUNS, `Usaha Chaos ${SEED}`)));
       await built;

@@ -17,6 +17,12 @@ export interface SandboxOptions {
   readonly xUserTweetsPer24h?: number;
   /** X posts per app per 24 h (10,000, platform-apis.md §7.5). */
   readonly xAppTweetsPer24h?: number;
+  /**
+   * X's 403 duplicate content and Facebook's 506 (platform-apis.md §8). On by default, as on the platforms. Off, a
+   * second copy goes out, as it would on X once its window has passed or on Facebook once another post came between:
+   * tests of our own fencing turn them off, so that a double post shows as two posts instead of being refused for us.
+   */
+  readonly duplicateGuards?: boolean;
   /** The sandbox's clock in ms; tests may move it to age posts. */
   readonly now?: () => number;
   /** One line per request (method, path without query, status, duration): never tokens. */
@@ -32,6 +38,7 @@ export interface SandboxContext {
   readonly instagramQuotaTotal: number;
   readonly mediaFetchTimeoutMs: number;
   readonly xDailyTweetLimits: { readonly user: number; readonly app: number };
+  readonly duplicateGuards: boolean;
   readonly now: () => number;
   readonly faults: FaultInjector;
 }
@@ -46,6 +53,7 @@ export function createContext(options: SandboxOptions): SandboxContext {
     instagramQuotaTotal,
     mediaFetchTimeoutMs: options.mediaFetchTimeoutMs ?? 10_000,
     xDailyTweetLimits: { user: options.xUserTweetsPer24h ?? 2_400, app: options.xAppTweetsPer24h ?? 10_000 },
+    duplicateGuards: options.duplicateGuards ?? true,
     now,
     faults: options.faults ?? new RuleFaultInjector({ state, now, instagramQuotaTotal }),
   };

@@ -29,7 +29,7 @@ export const facebookRoutes: readonly GraphRoute[] = [
     const caption = params.caption ?? params.message ?? '';
     const image = await downloadPhoto(ctx, url);
     const latest = ctx.state.latestPost('facebook', owner.id);
-    if (caption !== '' && latest?.text === caption) throw duplicatePost();
+    if (ctx.duplicateGuards && caption !== '' && latest?.text === caption) throw duplicatePost();
     const photoId = ctx.state.ids.facebook();
     const postId = `${owner.id}_${photoId}`;
     ctx.state.addPost({ platform: 'facebook', accountId: owner.id, id: postId, text: caption, imageUrl: url, imageBytes: image.bytes, createdAt: ctx.now() });

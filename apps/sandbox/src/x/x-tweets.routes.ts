@@ -35,7 +35,7 @@ export function xTweetRoutes(router: Router, { ctx, account }: XRouteDeps): void
     const daily = takeDailyTweetLimits(ctx.state.rateWindows, author.id, ctx.xDailyTweetLimits, ctx.now());
     res.set({ ...dailyLimitHeaders('x-user-limit-24hour', daily.user), ...dailyLimitHeaders('x-app-limit-24hour', daily.app) });
     if (!daily.user.allowed || !daily.app.allowed) throw tooManyRequests();
-    if (text !== '' && ctx.state.listPosts({ platform: 'x', accountId: author.id }).some((p) => p.text === text)) throw duplicateContent();
+    if (ctx.duplicateGuards && text !== '' && ctx.state.listPosts({ platform: 'x', accountId: author.id }).some((p) => p.text === text)) throw duplicateContent();
 
     const id = ctx.state.ids.x();
     const imageBytes = media.reduce((sum, m) => sum + (m?.finalized?.size ?? 0), 0);

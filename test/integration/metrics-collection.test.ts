@@ -159,7 +159,7 @@ describe('metric collection (sandbox, short windows)', () => {
     await t.sandbox.fault({ platform: 'instagram', endpoint: 'any', account: flaky.externalId, fault: 'error_before', times: 100 });
     const metrics = t.api.get(MetricsService);
     // Not the last try: thrown, so BullMQ tries again; nothing recorded yet.
-    await expect(metrics.collect({ v: 1, publicationId: flaky.id, window: '1s' })).rejects.toThrow(/Server error/);
+    await expect(metrics.collect({ v: 1, publicationId: flaky.id, window: '1s' })).rejects.toThrow(/Galat server platform/);
     const snapshots = t.api.get(MetricSnapshotRepository);
     expect(await snapshots.failuresFor(flaky.id)).toEqual([]);
     expect((await metricJobs(t, flaky.id)).map((j) => j.window)).toEqual(['1s']);

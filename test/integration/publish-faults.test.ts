@@ -55,7 +55,7 @@ const CASES: readonly FaultCase[] = [
     reason: /teks yang sama sudah ada/, alerts: ['publication_needs_attention'], attempts: ['duplicate'],
   })),
   // Two reads: the worker's daily follower snapshot reads the same endpoint for the account, before or after the post.
-  { name: 'instagram quota read as used up', platform: 'instagram', rule: { endpoint: 'ig.publishing_limit', fault: 'quota_exhausted', times: 2 }, final: 'held', posts: 0, reason: /quota used up/i, attempts: ['rate_limited'] },
+  { name: 'instagram quota read as used up', platform: 'instagram', rule: { endpoint: 'ig.publishing_limit', fault: 'quota_exhausted', times: 2 }, final: 'held', posts: 0, reason: /Kuota unggah Instagram habis/, attempts: ['rate_limited'] },
   { name: 'instagram quota refused at media_publish', platform: 'instagram', rule: { endpoint: 'ig.media_publish', fault: 'quota_exhausted' }, final: 'held', posts: 0, reason: /maximum number of posts/i, attempts: ['rate_limited'] },
   { name: 'instagram container stuck IN_PROGRESS', platform: 'instagram', rule: { endpoint: 'ig.container_status', fault: 'container_in_progress', times: 3 }, final: 'published', posts: 1, attempts: ['retry', 'published'] },
   {

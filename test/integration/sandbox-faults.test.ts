@@ -285,7 +285,7 @@ describe('sandbox faults through the real platform clients', () => {
       const text = caption(`Dibatasi setelah lama ${platform}`);
       const error = await rejection(clients[platform].publish(request(platform, text)));
       expect(error).toBeInstanceOf(PlatformOutcomeUnknownError);
-      expect(error.reason).toMatch(/^Refused after the write ran \d+\.\d s; it may have been applied: /);
+      expect(error.reason).toMatch(/^Ditolak setelah pengiriman berjalan \d+,\d detik; mungkin sudah diterima: /);
       expect(await postsWith(platform, text)).toBe(0);
     }, 20_000);
 
@@ -388,7 +388,7 @@ describe('sandbox faults through the real platform clients', () => {
       const text = caption('Kuota terbaca habis');
       const error = await rejection(clients.instagram.publish(request('instagram', text)));
       expect(error).toBeInstanceOf(PlatformRateLimitError);
-      expect(error.reason).toContain('50 of 50');
+      expect(error.reason).toContain('50 dari 50');
       expect(await postsWith('instagram', text)).toBe(0);
     });
 
@@ -420,7 +420,7 @@ describe('sandbox faults through the real platform clients', () => {
       const first = request('instagram', text);
       const error = await rejection(clients.instagram.publish(first));
       expect(error).toBeInstanceOf(PlatformTransientError);
-      expect(error.reason).toContain(`after ${MAX_POLLS} checks`);
+      expect(error.reason).toContain(`setelah ${MAX_POLLS} kali dicek`);
       expect(await postsWith('instagram', text)).toBe(0);
       await clients.instagram.publish(request('instagram', text, { checkpoint: first.checkpoints[0] }));
       expect(await postsWith('instagram', text)).toBe(1);

@@ -12,7 +12,7 @@ describe('refusedAfterSlowWrite', () => {
   it('makes a rate limit that came after a long write an unknown outcome, keeping its details', () => {
     const error = refusedAfterSlowWrite(throttled, 'write', SLOW_WRITE_MS + 1_234);
     expect(error).toBeInstanceOf(PlatformOutcomeUnknownError);
-    expect(error.reason).toBe('Refused after the write ran 6.2 s; it may have been applied: (#32) Page request limit reached');
+    expect(error.reason).toBe('Ditolak setelah pengiriman berjalan 6,2 detik; mungkin sudah diterima: (#32) Page request limit reached');
     expect(error.details).toEqual({ httpStatus: 400, platformCode: '32' });
   });
 

@@ -13,6 +13,24 @@ export function unclearOutcome(platform: Platform, operation: PlatformOperation,
   return operation === 'write' ? new PlatformOutcomeUnknownError(platform, writeReason, details) : new PlatformTransientError(platform, readReason, details);
 }
 
+// Reasons staff read (Bahasa Indonesia), shared by the Graph and X clients.
+export const CONNECTION_LOST = 'koneksi putus';
+
+/** The request never left: nothing can have happened on the platform. */
+export function unreachable(api: string, code: string | undefined): string {
+  return `${api} tidak dapat dihubungi (${code ?? CONNECTION_LOST}); belum ada yang terkirim`;
+}
+
+/** No answer, or none that can be read: a write may have been applied, a read is simply retried. */
+export function noAnswer(platform: Platform, operation: PlatformOperation, api: string, what: string, details?: PlatformError['details']): PlatformError {
+  return unclearOutcome(platform, operation, `Tidak ada jawaban atas pengiriman (${what}); mungkin sudah diterima platform`, `${api} tidak menjawab (${what})`, details);
+}
+
+/** A 5xx: after a write it does not say whether the write was applied. */
+export function serverError(platform: Platform, operation: PlatformOperation, reason: string, details?: PlatformError['details']): PlatformError {
+  return unclearOutcome(platform, operation, `Galat server platform setelah pengiriman, mungkin sudah diterima: ${reason}`, `Galat server platform: ${reason}`, details);
+}
+
 /** How long a write may run before a rate-limit or block answer to it stops meaning "not executed". */
 export const SLOW_WRITE_MS = 5_000;
 
@@ -23,7 +41,8 @@ export const SLOW_WRITE_MS = 5_000;
 export function refusedAfterSlowWrite(error: PlatformError, operation: PlatformOperation, elapsedMs: number): PlatformError {
   const atTheDoor = error instanceof PlatformRateLimitError || error instanceof PlatformBlockedError;
   if (operation !== 'write' || !atTheDoor || elapsedMs < SLOW_WRITE_MS) return error;
-  const reason = `Refused after the write ran ${(elapsedMs / 1000).toFixed(1)} s; it may have been applied: ${error.reason}`;
+  const seconds = (elapsedMs / 1000).toFixed(1).replace('.', ',');
+  const reason = `Ditolak setelah pengiriman berjalan ${seconds} detik; mungkin sudah diterima: ${error.reason}`;
   return new PlatformOutcomeUnknownError(error.platform, reason, error.details);
 }
 

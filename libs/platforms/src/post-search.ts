@@ -30,6 +30,9 @@ function unescapeHtml(text: string): string {
   return once === text ? text : unescapeHtml(once);
 }
 
+/** Staff read it (Bahasa Indonesia): the listing since the attempt was longer than the clients read. */
+export const TOO_MANY_TO_RULE_OUT = 'Terlalu banyak unggahan sejak percobaan ini untuk memastikan unggahan ini belum ada';
+
 /** A post a platform lists for the account, reduced to what matching needs. */
 export interface ListedPost {
   readonly id: string;

@@ -11,7 +11,7 @@ import type {
   PublishedPost,
   PublishRequest,
 } from '../platform-client.js';
-import { type ListedPost, matchPost } from '../post-search.js';
+import { type ListedPost, matchPost, TOO_MANY_TO_RULE_OUT } from '../post-search.js';
 import { listGraphPostsSince, readGraphTime } from '../meta/graph-post-list.js';
 import { PlatformOutcomeUnknownError } from '../platform.errors.js';
 import { isRecord } from '../network-failure.mapper.js';
@@ -48,7 +48,7 @@ export class FacebookClient implements PlatformClient {
     await request.beforeWrite();
     const body = await this.graph.post(graphPath(pageId, 'photos'), { url: request.image.url, caption: request.caption }, token);
     const photoId = readGraphId(body);
-    if (photoId === null) throw new PlatformOutcomeUnknownError('facebook', 'The photo upload answered without an id');
+    if (photoId === null) throw new PlatformOutcomeUnknownError('facebook', 'Unggahan foto dijawab tanpa id');
     // The page post id (`{page-id}_{post-id}`) is what insights and the public URL use.
     const postId = isRecord(body) && typeof body.post_id === 'string' ? body.post_id : `${pageId}_${photoId}`;
     return { externalId: postId, url: `https://www.facebook.com/${postId}` };
@@ -61,7 +61,7 @@ export class FacebookClient implements PlatformClient {
     const listing = await listGraphPostsSince(this.graph, graphPath(pageId, 'published_posts'), fields, token, request.since, readPagePost);
     const match = matchPost(listing.posts, request.caption, request.since);
     if (match) return { state: 'found', post: { externalId: match.id, url: match.url, postedAt: match.postedAt } };
-    return listing.complete ? { state: 'absent' } : { state: 'undecidable', reason: 'Too many posts since the attempt to rule it out' };
+    return listing.complete ? { state: 'absent' } : { state: 'undecidable', reason: TOO_MANY_TO_RULE_OUT };
   }
 
   /** The Page this Page token manages. Facebook has no publishing quota of its own. */

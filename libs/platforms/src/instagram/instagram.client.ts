@@ -11,7 +11,7 @@ import type {
   PublishedPost,
   PublishRequest,
 } from '../platform-client.js';
-import { type ListedPost, matchPost } from '../post-search.js';
+import { type ListedPost, matchPost, TOO_MANY_TO_RULE_OUT } from '../post-search.js';
 import { listGraphPostsSince, readGraphTime } from '../meta/graph-post-list.js';
 import {
   PlatformError,
@@ -66,7 +66,7 @@ export class InstagramClient implements PlatformClient {
     });
     const mediaId = readGraphId(body);
     if (mediaId === null) {
-      throw new PlatformOutcomeUnknownError('instagram', `media_publish answered without a media id for container ${containerId}`);
+      throw new PlatformOutcomeUnknownError('instagram', `media_publish dijawab tanpa id media (kontainer ${containerId})`);
     }
     return { externalId: mediaId, url: await this.permalink(mediaId, token) };
   }
@@ -78,13 +78,13 @@ export class InstagramClient implements PlatformClient {
   async findPost(request: FindPostRequest): Promise<PostSearch> {
     const { accountExternalId: userId, accessToken: token } = request.credentials;
     const status = request.checkpoint === null ? null : await this.checkpointStatus(request.checkpoint, token);
-    if (status === 'IN_PROGRESS' || status === 'UNKNOWN') return { state: 'pending', reason: `Container ${request.checkpoint} is still processing` };
+    if (status === 'IN_PROGRESS' || status === 'UNKNOWN') return { state: 'pending', reason: `Kontainer ${request.checkpoint} masih diproses Instagram` };
     const listing = await listGraphPostsSince(this.graph, graphPath(userId, 'media'), 'id,caption,timestamp,permalink', token, request.since, readMedia);
     const match = matchPost(listing.posts, request.caption, request.since);
     if (match) return { state: 'found', post: { externalId: match.id, url: match.url, postedAt: match.postedAt } };
-    if (!listing.complete) return { state: 'undecidable', reason: 'Too many posts since the attempt to rule it out' };
+    if (!listing.complete) return { state: 'undecidable', reason: TOO_MANY_TO_RULE_OUT };
     if (status === 'PUBLISHED') {
-      return { state: 'undecidable', reason: `Container ${request.checkpoint} is published but no media with its caption was found` };
+      return { state: 'undecidable', reason: `Kontainer ${request.checkpoint} sudah diterbitkan, tetapi tidak ada media dengan keterangan ini di akun` };
     }
     // FINISHED (the next attempt publishes that same container), EXPIRED, ERROR, gone, or never created.
     return { state: 'absent' };
@@ -116,7 +116,7 @@ export class InstagramClient implements PlatformClient {
       if (status === 'PUBLISHED') {
         throw new PlatformOutcomeUnknownError(
           'instagram',
-          `Container ${request.checkpoint} is already published by an earlier attempt; find the media before retrying`,
+          `Kontainer ${request.checkpoint} sudah diterbitkan oleh percobaan sebelumnya; medianya dicari dulu sebelum mencoba lagi`,
         );
       }
       if (status === 'IN_PROGRESS' || status === 'UNKNOWN') {
@@ -128,7 +128,7 @@ export class InstagramClient implements PlatformClient {
     // A container is not a post: if its answer is lost, making another is safe (the lost one expires unseen).
     const body = await this.graph.post(graphPath(userId, 'media'), { image_url: request.image.url, caption: request.caption }, token, 'read');
     const containerId = readGraphId(body);
-    if (containerId === null) throw new PlatformTransientError('instagram', 'Container creation answered without an id');
+    if (containerId === null) throw new PlatformTransientError('instagram', 'Pembuatan kontainer dijawab tanpa id');
     // Persisted before polling or publishing, so a crash from here on resumes instead of creating a second post.
     // A failure to persist is the caller's own error and propagates as is.
     await request.onCheckpoint(containerId);
@@ -144,7 +144,7 @@ export class InstagramClient implements PlatformClient {
     if (!(error instanceof PlatformRejectedError)) return error;
     const status = await this.checkpointStatus(containerId, token).catch(() => null);
     if (status !== 'PUBLISHED') return error;
-    return new PlatformOutcomeUnknownError('instagram', `Container ${containerId} was published by an earlier attempt (${error.reason}); find the media`, error.details);
+    return new PlatformOutcomeUnknownError('instagram', `Kontainer ${containerId} sudah diterbitkan oleh percobaan sebelumnya (${error.reason}); medianya dicari di akun`, error.details);
   }
 
   private async checkpointStatus(containerId: string, token: string): Promise<ContainerStatus | 'GONE'> {
@@ -169,14 +169,14 @@ export class InstagramClient implements PlatformClient {
           throw classifyContainerError(status.text);
         case 'EXPIRED':
           // The next attempt sees EXPIRED on the checkpoint and creates a fresh container.
-          throw new PlatformTransientError('instagram', `Container ${containerId} expired before it was published`);
+          throw new PlatformTransientError('instagram', `Kontainer ${containerId} kedaluwarsa sebelum diterbitkan`);
         case 'PUBLISHED':
-          throw new PlatformOutcomeUnknownError('instagram', `Container ${containerId} was published by someone else meanwhile`);
+          throw new PlatformOutcomeUnknownError('instagram', `Kontainer ${containerId} diterbitkan pihak lain sementara itu`);
         default:
           if (poll < maxPolls) await sleep(pollMs);
       }
     }
-    throw new PlatformTransientError('instagram', `Container ${containerId} still processing after ${maxPolls} checks`);
+    throw new PlatformTransientError('instagram', `Kontainer ${containerId} masih diproses setelah ${maxPolls} kali dicek`);
   }
 
   private async containerStatus(containerId: string, token: string): Promise<{ code: ContainerStatus; text?: string }> {
@@ -195,7 +195,7 @@ export class InstagramClient implements PlatformClient {
     const usage = entry.quota_usage;
     const total = entry.config.quota_total;
     if (typeof usage === 'number' && typeof total === 'number' && usage >= total) {
-      throw new PlatformRateLimitError('instagram', `Publishing quota used up (${usage} of ${total} in 24 hours)`, QUOTA_RETRY_MS);
+      throw new PlatformRateLimitError('instagram', `Kuota unggah Instagram habis (${usage} dari ${total} dalam 24 jam)`, QUOTA_RETRY_MS);
     }
   }
 

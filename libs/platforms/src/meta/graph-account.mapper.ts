@@ -7,7 +7,7 @@ import { isRecord } from '../network-failure.mapper.js';
 export function readGraphAccount(platform: Platform, body: unknown, nameField: string): Omit<AccountCheck, 'quota'> {
   const id = isRecord(body) ? body.id : undefined;
   // A 200 without the id asked for says nothing about the account: treat it like no answer.
-  if (typeof id !== 'string' || id === '') throw new PlatformTransientError(platform, 'The account read answered without an id');
+  if (typeof id !== 'string' || id === '') throw new PlatformTransientError(platform, 'Pembacaan akun dijawab tanpa id');
   const name = isRecord(body) ? body[nameField] : undefined;
   const followers = isRecord(body) ? body.followers_count : undefined;
   return {

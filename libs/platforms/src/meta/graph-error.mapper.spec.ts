@@ -172,6 +172,6 @@ describe('classifyContainerError', () => {
   it('retries a container in ERROR without a status text', () => {
     const error = classifyContainerError(undefined);
     expect(error).toBeInstanceOf(PlatformTransientError);
-    expect(error.reason).toBe('Instagram could not process the media');
+    expect(error.reason).toBe('Instagram tidak dapat memproses media');
   });
 });

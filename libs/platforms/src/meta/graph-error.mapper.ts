@@ -9,7 +9,7 @@ import {
   PlatformRejectedError,
   PlatformTransientError,
 } from '../platform.errors.js';
-import { isRecord, type PlatformOperation, requestNeverSent, unclearOutcome } from '../network-failure.mapper.js';
+import { CONNECTION_LOST, isRecord, noAnswer, type PlatformOperation, requestNeverSent, serverError, unclearOutcome, unreachable } from '../network-failure.mapper.js';
 
 /** A failed Graph call reduced to plain data, so the sorting below is testable without HTTP. */
 export interface GraphFailure {
@@ -67,7 +67,7 @@ export function parseGraphError(body: unknown): GraphErrorBody | null {
   const { message, code, error_subcode: subcode, error_user_msg: userMessage, is_transient: isTransient } = body.error;
   if (typeof code !== 'number') return null;
   return {
-    message: typeof message === 'string' ? message : `Graph error ${code}`,
+    message: typeof message === 'string' ? message : `Galat Graph ${code}`,
     code,
     subcode: typeof subcode === 'number' ? subcode : undefined,
     userMessage: typeof userMessage === 'string' && userMessage !== '' ? userMessage : undefined,
@@ -80,18 +80,16 @@ export function classifyGraphFailure(platform: Platform, failure: GraphFailure, 
   const status = failure.httpStatus;
   if (status === undefined) {
     if (requestNeverSent(failure.networkCode)) {
-      return new PlatformTransientError(platform, `Could not reach the Graph API (${failure.networkCode})`);
+      return new PlatformTransientError(platform, unreachable('Graph API', failure.networkCode));
     }
-    const what = failure.networkCode ?? 'connection lost';
-    return unclearOutcome(platform, operation, `No response to a write (${what}); it may have been applied`, `No response from the Graph API (${what})`);
+    return noAnswer(platform, operation, 'Graph API', failure.networkCode ?? CONNECTION_LOST);
   }
 
   const error = parseGraphError(failure.body);
   const details = { httpStatus: status, platformCode: error ? codeLabel(error) : undefined };
   // A 5xx after a write was sent says nothing about whether it was applied.
   if (status >= 500) {
-    const reason = error?.message ?? `HTTP ${status}`;
-    return unclearOutcome(platform, operation, `Server error after a write: ${reason}`, `Server error: ${reason}`, details);
+    return serverError(platform, operation, error?.message ?? `HTTP ${status}`, details);
   }
   if (error === null) return classifyBareStatus(platform, status, failure);
 
@@ -133,7 +131,7 @@ export function classifyGraphFailure(platform: Platform, failure: GraphFailure, 
  */
 export function classifyContainerError(statusText: string | undefined): PlatformError {
   const subcode = /error code (\d+)/i.exec(statusText ?? '')?.[1];
-  const reason = statusText ?? 'Instagram could not process the media';
+  const reason = statusText ?? 'Instagram tidak dapat memproses media';
   const details = { platformCode: subcode };
   if (subcode !== undefined && CONTAINER_FINAL_SUBCODES.has(Number(subcode))) return new PlatformRejectedError('instagram', reason, details);
   return new PlatformTransientError('instagram', reason, details);
@@ -160,12 +158,12 @@ function spamBlockReason(platform: Platform, platformMessage: string): string {
 
 function classifyBareStatus(platform: Platform, status: number, failure: GraphFailure): PlatformError {
   const details = { httpStatus: status };
-  if (status === 401) return new PlatformAuthError(platform, 'HTTP 401 without a Graph error', details);
-  if (status === 403) return new PlatformPermissionError(platform, 'HTTP 403 without a Graph error', details);
+  if (status === 401) return new PlatformAuthError(platform, 'HTTP 401 tanpa keterangan galat Graph', details);
+  if (status === 403) return new PlatformPermissionError(platform, 'HTTP 403 tanpa keterangan galat Graph', details);
   if (status === 429) {
     return new PlatformRateLimitError(platform, 'HTTP 429', retryAfterFromUsage(failure.headers) ?? DEFAULT_THROTTLE_RETRY_MS, details);
   }
-  return new PlatformRejectedError(platform, `HTTP ${status} without a Graph error`, details);
+  return new PlatformRejectedError(platform, `HTTP ${status} tanpa keterangan galat Graph`, details);
 }
 
 /** `"190"` or `"9/2207042"`: the stable identifier callers may match on (e.g. 506 duplicate post). */

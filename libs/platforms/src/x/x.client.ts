@@ -15,7 +15,7 @@ import type {
   PublishRequest,
   RenewedToken,
 } from '../platform-client.js';
-import { matchPost } from '../post-search.js';
+import { matchPost, TOO_MANY_TO_RULE_OUT } from '../post-search.js';
 import { PlatformOutcomeUnknownError, PlatformRejectedError, PlatformTransientError } from '../platform.errors.js';
 import { type PlatformOperation, refusedAfterSlowWrite } from '../network-failure.mapper.js';
 import { classifyXFailure, classifyXRefreshFailure } from './x.errors.js';
@@ -72,7 +72,7 @@ export class XClient implements PlatformClient {
     await request.beforeWrite();
     const result = await this.call('write', () => api.tweet({ text: request.caption, media: { media_ids: [mediaId] } }));
     const id = result.data?.id;
-    if (typeof id !== 'string' || id === '') throw new PlatformOutcomeUnknownError('x', 'The post was accepted without an id');
+    if (typeof id !== 'string' || id === '') throw new PlatformOutcomeUnknownError('x', 'Unggahan diterima X tanpa id');
     return { externalId: id, url: `https://x.com/i/web/status/${id}` };
   }
 
@@ -96,7 +96,7 @@ export class XClient implements PlatformClient {
       .map((t) => ({ id: t.id, text: t.text, postedAt: new Date(t.created_at as string), url: `https://x.com/i/web/status/${t.id}` }));
     const match = matchPost(posts, request.caption, request.since);
     if (match) return { state: 'found', post: { externalId: match.id, url: match.url, postedAt: match.postedAt } };
-    return timeline.done ? { state: 'absent' } : { state: 'undecidable', reason: 'Too many posts since the attempt to rule it out' };
+    return timeline.done ? { state: 'absent' } : { state: 'undecidable', reason: TOO_MANY_TO_RULE_OUT };
   }
 
   async fetchMetrics(request: MetricsRequest): Promise<PostMetrics> {
@@ -105,7 +105,7 @@ export class XClient implements PlatformClient {
     const tweet = result.data?.find((t) => t.id === request.externalId);
     if (tweet?.public_metrics === undefined) {
       const problem = result.errors?.find((e) => e.resource_id === request.externalId) ?? result.errors?.[0];
-      throw new PlatformRejectedError('x', problem?.detail ?? `Post ${request.externalId} has no public metrics`, {
+      throw new PlatformRejectedError('x', problem?.detail ?? `Unggahan ${request.externalId} tidak punya metrik publik`, {
         platformCode: problem?.type,
       });
     }
@@ -117,7 +117,7 @@ export class XClient implements PlatformClient {
     const api = this.api(credentials.accessToken);
     const me = await this.call('read', () => api.me({ 'user.fields': ['public_metrics'] }));
     const id = me.data?.id;
-    if (typeof id !== 'string' || id === '') throw new PlatformTransientError('x', 'users/me answered without an id');
+    if (typeof id !== 'string' || id === '') throw new PlatformTransientError('x', 'users/me dijawab tanpa id');
     const followers = me.data.public_metrics?.followers_count;
     return { accountId: id, name: me.data.username || null, quota: null, followers: typeof followers === 'number' ? followers : null };
   }
@@ -134,7 +134,7 @@ export class XClient implements PlatformClient {
       throw classifyXRefreshFailure(error);
     }
     if (typeof result.accessToken !== 'string' || result.accessToken === '' || !(result.expiresIn > 0)) {
-      throw new PlatformTransientError('x', 'The token endpoint answered without an access token or its lifetime');
+      throw new PlatformTransientError('x', 'Endpoint token menjawab tanpa access token atau masa berlakunya');
     }
     return { accessToken: result.accessToken, refreshToken: result.refreshToken || null, expiresInSeconds: result.expiresIn };
   }

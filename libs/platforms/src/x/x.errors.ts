@@ -8,7 +8,7 @@ import {
   PlatformTransientError,
   PlatformUsageCapError,
 } from '../platform.errors.js';
-import { isRecord, networkErrorCode, type PlatformOperation, requestNeverSent, unclearOutcome } from '../network-failure.mapper.js';
+import { CONNECTION_LOST, isRecord, networkErrorCode, noAnswer, type PlatformOperation, requestNeverSent, serverError, unreachable } from '../network-failure.mapper.js';
 
 export const DEFAULT_X_RETRY_MS = 15 * 60_000;
 const DUPLICATE = /duplicate content/i;
@@ -33,13 +33,13 @@ export function classifyXFailure(error: unknown, operation: PlatformOperation, n
     // twitter-api-v2's `requestError` getter is broken (platform-apis.md §9); the socket error sits in `_options.error`.
     const options: unknown = isRecord(error) ? Reflect.get(error, '_options') : undefined;
     const code = networkErrorCode(isRecord(options) ? options.error : undefined);
-    if (requestNeverSent(code)) return new PlatformTransientError('x', `Could not reach the X API (${code})`);
-    return ambiguous(operation, code ?? 'timeout or connection lost');
+    if (requestNeverSent(code)) return new PlatformTransientError('x', unreachable('X API', code));
+    return noAnswer('x', operation, 'X API', code ?? `waktu habis atau ${CONNECTION_LOST}`);
   }
-  if (type === 'partial-response') return ambiguous(operation, 'response cut off');
+  if (type === 'partial-response') return noAnswer('x', operation, 'X API', 'jawaban terpotong');
   const message = error instanceof Error ? error.message : String(error);
   if (/media processing failed/i.test(message)) return new PlatformRejectedError('x', message);
-  return ambiguous(operation, message);
+  return noAnswer('x', operation, 'X API', message);
 }
 
 /** OAuth errors about our app's client credentials: no account's fault, and reconnecting an account would not help. */
@@ -81,7 +81,7 @@ function classifyResponse(status: number, data: unknown, rawHeaders: unknown, op
     if (AUTH_LIKE_403.test(`${reason} ${problemType ?? ''}`)) return new PlatformPermissionError('x', reason, details);
     return new PlatformRejectedError('x', reason, details);
   }
-  if (status >= 500) return unclearOutcome('x', operation, `Server error after a write: ${reason}`, `Server error: ${reason}`, details);
+  if (status >= 500) return serverError('x', operation, reason, details);
   return new PlatformRejectedError('x', reason, details);
 }
 
@@ -97,10 +97,6 @@ function usageCapReason(data: unknown, platformMessage: string): string {
     `Batas pemakaian ${cap} sudah habis; unggahan tidak dicoba lagi otomatis. Admin perlu menaikkan ` +
     `paket X API (atau menunggu periode berikutnya), lalu staf mengirim ulang. Pesan X: ${platformMessage}`
   );
-}
-
-function ambiguous(operation: PlatformOperation, what: string): PlatformError {
-  return unclearOutcome('x', operation, `No usable response to a write (${what}); it may have been applied`, `No usable response from the X API (${what})`);
 }
 
 /** Problem JSON `detail`, else the first v2/v1 `errors[].message`, else `title`. */

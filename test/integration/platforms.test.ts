@@ -493,23 +493,35 @@ describe('X daily post limit', () => {
 });
 
 describe('a sandbox without the platforms’ duplicate refusals (what the chaos tests run against)', () => {
-  it('lets a second copy go out on X and Facebook, and lists it as a double post', async () => {
+  it('lets a second copy go out on X and Facebook, and a container be published twice on Instagram, and lists each as a double post', async () => {
     const sandbox = await startTestSandbox({ duplicateGuards: false });
     const images = await startImageHost();
     try {
       await sandbox.registerAccount('x', X.accountExternalId, X.accessToken);
       await sandbox.registerAccount('facebook', FB.accountExternalId, FB.accessToken);
+      await sandbox.registerAccount('instagram', IG.accountExternalId, IG.accessToken);
       const settings = platformSettings(sandbox.url);
-      const clients = { x: new XClient(settings), facebook: new FacebookClient(settings) };
+      const clients = { x: new XClient(settings), facebook: new FacebookClient(settings), instagram: new InstagramClient(settings) };
+      const containers: string[] = [];
+      const send = (platform: 'x' | 'facebook' | 'instagram', credentials: PlatformCredentials): Promise<unknown> =>
+        clients[platform].publish({
+          credentials,
+          caption: `Dikirim dua kali ke ${platform}`,
+          image: { url: `${images.url}/portrait.jpg`, read: async () => images.portrait },
+          checkpoint: null,
+          onCheckpoint: async (container) => void containers.push(container),
+          beforeWrite: async () => undefined,
+        });
       for (const [platform, credentials] of [['x', X], ['facebook', FB]] as const) {
-        const caption = `Dikirim dua kali ke ${platform}`;
-        const send = (): Promise<unknown> =>
-          clients[platform].publish({ credentials, caption, image: { url: `${images.url}/portrait.jpg`, read: async () => images.portrait }, checkpoint: null, onCheckpoint: async () => undefined, beforeWrite: async () => undefined });
-        await send();
-        await send();
+        await send(platform, credentials);
+        await send(platform, credentials);
       }
+      // Our client never publishes a container it reads as PUBLISHED, so the second media_publish is sent by hand.
+      await send('instagram', IG);
+      const again = await fetch(`${sandbox.url}/v25.0/${IG.accountExternalId}/media_publish?creation_id=${containers[0]}&access_token=${IG.accessToken}`, { method: 'POST' });
+      expect(again.status).toBe(200);
       const doubles = await sandbox.duplicates();
-      expect(doubles.map((d) => [d.platform, d.count]).sort()).toEqual([['facebook', 2], ['x', 2]]);
+      expect(doubles.map((d) => [d.platform, d.count]).sort()).toEqual([['facebook', 2], ['instagram', 2], ['x', 2]]);
     } finally {
       await sandbox.close();
       await images.close();

@@ -18,9 +18,10 @@ export interface SandboxOptions {
   /** X posts per app per 24 h (10,000, platform-apis.md §7.5). */
   readonly xAppTweetsPer24h?: number;
   /**
-   * X's 403 duplicate content and Facebook's 506 (platform-apis.md §8). On by default, as on the platforms. Off, a
-   * second copy goes out, as it would on X once its window has passed or on Facebook once another post came between:
-   * tests of our own fencing turn them off, so that a double post shows as two posts instead of being refused for us.
+   * X's 403 duplicate content, Facebook's 506 (platform-apis.md §8) and Instagram's refusal to publish a container twice.
+   * On by default, as on the platforms. Off, a second copy goes out, as it would on X once its window has passed or on
+   * Facebook once another post came between: tests of our own fencing turn them off, so that a double post shows as two
+   * posts instead of being refused for us.
    */
   readonly duplicateGuards?: boolean;
   /** The sandbox's clock in ms; tests may move it to age posts. */

@@ -73,7 +73,9 @@ export const instagramPublishingRoutes: readonly GraphRoute[] = [
       throw instagramError(-2, 2207020, 'The media has expired', 'Media expired', 'The media you are trying to access has expired. Please try to upload again.');
     }
     if (status === 'ERROR') throw containerFailed();
-    if (status === 'PUBLISHED') {
+    // platform-apis.md does not say what a second media_publish of a container answers; the refusal counts as a duplicate
+    // guard, so without the guards the container is published again, as a second media.
+    if (status === 'PUBLISHED' && ctx.duplicateGuards) {
       throw new GraphApiError(400, { message: '(#100) This media container has already been published', type: 'OAuthException', code: 100 });
     }
     if (quotaUsage(ctx, owner.id) >= ctx.instagramQuotaTotal) {

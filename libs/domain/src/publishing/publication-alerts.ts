@@ -1,5 +1,5 @@
 import type { Platform } from '@app/config';
-import type { NewAlert } from '@app/database';
+import type { NewAlert, PublicationStatus } from '@app/database';
 import { formatLocal } from '../time/iso-week.js';
 
 type AlertSubject = { id: string; featureId: string; platform: Platform };
@@ -51,12 +51,25 @@ export function failedAlert(p: AlertSubject, reason: string): NewAlert {
   );
 }
 
+/** A publication's status in the words staff read. */
+const STATUS_WORDS: Readonly<Record<PublicationStatus, string>> = {
+  scheduled: 'terjadwal',
+  dispatched: 'dalam antrean',
+  publishing: 'sedang dikirim',
+  published: 'sudah tayang',
+  retry_wait: 'menunggu dicoba lagi',
+  failed: 'gagal',
+  unknown: 'sedang dicek di platform',
+  needs_attention: 'perlu diperiksa manual',
+  cancelled: 'dibatalkan',
+};
+
 /** Still not out long after its slot, whatever the reason. */
-export function lateAlert(p: AlertSubject & { scheduledAt: Date; status: string }): NewAlert {
+export function lateAlert(p: AlertSubject & { scheduledAt: Date; status: PublicationStatus }): NewAlert {
   return publicationAlert(
     PublicationAlertKind.late,
     p,
-    `Unggahan ${p.platform} yang dijadwalkan ${formatLocal(p.scheduledAt, 'd LLL yyyy HH.mm')} WIB belum tayang (status: ${p.status}).`,
+    `Unggahan ${p.platform} yang dijadwalkan ${formatLocal(p.scheduledAt, 'd LLL yyyy HH.mm')} WIB belum tayang (status: ${STATUS_WORDS[p.status]}).`,
     'Lihat status dan alasan di daftar publikasi; perbaiki penyebabnya (akun, token, kuota) atau batalkan.',
   );
 }

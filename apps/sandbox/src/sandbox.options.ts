@@ -1,6 +1,7 @@
+import type { Platform } from '@app/config';
 import type { FaultInjector } from './faults/fault-injector.js';
 import { RuleFaultInjector } from './faults/rule-fault-injector.js';
-import { SandboxState } from './state/sandbox-state.js';
+import { type SandboxPost, SandboxState } from './state/sandbox-state.js';
 
 export interface SandboxOptions {
   /** 0 picks a free port. */
@@ -24,6 +25,12 @@ export interface SandboxOptions {
    * posts instead of being refused for us.
    */
   readonly duplicateGuards?: boolean;
+  /**
+   * How long a new post stays out of the account's listings (Instagram media, the Page's posts, the X timeline), which
+   * reconciliation reads: the platforms' listings are eventually consistent, by amounts platform-apis.md does not give.
+   * 0 (the default) lists a post at once.
+   */
+  readonly listingLagMs?: number;
   /** The sandbox's clock in ms; tests may move it to age posts. */
   readonly now?: () => number;
   /** One line per request (method, path without query, status, duration): never tokens. */
@@ -40,6 +47,7 @@ export interface SandboxContext {
   readonly mediaFetchTimeoutMs: number;
   readonly xDailyTweetLimits: { readonly user: number; readonly app: number };
   readonly duplicateGuards: boolean;
+  readonly listingLagMs: number;
   readonly now: () => number;
   readonly faults: FaultInjector;
 }
@@ -55,7 +63,16 @@ export function createContext(options: SandboxOptions): SandboxContext {
     mediaFetchTimeoutMs: options.mediaFetchTimeoutMs ?? 10_000,
     xDailyTweetLimits: { user: options.xUserTweetsPer24h ?? 2_400, app: options.xAppTweetsPer24h ?? 10_000 },
     duplicateGuards: options.duplicateGuards ?? true,
+    listingLagMs: options.listingLagMs ?? 0,
     now,
     faults: options.faults ?? new RuleFaultInjector({ state, now, instagramQuotaTotal }),
   };
+}
+
+/** An account's posts as its listing endpoints show them, oldest first: those younger than `listingLagMs` left out. */
+export function listedPosts(ctx: SandboxContext, platform: Platform, accountId: string): SandboxPost[] {
+  const posts = ctx.state.listPosts({ platform, accountId });
+  if (ctx.listingLagMs === 0) return posts;
+  const listedBefore = ctx.now() - ctx.listingLagMs;
+  return posts.filter((post) => post.createdAt <= listedBefore);
 }

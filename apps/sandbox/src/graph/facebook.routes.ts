@@ -1,4 +1,4 @@
-import type { SandboxContext } from '../sandbox.options.js';
+import { listedPosts, type SandboxContext } from '../sandbox.options.js';
 import type { SandboxAccount, SandboxPost } from '../state/sandbox-state.js';
 import { fetchRemoteImage, type RemoteImage } from '../media/remote-image.js';
 import { type GrownMetrics, metricsAt } from '../metrics/metrics-growth.js';
@@ -91,7 +91,7 @@ export const facebookRoutes: readonly GraphRoute[] = [
 ];
 
 function listPage(call: GraphCall, owner: SandboxAccount, edge: string, render: (post: SandboxPost) => Record<string, unknown>): unknown {
-  const newestFirst = call.ctx.state.listPosts({ platform: 'facebook', accountId: owner.id }).reverse();
+  const newestFirst = listedPosts(call.ctx, 'facebook', owner.id).reverse();
   const { items, paging } = page(newestFirst, call.params, `${call.origin}/${call.version}/${owner.id}/${edge}`);
   return { data: items.map(render), ...(paging ? { paging } : {}) };
 }

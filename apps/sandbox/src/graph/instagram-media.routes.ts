@@ -1,4 +1,4 @@
-import type { SandboxContext } from '../sandbox.options.js';
+import { listedPosts, type SandboxContext } from '../sandbox.options.js';
 import type { SandboxAccount, SandboxPost } from '../state/sandbox-state.js';
 import { type GrownMetrics, metricsAt } from '../metrics/metrics-growth.js';
 import { GraphApiError, missingParameter } from './graph.errors.js';
@@ -32,7 +32,7 @@ export const instagramMediaRoutes: readonly GraphRoute[] = [
 
   graphRoute('GET', 'ig-user', 'media', ({ ctx, params, origin, version }, { owner }) => {
     const fields = parseFields(params.fields, ['id']);
-    const newestFirst = ctx.state.listPosts({ platform: 'instagram', accountId: owner.id }).reverse();
+    const newestFirst = listedPosts(ctx, 'instagram', owner.id).reverse();
     const { items, paging } = page(newestFirst, params, `${origin}/${version}/${owner.id}/media`);
     return { data: items.map((post) => mediaNode(ctx, owner, post, fields)), ...(paging ? { paging } : {}) };
   }),

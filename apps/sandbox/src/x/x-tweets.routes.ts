@@ -1,6 +1,6 @@
 import type { Request, Router } from 'express';
 import twitterText from 'twitter-text';
-import type { SandboxContext } from '../sandbox.options.js';
+import { listedPosts, type SandboxContext } from '../sandbox.options.js';
 import type { SandboxPost } from '../state/sandbox-state.js';
 import { metricsAt } from '../metrics/metrics-growth.js';
 import { duplicateContent, invalidRequest, requireJsonBody, resourceNotFound, tooManyRequests } from './x.problems.js';
@@ -78,8 +78,7 @@ export function xTweetRoutes(router: Router, { ctx, account }: XRouteDeps): void
     const max = Math.min(100, Math.max(5, Number(queryValue(req, 'max_results')) || 10));
     const start = Date.parse(queryValue(req, 'start_time') ?? '');
     const end = Date.parse(queryValue(req, 'end_time') ?? '');
-    const matching = ctx.state
-      .listPosts({ platform: 'x', accountId: userId })
+    const matching = listedPosts(ctx, 'x', userId)
       .filter((p) => (Number.isNaN(start) || p.createdAt >= start) && (Number.isNaN(end) || p.createdAt <= end))
       .reverse();
     // Like X: next_token (opaque; here the last id served) continues the timeline through pagination_token.

@@ -73,7 +73,8 @@ export class InstagramClient implements PlatformClient {
 
   /**
    * The container says whether anything was published from it, but not the media id (platform-apis.md §2.3), so the
-   * media is found in the account's list by caption and time; a PUBLISHED container without it needs a human.
+   * media is found in the account's list by caption and time. A PUBLISHED container whose media is not listed yet is
+   * looked at again (listings lag), until the check budget sends it to a human; it is never sent again.
    */
   async findPost(request: FindPostRequest): Promise<PostSearch> {
     const { accountExternalId: userId, accessToken: token } = request.credentials;
@@ -84,7 +85,7 @@ export class InstagramClient implements PlatformClient {
     if (match) return { state: 'found', post: { externalId: match.id, url: match.url, postedAt: match.postedAt } };
     if (!listing.complete) return { state: 'undecidable', reason: TOO_MANY_TO_RULE_OUT };
     if (status === 'PUBLISHED') {
-      return { state: 'undecidable', reason: `Kontainer ${request.checkpoint} sudah diterbitkan, tetapi tidak ada media dengan keterangan ini di akun` };
+      return { state: 'pending', reason: `Kontainer ${request.checkpoint} sudah diterbitkan, tetapi medianya belum muncul di daftar media akun` };
     }
     // FINISHED (the next attempt publishes that same container), EXPIRED, ERROR, gone, or never created.
     return { state: 'absent' };

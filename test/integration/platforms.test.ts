@@ -257,6 +257,18 @@ describe('platform clients against the sandbox', () => {
       expect(next).not.toContain('token');
     });
 
+    it('finds a post made in the very second reconciliation looks from, though the platforms list whole seconds', async () => {
+      const clients = { instagram, facebook, x } as const;
+      for (const [platform, credentials] of [['instagram', IG], ['facebook', FB], ['x', X]] as const) {
+        const caption = `Tayang di detik yang sama (${platform})`;
+        const ours = await clients[platform].publish(request(credentials, caption));
+        const made = (await sandbox.posts(platform, credentials.accountExternalId)).find((p) => p.id === ours.externalId)!;
+        // The attempt began the very millisecond the post was made; the listing shows that second without its fraction.
+        const found = await clients[platform].findPost({ credentials, caption, since: new Date(made.createdAt), checkpoint: null });
+        expect({ platform, found }).toMatchObject({ platform, found: { state: 'found', post: { externalId: ours.externalId } } });
+      }
+    });
+
     it('reads an X timeline past its first page of 100 before calling a post absent', async () => {
       const since = new Date(Date.now() - 1_000);
       const caption = 'UMKM of The Week: Sambal Bu Yati';

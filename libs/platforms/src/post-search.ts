@@ -41,10 +41,14 @@ export interface ListedPost {
   readonly url: string;
 }
 
-/** The oldest post made since `since` with the same caption: the first attempt that went out is the one to keep. */
+/**
+ * The oldest post made since `since` with the same caption: the first attempt that went out is the one to keep. The
+ * platforms list whole seconds (Graph `…:07+0000`, X `…:07.000Z`), so `since` is taken down to its second.
+ */
 export function matchPost(posts: readonly ListedPost[], caption: string, since: Date): ListedPost | undefined {
   const key = captionKey(caption);
+  const from = Math.floor(since.getTime() / 1000) * 1000;
   return posts
-    .filter((post) => post.postedAt.getTime() >= since.getTime() && captionKey(post.text) === key)
+    .filter((post) => post.postedAt.getTime() >= from && captionKey(post.text) === key)
     .sort((a, b) => a.postedAt.getTime() - b.postedAt.getTime())[0];
 }

@@ -123,7 +123,8 @@ function queryValue(req: Request, name: string): string | undefined {
 /** id, text (as X shows it) and edit_history_tweet_ids always (X's defaults); the rest on request. */
 function tweetNode(ctx: SandboxContext, post: SandboxPost, fields: ReadonlySet<string>): Record<string, unknown> {
   const node: Record<string, unknown> = { edit_history_tweet_ids: [post.id], id: post.id, text: tweetTextAsShown(post) };
-  if (fields.has('created_at')) node.created_at = new Date(post.createdAt).toISOString();
+  // X answers whole seconds (`…:07.000Z`).
+  if (fields.has('created_at')) node.created_at = new Date(Math.floor(post.createdAt / 1000) * 1000).toISOString();
   if (fields.has('author_id')) node.author_id = post.accountId;
   if (fields.has('attachments') && post.mediaIds && post.mediaIds.length > 0) node.attachments = { media_keys: post.mediaIds.map((id) => `3_${id}`) };
   if (fields.has('public_metrics')) {

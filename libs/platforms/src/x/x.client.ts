@@ -84,7 +84,7 @@ export class XClient implements PlatformClient {
     const api = this.api(request.credentials.accessToken);
     const timeline = await this.call('read', () =>
       api.userTimeline(request.credentials.accountExternalId, {
-        start_time: request.since.toISOString(),
+        start_time: wholeSecondsUtc(request.since),
         max_results: TIMELINE_PAGE,
         'tweet.fields': ['created_at', 'attachments'],
       }),
@@ -151,4 +151,9 @@ export class XClient implements PlatformClient {
       throw refusedAfterSlowWrite(classifyXFailure(error, operation), operation, performance.now() - started);
     }
   }
+}
+
+/** X documents start_time as `YYYY-MM-DDTHH:mm:ssZ`: whole seconds, rounded down so the window only widens. */
+function wholeSecondsUtc(at: Date): string {
+  return new Date(Math.floor(at.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }

@@ -77,6 +77,8 @@ const CASES: readonly FaultCase[] = [
     name: 'x monthly usage cap', platform: 'x', rule: { endpoint: WRITE.x, fault: 'usage_capped' }, final: 'failed', posts: 0,
     reason: /^Ditolak platform: Batas pemakaian bulanan X API/, alerts: ['publication_failed'], attempts: ['failed'],
   },
+  // Instagram's temporary error (HTTP 400 -1/2207001, §2.8 "retry") after storing: like a 5xx, checked, found, not sent again.
+  { name: 'instagram temporary error after storing', platform: 'instagram', rule: { endpoint: WRITE.instagram, fault: 'error_after', subcode: 2207001 }, final: 'published', posts: 1, attempts: ['unknown'] },
   { name: 'x media upload 5xx', platform: 'x', rule: { endpoint: 'x.media_upload', fault: 'error_before' }, final: 'published', posts: 1, attempts: ['retry', 'published'] },
 ];
 

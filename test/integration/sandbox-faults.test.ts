@@ -153,8 +153,8 @@ describe('sandbox faults through the real platform clients', () => {
       [{ platform: 'x', endpoint: 'any', fault: 'error_before', delayMs: 10 }, 'delayMs applies only to fault timeout_before or timeout_after or rate_limited'],
       [{ platform: 'x', endpoint: 'any', fault: 'rate_limited', code: 4 }, 'code applies only to rate_limited on instagram or facebook'],
       [{ platform: 'facebook', endpoint: 'any', fault: 'rate_limited', code: 5 }, 'code must be one of 4, 17, 32, 613, 80001, 80002'],
-      [{ platform: 'x', endpoint: 'any', fault: 'rate_limited', subcode: 2207051 }, 'subcode applies only to rate_limited on instagram or facebook, or to container_error'],
-      [{ platform: 'instagram', endpoint: 'any', fault: 'error_before', subcode: 2207051 }, 'subcode applies only to rate_limited on instagram or facebook, or to container_error'],
+      [{ platform: 'x', endpoint: 'any', fault: 'rate_limited', subcode: 2207051 }, 'subcode applies only to rate_limited on instagram or facebook, to container_error, or to error_before and error_after on instagram'],
+      [{ platform: 'instagram', endpoint: 'any', fault: 'error_before', subcode: 2207051 }, 'subcode on error_before applies only to instagram, one of 2207001, 2207003, 2207008'],
       [{ platform: 'instagram', endpoint: 'any', fault: 'rate_limited', code: 4, subcode: 0 }, 'subcode must be an integer from 1'],
       [{ platform: 'instagram', endpoint: 'any', fault: 'usage_capped' }, 'fault usage_capped applies only to platform x'],
     ])('refuses %j with 400 naming the field', async (rule, problem) => {
@@ -252,6 +252,25 @@ describe('sandbox faults through the real platform clients', () => {
       expect(await rejection(impatient[platform].publish(request(platform, text)))).toBeInstanceOf(PlatformOutcomeUnknownError);
       if (delayMs === undefined) expect(Date.now() - started).toBeGreaterThanOrEqual(500);
       expect(await postsWith(platform, text)).toBe(1);
+    });
+
+    it.each([2207001, 2207003, 2207008])(
+      'Instagram media_publish answering its temporary error %s (HTTP 400, is_transient) after storing: outcome unknown, never a refusal',
+      async (subcode) => {
+        await inject({ platform: 'instagram', endpoint: 'ig.media_publish', fault: 'error_after', subcode });
+        const text = caption(`Galat sementara ${subcode}`);
+        const error = await rejection(clients.instagram.publish(request('instagram', text)));
+        expect(error).toBeInstanceOf(PlatformOutcomeUnknownError);
+        expect(error.details).toMatchObject({ httpStatus: 400, platformCode: expect.stringMatching(new RegExp(`/${subcode}$`)) });
+        expect(await postsWith('instagram', text)).toBe(1);
+      },
+    );
+
+    it('Instagram container creation answering a temporary error (2207003, download too slow) is transient and posts nothing', async () => {
+      await inject({ platform: 'instagram', endpoint: 'ig.create_container', fault: 'error_before', subcode: 2207003 });
+      const text = caption('Unduhan lambat');
+      expect(await rejection(clients.instagram.publish(request('instagram', text)))).toBeInstanceOf(PlatformTransientError);
+      expect(await postsWith('instagram', text)).toBe(0);
     });
 
     it('X: a media upload that never answers is transient and posts nothing', async () => {

@@ -1,5 +1,16 @@
 import type { Request, Response } from 'express';
-import { duplicatePost, expiredToken, type GraphApiError, noPermission, publishingQuotaExhausted, throttled, type ThrottleCode, unknownServerError } from '../graph/graph.errors.js';
+import {
+  duplicatePost,
+  expiredToken,
+  type GraphApiError,
+  instagramTemporaryError,
+  type InstagramTemporarySubcode,
+  noPermission,
+  publishingQuotaExhausted,
+  throttled,
+  type ThrottleCode,
+  unknownServerError,
+} from '../graph/graph.errors.js';
 import { CONTAINER_STATUS_TEXT } from '../graph/instagram-publishing.routes.js';
 import { clientForbidden, duplicateContent, sendProblem, serviceUnavailable, tooManyRequests, unauthorized, usageCapped, type XProblem } from '../x/x.problems.js';
 import { endpointLimit } from '../x/x-rate-limit.js';
@@ -22,8 +33,9 @@ export const containerErrorText = (subcode: number): string => `Error: Media upl
 const DEFAULT_THROTTLE: Readonly<Record<'instagram' | 'facebook', ThrottleCode>> = { instagram: 80002, facebook: 80001 };
 const BUC_CODES: ReadonlySet<ThrottleCode> = new Set([32, 80001, 80002]);
 
-export function sendServerError(res: Response, answer: FaultAnswerContext): void {
-  send(res, answer, unknownServerError(), serviceUnavailable());
+/** A 5xx; on Instagram, with `subcode`, one of its temporary errors instead (HTTP 400, §2.8 "retry"). */
+export function sendServerError(res: Response, answer: FaultAnswerContext, subcode?: InstagramTemporarySubcode): void {
+  send(res, answer, subcode === undefined ? unknownServerError() : instagramTemporaryError(subcode), serviceUnavailable());
 }
 
 export function sendTokenExpired(res: Response, answer: FaultAnswerContext): void {

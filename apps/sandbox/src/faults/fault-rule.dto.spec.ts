@@ -28,12 +28,22 @@ describe('parseFaultRule', () => {
     });
     expect(parseFaultRule({ platform: 'x', endpoint: 'any', fault: 'rate_limited', subcode: 2207051 })).toEqual({
       ok: false,
-      problems: ['subcode applies only to rate_limited on instagram or facebook, or to container_error'],
+      problems: ['subcode applies only to rate_limited on instagram or facebook, to container_error, or to error_before and error_after on instagram'],
     });
     expect(parseFaultRule({ platform: 'instagram', endpoint: 'any', fault: 'rate_limited', subcode: 'spam' })).toMatchObject({
       ok: false,
       problems: [expect.stringMatching(/^subcode must be an integer/)],
     });
+  });
+
+  it('takes one of Instagram\'s temporary error subcodes for error_before and error_after, and no other', () => {
+    expect(parseFaultRule({ platform: 'instagram', endpoint: 'ig.media_publish', fault: 'error_after', subcode: 2207001 })).toEqual({
+      ok: true,
+      rule: { platform: 'instagram', endpoint: 'ig.media_publish', fault: 'error_after', times: 1, subcode: 2207001 },
+    });
+    const refused = { ok: false, problems: ['subcode on error_before applies only to instagram, one of 2207001, 2207003, 2207008'] };
+    expect(parseFaultRule({ platform: 'instagram', endpoint: 'any', fault: 'error_before', subcode: 2207051 })).toEqual(refused);
+    expect(parseFaultRule({ platform: 'facebook', endpoint: 'any', fault: 'error_before', subcode: 2207001 })).toEqual(refused);
   });
 
   it('names every field at fault', () => {

@@ -1,5 +1,5 @@
 import { type Platform, PLATFORMS } from '@app/config';
-import { THROTTLE_MESSAGES, type ThrottleCode } from '../graph/graph.errors.js';
+import { INSTAGRAM_TEMPORARY_ERRORS, THROTTLE_MESSAGES, type ThrottleCode } from '../graph/graph.errors.js';
 
 /**
  * The endpoints a fault rule can target, per platform. `any` matches every emulated request of the platform (reads
@@ -59,7 +59,8 @@ export interface FaultRuleInput {
   readonly code?: ThrottleCode;
   /**
    * rate_limited on Instagram or Facebook: the Graph error_subcode, e.g. 2207051 (code 4: suspected spam);
-   * container_error: the subcode the container's status names (default 2207026).
+   * container_error: the subcode the container's status names (default 2207026); error_before/after on Instagram: one
+   * of its temporary errors (2207001, 2207003, 2207008), answered as HTTP 400 instead of a 5xx.
    */
   readonly subcode?: number;
   /**
@@ -112,8 +113,12 @@ export function parseFaultRule(raw: unknown): ParsedFaultRule {
     else if (code === undefined) problems.push(`code must be one of ${META_THROTTLE_CODES.join(', ')}`);
   }
   const subcode = integer('subcode', 1, 99_999_999);
-  if (body.subcode !== undefined && (platform === 'x' || (fault !== undefined && fault !== 'rate_limited' && fault !== 'container_error'))) {
-    problems.push('subcode applies only to rate_limited on instagram or facebook, or to container_error');
+  const errorFault = fault === 'error_before' || fault === 'error_after';
+  if (body.subcode !== undefined && errorFault) {
+    const temporary = Object.keys(INSTAGRAM_TEMPORARY_ERRORS);
+    if (platform !== 'instagram' || !temporary.includes(String(subcode))) problems.push(`subcode on ${fault} applies only to instagram, one of ${temporary.join(', ')}`);
+  } else if (body.subcode !== undefined && (platform === 'x' || (fault !== undefined && fault !== 'rate_limited' && fault !== 'container_error'))) {
+    problems.push('subcode applies only to rate_limited on instagram or facebook, to container_error, or to error_before and error_after on instagram');
   }
   const account = body.account;
   if (account !== undefined && (typeof account !== 'string' || account === '')) problems.push('account must be a non-empty string');

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { INSTAGRAM_TEMPORARY_ERRORS, type InstagramTemporarySubcode } from '../graph/graph.errors.js';
 import type { SandboxState } from '../state/sandbox-state.js';
 import type { FaultInjector } from './fault-injector.js';
 import type { FaultRuleInput } from './fault-rule.dto.js';
@@ -86,7 +87,7 @@ export class RuleFaultInjector implements FaultInjector {
   private apply(rule: FaultRuleInput, answer: FaultAnswerContext, res: Response): boolean {
     switch (rule.fault) {
       case 'error_before':
-        sendServerError(res, answer);
+        sendServerError(res, answer, temporarySubcode(rule));
         return true;
       case 'rate_limited': {
         const send = () => sendRateLimited(res, answer, rule.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS, rule.code, rule.subcode);
@@ -125,7 +126,7 @@ export class RuleFaultInjector implements FaultInjector {
         return false;
       }
       case 'error_after':
-        afterRoute(res, () => sendServerError(res, answer));
+        afterRoute(res, () => sendServerError(res, answer, temporarySubcode(rule)));
         return false;
       case 'timeout_before':
         // Nothing is stored and nothing answers: to the client this is the same silence as timeout_after.
@@ -182,4 +183,10 @@ function parseObject(body: unknown): Record<string, unknown> | null {
   } catch {
     return null;
   }
+}
+
+/** The Instagram temporary error an error fault answers with, if its rule names one (parseFaultRule admits no other). */
+function temporarySubcode(rule: FaultRuleInput): InstagramTemporarySubcode | undefined {
+  const { subcode } = rule;
+  return subcode !== undefined && subcode in INSTAGRAM_TEMPORARY_ERRORS ? (subcode as InstagramTemporarySubcode) : undefined;
 }

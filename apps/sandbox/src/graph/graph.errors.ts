@@ -95,6 +95,22 @@ export const instagramError = (code: number, subcode: number, message: string, t
   });
 
 /** Graph's generic server failure: code 1 "unknown error" with HTTP 500, marked transient. */
+/**
+ * Instagram's temporary errors (platform-apis.md §2.8, action "retry"), by subcode: answered with HTTP 400, not a 5xx,
+ * and marked is_transient.
+ */
+export const INSTAGRAM_TEMPORARY_ERRORS = {
+  2207001: { code: -1, message: 'Instagram server error', userMessage: 'An unexpected error occurred. Please try again later.' },
+  2207003: { code: -2, message: 'It takes too long to download the media', userMessage: 'Downloading the media took too long. Please try again.' },
+  2207008: { code: 24, message: 'The media builder has expired', userMessage: 'The media builder is temporarily unavailable. Please try again.' },
+} as const;
+export type InstagramTemporarySubcode = keyof typeof INSTAGRAM_TEMPORARY_ERRORS;
+
+export const instagramTemporaryError = (subcode: InstagramTemporarySubcode): GraphApiError => {
+  const { code, message, userMessage } = INSTAGRAM_TEMPORARY_ERRORS[subcode];
+  return instagramError(code, subcode, message, 'Temporary error', userMessage, true);
+};
+
 export const unknownServerError = (): GraphApiError =>
   new GraphApiError(500, { message: 'An unknown error has occurred.', type: 'OAuthException', code: 1, is_transient: true });
 

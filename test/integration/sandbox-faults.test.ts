@@ -297,15 +297,18 @@ describe('sandbox faults through the real platform clients', () => {
 
   describe('refusals', () => {
     it.each([
-      ['facebook', 'fb.photos'],
-      ['x', 'x.create_tweet'],
-    ] as const)('%s rate limit answering a write only after it ran for seconds is an unknown outcome, reconciled before any re-send', async (platform, endpoint) => {
-      await inject({ platform, endpoint, fault: 'rate_limited', retryAfterSeconds: 60, delayMs: SLOW_WRITE_MS + 300 });
-      const text = caption(`Dibatasi setelah lama ${platform}`);
+      ['facebook', 'fb.photos', false],
+      ['x', 'x.create_tweet', false],
+      // The platform did the work before it throttled: the post exists, so a plain rate limit would have sent it twice.
+      ['facebook', 'fb.photos', true],
+      ['x', 'x.create_tweet', true],
+    ] as const)('%s rate limit answering a write only after it ran for seconds is an unknown outcome, reconciled before any re-send (stored: %s)', async (platform, endpoint, afterStoring) => {
+      await inject({ platform, endpoint, fault: 'rate_limited', retryAfterSeconds: 60, delayMs: SLOW_WRITE_MS + 300, ...(afterStoring ? { afterStoring } : {}) });
+      const text = caption(`Dibatasi setelah lama ${platform} ${afterStoring}`);
       const error = await rejection(clients[platform].publish(request(platform, text)));
       expect(error).toBeInstanceOf(PlatformOutcomeUnknownError);
       expect(error.reason).toMatch(/^Ditolak setelah pengiriman berjalan \d+,\d detik; mungkin sudah diterima: /);
-      expect(await postsWith(platform, text)).toBe(0);
+      expect(await postsWith(platform, text)).toBe(afterStoring ? 1 : 0);
     }, 20_000);
 
     it('X 429 carries the reset, and the client waits until then', async () => {

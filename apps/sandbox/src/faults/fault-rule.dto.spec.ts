@@ -46,6 +46,17 @@ describe('parseFaultRule', () => {
     expect(parseFaultRule({ platform: 'facebook', endpoint: 'any', fault: 'error_before', subcode: 2207001 })).toEqual(refused);
   });
 
+  it('takes afterStoring on rate_limited only, as a boolean', () => {
+    expect(parseFaultRule({ platform: 'x', endpoint: 'x.create_tweet', fault: 'rate_limited', delayMs: 5_300, afterStoring: true })).toEqual({
+      ok: true,
+      rule: { platform: 'x', endpoint: 'x.create_tweet', fault: 'rate_limited', times: 1, delayMs: 5_300, afterStoring: true },
+    });
+    expect(parseFaultRule({ platform: 'x', endpoint: 'any', fault: 'error_before', afterStoring: 'yes' })).toEqual({
+      ok: false,
+      problems: ['afterStoring must be true or false', 'afterStoring applies only to fault rate_limited'],
+    });
+  });
+
   it('names every field at fault', () => {
     const parsed = parseFaultRule({ platform: 'x', endpoint: 'x.create_tweet', fault: 'container_error', times: 1.5, delayMs: -1, account: '' });
     expect(parsed.ok).toBe(false);

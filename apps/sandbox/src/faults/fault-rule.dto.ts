@@ -68,6 +68,11 @@ export interface FaultRuleInput {
    * rate_limited: answer after this long, as a throttle that came after a long request.
    */
   readonly delayMs?: number;
+  /**
+   * rate_limited: the request is carried out first and the throttle answers it (with delayMs, a refusal after a long
+   * write whose work the platform did: platform-apis.md §8.3).
+   */
+  readonly afterStoring?: boolean;
 }
 
 export type ParsedFaultRule = { readonly ok: true; readonly rule: FaultRuleInput } | { readonly ok: false; readonly problems: string[] };
@@ -107,6 +112,9 @@ export function parseFaultRule(raw: unknown): ParsedFaultRule {
   onlyFor('retryAfterSeconds', 'rate_limited');
   const delayMs = integer('delayMs', 0, 600_000);
   onlyFor('delayMs', 'timeout_before', 'timeout_after', 'rate_limited');
+  const afterStoring = body.afterStoring;
+  if (afterStoring !== undefined && typeof afterStoring !== 'boolean') problems.push('afterStoring must be true or false');
+  onlyFor('afterStoring', 'rate_limited');
   const code = META_THROTTLE_CODES.find((c) => c === body.code);
   if (body.code !== undefined) {
     if (platform === 'x' || (fault !== undefined && fault !== 'rate_limited')) problems.push('code applies only to rate_limited on instagram or facebook');
@@ -136,6 +144,7 @@ export function parseFaultRule(raw: unknown): ParsedFaultRule {
       ...(code === undefined ? {} : { code }),
       ...(subcode === undefined ? {} : { subcode }),
       ...(delayMs === undefined ? {} : { delayMs }),
+      ...(afterStoring === true ? { afterStoring } : {}),
     },
   };
 }

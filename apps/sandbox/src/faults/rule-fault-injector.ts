@@ -91,11 +91,16 @@ export class RuleFaultInjector implements FaultInjector {
         return true;
       case 'rate_limited': {
         const send = () => sendRateLimited(res, answer, rule.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS, rule.code, rule.subcode);
-        // A throttle answer after a long request (platform-apis.md §8.3); nothing is stored either way.
-        if (rule.delayMs === undefined) send();
-        // Unref'd: a sandbox closing meanwhile does not wait for it.
-        else setTimeout(send, rule.delayMs).unref();
-        return true;
+        // A throttle answer after a long request (platform-apis.md §8.3). Unref'd: a sandbox closing meanwhile does not
+        // wait for it.
+        const throttle = () => (rule.delayMs === undefined ? send() : void setTimeout(send, rule.delayMs).unref());
+        if (!rule.afterStoring) {
+          throttle();
+          return true;
+        }
+        // The route does the work; its answer is replaced by the throttle.
+        afterRoute(res, throttle);
+        return false;
       }
       case 'usage_capped':
         sendUsageCapped(res);

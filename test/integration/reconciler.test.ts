@@ -91,7 +91,7 @@ describe('publication reconciler', () => {
     // Staff read the status in words, not as its code.
     expect(alerts.find((a) => a.publicationId === publication.id && a.kind === 'publication_late')?.message).toContain('(status: sedang dicek di platform)');
     const [attemptError] = (await t.db.query(`SELECT error FROM publish_attempt WHERE publication_id = $1 AND attempt_number = 2`, [publication.id])) as Array<{ error: string }>;
-    expect(attemptError.error).toBe('Pekerja berhenti di tengah pengiriman (lease habis)');
+    expect(attemptError.error).toBe('Pekerja berhenti di tengah pengiriman (masa klaim habis)');
 
     // The check (a read of the account's timeline) finds the post: published with its id, never sent again.
     worker = await createWorker(t.env.settings);

@@ -59,7 +59,7 @@ export interface Settings {
     readonly reconcileCheckIntervalSeconds: number;
     /** Consecutive checks that must not find the post before it is sent again (listings can lag a moment). */
     readonly reconcileAbsentChecks: number;
-    /** Checks that could not decide (platform unreadable or still processing) before a human is asked. */
+    /** Checks that could not decide (platform unreadable, still processing, or published but not listed yet) before a human is asked. */
     readonly reconcileMaxChecks: number;
     readonly workerConcurrency: number;
   };

@@ -31,6 +31,8 @@ export function serverError(platform: Platform, operation: PlatformOperation, re
   return unclearOutcome(platform, operation, `Galat server platform setelah pengiriman, mungkin sudah diterima: ${reason}`, `Galat server platform: ${reason}`, details);
 }
 
+const SECONDS = new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
 /** How long a write may run before a rate-limit or block answer to it stops meaning "not executed". */
 export const SLOW_WRITE_MS = 5_000;
 
@@ -41,8 +43,7 @@ export const SLOW_WRITE_MS = 5_000;
 export function refusedAfterSlowWrite(error: PlatformError, operation: PlatformOperation, elapsedMs: number): PlatformError {
   const atTheDoor = error instanceof PlatformRateLimitError || error instanceof PlatformBlockedError;
   if (operation !== 'write' || !atTheDoor || elapsedMs < SLOW_WRITE_MS) return error;
-  const seconds = (elapsedMs / 1000).toFixed(1).replace('.', ',');
-  const reason = `Ditolak setelah pengiriman berjalan ${seconds} detik; mungkin sudah diterima: ${error.reason}`;
+  const reason = `Ditolak setelah pengiriman berjalan ${SECONDS.format(elapsedMs / 1000)} detik; mungkin sudah diterima: ${error.reason}`;
   return new PlatformOutcomeUnknownError(error.platform, reason, error.details);
 }
 

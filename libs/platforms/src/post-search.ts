@@ -42,12 +42,17 @@ export interface ListedPost {
 }
 
 /**
- * The oldest post made since `since` with the same caption: the first attempt that went out is the one to keep. The
- * platforms list whole seconds (Graph `…:07+0000`, X `…:07.000Z`), so `since` is taken down to its second.
+ * The platforms list posts with whole seconds (Graph `…:07+0000`, X `…:07.000Z`): a post made in the second an attempt
+ * began shows as made before it. So the search looks from the start of that second.
  */
+export function wholeSecond(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / 1000) * 1000);
+}
+
+/** The oldest post made since `since` (to the second) with the same caption: the first attempt that went out is the one to keep. */
 export function matchPost(posts: readonly ListedPost[], caption: string, since: Date): ListedPost | undefined {
   const key = captionKey(caption);
-  const from = Math.floor(since.getTime() / 1000) * 1000;
+  const from = wholeSecond(since).getTime();
   return posts
     .filter((post) => post.postedAt.getTime() >= from && captionKey(post.text) === key)
     .sort((a, b) => a.postedAt.getTime() - b.postedAt.getTime())[0];

@@ -44,12 +44,17 @@ describe('parseFaultRule', () => {
     const refused = { ok: false, problems: ['subcode on error_before applies only to instagram, one of 2207001, 2207003, 2207008'] };
     expect(parseFaultRule({ platform: 'instagram', endpoint: 'any', fault: 'error_before', subcode: 2207051 })).toEqual(refused);
     expect(parseFaultRule({ platform: 'facebook', endpoint: 'any', fault: 'error_before', subcode: 2207001 })).toEqual(refused);
+    expect(parseFaultRule({ platform: 'instagram', endpoint: 'any', fault: 'error_before', subcode: 'x' })).toEqual({ ok: false, problems: ['subcode must be an integer from 1 to 99999999'] });
   });
 
   it('takes afterStoring on rate_limited only, as a boolean', () => {
     expect(parseFaultRule({ platform: 'x', endpoint: 'x.create_tweet', fault: 'rate_limited', delayMs: 5_300, afterStoring: true })).toEqual({
       ok: true,
       rule: { platform: 'x', endpoint: 'x.create_tweet', fault: 'rate_limited', times: 1, delayMs: 5_300, afterStoring: true },
+    });
+    expect(parseFaultRule({ platform: 'x', endpoint: 'x.create_tweet', fault: 'rate_limited', afterStoring: true })).toEqual({
+      ok: false,
+      problems: ['afterStoring needs delayMs (a throttle that answers a long write)'],
     });
     expect(parseFaultRule({ platform: 'x', endpoint: 'any', fault: 'error_before', afterStoring: 'yes' })).toEqual({
       ok: false,

@@ -1,5 +1,5 @@
 import { type Platform, PLATFORMS } from '@app/config';
-import { INSTAGRAM_TEMPORARY_ERRORS, THROTTLE_MESSAGES, type ThrottleCode } from '../graph/graph.errors.js';
+import { INSTAGRAM_TEMPORARY_ERRORS, isInstagramTemporarySubcode, THROTTLE_MESSAGES, type ThrottleCode } from '../graph/graph.errors.js';
 
 /**
  * The endpoints a fault rule can target, per platform. `any` matches every emulated request of the platform (reads
@@ -115,6 +115,9 @@ export function parseFaultRule(raw: unknown): ParsedFaultRule {
   const afterStoring = body.afterStoring;
   if (afterStoring !== undefined && typeof afterStoring !== 'boolean') problems.push('afterStoring must be true or false');
   onlyFor('afterStoring', 'rate_limited');
+  // A throttle right after the work was done is no documented platform answer (§8: a throttle means "not executed");
+  // only one that comes after a long write is.
+  if (afterStoring === true && delayMs === undefined) problems.push('afterStoring needs delayMs (a throttle that answers a long write)');
   const code = META_THROTTLE_CODES.find((c) => c === body.code);
   if (body.code !== undefined) {
     if (platform === 'x' || (fault !== undefined && fault !== 'rate_limited')) problems.push('code applies only to rate_limited on instagram or facebook');
@@ -122,10 +125,11 @@ export function parseFaultRule(raw: unknown): ParsedFaultRule {
   }
   const subcode = integer('subcode', 1, 99_999_999);
   const errorFault = fault === 'error_before' || fault === 'error_after';
-  if (body.subcode !== undefined && errorFault) {
-    const temporary = Object.keys(INSTAGRAM_TEMPORARY_ERRORS);
-    if (platform !== 'instagram' || !temporary.includes(String(subcode))) problems.push(`subcode on ${fault} applies only to instagram, one of ${temporary.join(', ')}`);
-  } else if (body.subcode !== undefined && (platform === 'x' || (fault !== undefined && fault !== 'rate_limited' && fault !== 'container_error'))) {
+  if (subcode !== undefined && errorFault) {
+    if (platform !== 'instagram' || !isInstagramTemporarySubcode(subcode)) {
+      problems.push(`subcode on ${fault} applies only to instagram, one of ${Object.keys(INSTAGRAM_TEMPORARY_ERRORS).join(', ')}`);
+    }
+  } else if (body.subcode !== undefined && !errorFault && (platform === 'x' || (fault !== undefined && fault !== 'rate_limited' && fault !== 'container_error'))) {
     problems.push('subcode applies only to rate_limited on instagram or facebook, to container_error, or to error_before and error_after on instagram');
   }
   const account = body.account;

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { INSTAGRAM_TEMPORARY_ERRORS, type InstagramTemporarySubcode } from '../graph/graph.errors.js';
+import { type InstagramTemporarySubcode, isInstagramTemporarySubcode } from '../graph/graph.errors.js';
 import type { SandboxState } from '../state/sandbox-state.js';
 import type { FaultInjector } from './fault-injector.js';
 import type { FaultRuleInput } from './fault-rule.dto.js';
@@ -190,8 +190,7 @@ function parseObject(body: unknown): Record<string, unknown> | null {
   }
 }
 
-/** The Instagram temporary error an error fault answers with, if its rule names one (parseFaultRule admits no other). */
+/** The Instagram temporary error an error fault answers with, if its rule names one; other platforms get their 5xx. */
 function temporarySubcode(rule: FaultRuleInput): InstagramTemporarySubcode | undefined {
-  const { subcode } = rule;
-  return subcode !== undefined && subcode in INSTAGRAM_TEMPORARY_ERRORS ? (subcode as InstagramTemporarySubcode) : undefined;
+  return rule.platform === 'instagram' && isInstagramTemporarySubcode(rule.subcode) ? rule.subcode : undefined;
 }

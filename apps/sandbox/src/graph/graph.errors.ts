@@ -94,7 +94,6 @@ export const instagramError = (code: number, subcode: number, message: string, t
     error_user_msg: userMessage,
   });
 
-/** Graph's generic server failure: code 1 "unknown error" with HTTP 500, marked transient. */
 /**
  * Instagram's temporary errors (platform-apis.md §2.8, action "retry"), by subcode: answered with HTTP 400, not a 5xx,
  * and marked is_transient.
@@ -106,11 +105,15 @@ export const INSTAGRAM_TEMPORARY_ERRORS = {
 } as const;
 export type InstagramTemporarySubcode = keyof typeof INSTAGRAM_TEMPORARY_ERRORS;
 
+export const isInstagramTemporarySubcode = (subcode: number | undefined): subcode is InstagramTemporarySubcode =>
+  subcode !== undefined && Object.hasOwn(INSTAGRAM_TEMPORARY_ERRORS, subcode);
+
 export const instagramTemporaryError = (subcode: InstagramTemporarySubcode): GraphApiError => {
   const { code, message, userMessage } = INSTAGRAM_TEMPORARY_ERRORS[subcode];
   return instagramError(code, subcode, message, 'Temporary error', userMessage, true);
 };
 
+/** Graph's generic server failure: code 1 "unknown error" with HTTP 500, marked transient. */
 export const unknownServerError = (): GraphApiError =>
   new GraphApiError(500, { message: 'An unknown error has occurred.', type: 'OAuthException', code: 1, is_transient: true });
 

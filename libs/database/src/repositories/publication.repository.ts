@@ -265,7 +265,7 @@ export class PublicationRepository {
       )) as [Array<{ id: string; platform: Platform; featureId: string; attempts: number }>, number];
       for (const row of rows) {
         await manager.query(
-          `UPDATE publish_attempt SET outcome = 'unknown', finished_at = $3, error = 'Pekerja berhenti di tengah pengiriman (lease habis)' WHERE publication_id = $1 AND attempt_number = $2 AND outcome = 'in_flight'`,
+          `UPDATE publish_attempt SET outcome = 'unknown', finished_at = $3, error = 'Pekerja berhenti di tengah pengiriman (masa klaim habis)' WHERE publication_id = $1 AND attempt_number = $2 AND outcome = 'in_flight'`,
           [row.id, row.attempts, now],
         );
         await this.alerts.raise(alertFor(row), manager);

@@ -55,7 +55,7 @@ export function failedAlert(p: AlertSubject, reason: string): NewAlert {
 const STATUS_WORDS: Readonly<Record<PublicationStatus, string>> = {
   scheduled: 'terjadwal',
   dispatched: 'dalam antrean',
-  publishing: 'sedang dikirim',
+  publishing: 'sedang diposting',
   published: 'sudah tayang',
   retry_wait: 'menunggu dicoba lagi',
   failed: 'gagal',

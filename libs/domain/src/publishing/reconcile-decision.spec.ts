@@ -31,7 +31,7 @@ describe('decideReconcile', () => {
   });
 
   it('asks a human when the platform contradicts itself or the account is refused', () => {
-    expect(decideReconcile({ state: 'undecidable', reason: 'container published, media missing' }, FIRST, RULES).kind).toBe('needs_attention');
+    expect(decideReconcile({ state: 'undecidable', reason: 'too many posts to rule it out' }, FIRST, RULES).kind).toBe('needs_attention');
     expect(decideReconcile({ state: 'account_refused', reason: 'token expired' }, FIRST, RULES).kind).toBe('needs_attention');
   });
 

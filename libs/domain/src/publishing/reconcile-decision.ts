@@ -36,8 +36,8 @@ export type ReconcileDecision =
 /**
  * DESIGN.md §4: found → published; not found on enough consecutive checks (an unreadable check breaks the run: listings
  * lag, and a post missing once right after an outage may just not be listed yet) → sent again (a refused duplicate is not:
- * the platform says the text is there, so a human looks); contradictory answers → a human; unreadable or still
- * processing → look again, until the check budget is spent. Notes are for staff (Bahasa Indonesia).
+ * the platform says the text is there, so a human looks); contradictory answers → a human; unreadable, still processing
+ * or published but not listed yet → look again, until the check budget is spent. Notes are for staff (Bahasa Indonesia).
  */
 export function decideReconcile(result: CheckResult, context: CheckContext, rules: ReconcileRules): ReconcileDecision {
   const check = context.checksBefore + 1;
@@ -60,7 +60,8 @@ export function decideReconcile(result: CheckResult, context: CheckContext, rule
       return { kind: 'retry', note: `Dipastikan belum tayang setelah ${check} kali pengecekan; dikirim ulang.` };
     case 'pending':
     case 'unreadable': {
-      const why = result.state === 'pending' ? `platform masih memproses (${result.reason})` : `platform tidak bisa dibaca (${result.reason})`;
+      // A pending reason says what is awaited (a container still processing, a published one's media not listed yet).
+      const why = result.state === 'pending' ? result.reason : `platform tidak bisa dibaca (${result.reason})`;
       if (check >= rules.maxChecks) return { kind: 'needs_attention', note: `Belum bisa dipastikan setelah ${check} kali pengecekan: ${why}.` };
       const afterMs = Math.max(rules.checkIntervalMs, result.state === 'unreadable' ? (result.retryAfterMs ?? 0) : 0);
       return { kind: 'check_again', afterMs, note: `Belum bisa dipastikan: ${why}; dicek lagi.` };

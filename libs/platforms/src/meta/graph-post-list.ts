@@ -1,5 +1,5 @@
 import { isRecord } from '../network-failure.mapper.js';
-import type { ListedPost } from '../post-search.js';
+import { type ListedPost, wholeSecond } from '../post-search.js';
 import type { GraphHttpClient } from './graph-http.client.js';
 
 /** Enough for a city account: a few days of posts, far more than the minutes an unclear attempt spans. */
@@ -31,7 +31,7 @@ export async function listGraphPostsSince(
     const nodes = isRecord(body) && Array.isArray(body.data) ? body.data.filter(isRecord) : [];
     const page = nodes.map(read).filter((post): post is ListedPost => post !== null);
     posts.push(...page);
-    const reachedSince = page.some((post) => post.postedAt.getTime() < since.getTime());
+    const reachedSince = page.some((post) => post.postedAt.getTime() < wholeSecond(since).getTime());
     after = nextCursor(body);
     if (reachedSince || after === undefined || nodes.length === 0) return { posts, complete: true };
   }

@@ -15,7 +15,7 @@ import type {
   PublishRequest,
   RenewedToken,
 } from '../platform-client.js';
-import { matchPost, TOO_MANY_TO_RULE_OUT } from '../post-search.js';
+import { matchPost, TOO_MANY_TO_RULE_OUT, wholeSecond } from '../post-search.js';
 import { PlatformOutcomeUnknownError, PlatformRejectedError, PlatformTransientError } from '../platform.errors.js';
 import { type PlatformOperation, refusedAfterSlowWrite } from '../network-failure.mapper.js';
 import { classifyXFailure, classifyXRefreshFailure } from './x.errors.js';
@@ -84,7 +84,8 @@ export class XClient implements PlatformClient {
     const api = this.api(request.credentials.accessToken);
     const timeline = await this.call('read', () =>
       api.userTimeline(request.credentials.accountExternalId, {
-        start_time: wholeSecondsUtc(request.since),
+        // X documents start_time as `YYYY-MM-DDTHH:mm:ssZ`.
+        start_time: wholeSecond(request.since).toISOString().replace('.000Z', 'Z'),
         max_results: TIMELINE_PAGE,
         'tweet.fields': ['created_at', 'attachments'],
       }),
@@ -151,9 +152,4 @@ export class XClient implements PlatformClient {
       throw refusedAfterSlowWrite(classifyXFailure(error, operation), operation, performance.now() - started);
     }
   }
-}
-
-/** X documents start_time as `YYYY-MM-DDTHH:mm:ssZ`: whole seconds, rounded down so the window only widens. */
-function wholeSecondsUtc(at: Date): string {
-  return new Date(Math.floor(at.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }

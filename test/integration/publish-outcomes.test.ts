@@ -213,6 +213,20 @@ describe('publish outcomes', () => {
     expect(await openAlerts(stuck.id)).toEqual(['publication_late', 'publication_needs_attention']);
   });
 
+  it('closes the late alert of a publication that then fails for good, leaving the failed alert that says what to do', async () => {
+    const openAlerts = async (id: string) => (await api.get(AlertRepository).listOpen()).filter((a) => a.publicationId === id).map((a) => a.kind).sort();
+    // An image Instagram refuses: the attempt fails for good.
+    const { id } = await publication('instagram', { width: 3000, height: 1000 }, { stored: 'token-late-fail-1', sandbox: 'token-late-fail-1' });
+    await db.query(`UPDATE publication SET scheduled_at = now() - interval '2 hours' WHERE id = $1`, [id]);
+    await api.get(ReconcilerService).tick();
+    expect(await openAlerts(id)).toEqual(['publication_late']);
+
+    await publish(id);
+    expect((await load(id)).status).toBe('failed');
+    await api.get(ReconcilerService).tick();
+    expect(await openAlerts(id)).toEqual(['publication_failed']);
+  });
+
   it('publishes an edited caption, not the container made with the old one before the edit', async () => {
     const { id, externalId } = await publication('instagram', { width: 1080, height: 1350 }, { stored: 'token-ig-edit-1', sandbox: 'token-ig-edit-1' });
     // The first attempt made a container with the old caption and ended retry_wait (it was still processing).

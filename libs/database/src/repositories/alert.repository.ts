@@ -58,7 +58,8 @@ export class AlertRepository {
           -- An account's alert names the feature whose post found the refusal, but lasts until the account is reconnected.
           OR (a.kind <> 'account_needs_reconnect' AND EXISTS (SELECT 1 FROM feature f WHERE f.id = a.feature_id AND f.status = 'cancelled'))
           OR (a.kind = 'feature_missed' AND EXISTS (SELECT 1 FROM feature f WHERE f.id = a.feature_id AND f.status <> 'planned'))
-          OR (a.kind = 'publication_late' AND EXISTS (SELECT 1 FROM publication p WHERE p.id = a.publication_id AND p.status IN ('published', 'cancelled'))))`,
+          -- Lateness is news until the publication ends; a failed one has its own alert saying what to do.
+          OR (a.kind = 'publication_late' AND EXISTS (SELECT 1 FROM publication p WHERE p.id = a.publication_id AND p.status IN ('published', 'cancelled', 'failed'))))`,
     );
     return Number(count);
   }

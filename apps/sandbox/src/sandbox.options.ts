@@ -31,6 +31,11 @@ export interface SandboxOptions {
    * 0 (the default) lists a post at once.
    */
   readonly listingLagMs?: number;
+  /**
+   * Whether a photo post shows its caption as the post's `message` (true, the default) or only as the photo's `name`
+   * (platform-apis.md §5.3 leaves it open [?]).
+   */
+  readonly facebookPhotoPostMessage?: boolean;
   /** The sandbox's clock in ms; tests may move it to age posts. */
   readonly now?: () => number;
   /** One line per request (method, path without query, status, duration): never tokens. */
@@ -48,6 +53,7 @@ export interface SandboxContext {
   readonly xDailyTweetLimits: { readonly user: number; readonly app: number };
   readonly duplicateGuards: boolean;
   readonly listingLagMs: number;
+  readonly facebookPhotoPostMessage: boolean;
   readonly now: () => number;
   readonly faults: FaultInjector;
 }
@@ -64,6 +70,7 @@ export function createContext(options: SandboxOptions): SandboxContext {
     xDailyTweetLimits: { user: options.xUserTweetsPer24h ?? 2_400, app: options.xAppTweetsPer24h ?? 10_000 },
     duplicateGuards: options.duplicateGuards ?? true,
     listingLagMs: options.listingLagMs ?? 0,
+    facebookPhotoPostMessage: options.facebookPhotoPostMessage ?? true,
     now,
     faults: options.faults ?? new RuleFaultInjector({ state, now, instagramQuotaTotal }),
   };

@@ -101,7 +101,8 @@ function postNode(ctx: SandboxContext, owner: SandboxAccount, post: SandboxPost,
   const withSummary = (field: string): boolean => /\.summary\(true\)/.test(field);
   return pickFields(fields, 'Post', {
     id: () => post.id,
-    message: () => (post.text === '' ? undefined : post.text),
+    // Every post here is a photo post (only /photos makes one).
+    message: () => (post.text === '' || !ctx.facebookPhotoPostMessage ? undefined : post.text),
     created_time: () => graphTimestamp(post.createdAt),
     permalink_url: () => `https://www.facebook.com/${post.id}`,
     full_picture: () => post.imageUrl,

@@ -13,8 +13,8 @@ export interface GraphPostListing {
 }
 
 /**
- * Reads a newest-first Graph edge (`/{ig-user}/media`, `/{page}/published_posts`) page by page through the `after`
- * cursor, until the posts are older than `since`.
+ * Reads a newest-first Graph edge (`/{ig-user}/media`, `/{page}/published_posts`, `/{page}/photos`) page by page through
+ * the `after` cursor, until the posts are older than `since`. `query` adds parameters (`type=uploaded`).
  */
 export async function listGraphPostsSince(
   graph: GraphHttpClient,
@@ -23,11 +23,12 @@ export async function listGraphPostsSince(
   token: string,
   since: Date,
   read: (node: Record<string, unknown>) => ListedPost | null,
+  query: Readonly<Record<string, string>> = {},
 ): Promise<GraphPostListing> {
   const posts: ListedPost[] = [];
   let after: string | undefined;
   for (let pageNumber = 0; pageNumber < MAX_PAGES; pageNumber++) {
-    const body = await graph.get(path, { fields, limit: PAGE_SIZE, ...(after ? { after } : {}) }, token);
+    const body = await graph.get(path, { ...query, fields, limit: PAGE_SIZE, ...(after ? { after } : {}) }, token);
     const nodes = isRecord(body) && Array.isArray(body.data) ? body.data.filter(isRecord) : [];
     const page = nodes.map(read).filter((post): post is ListedPost => post !== null);
     posts.push(...page);

@@ -63,11 +63,12 @@ export class FacebookClient implements PlatformClient {
     if (match) return { state: 'found', post: { externalId: match.id, url: match.url, postedAt: match.postedAt } };
     if (!listing.complete) return { state: 'undecidable', reason: TOO_MANY_TO_RULE_OUT };
     // Whether Graph gives a photo post its caption as `message` is not settled (platform-apis.md §5.3 [?]: the photo's
-    // own `name` has it). A photo of ours found there and not among the posts proves nothing absent, and the post's id
-    // is not known: a human looks rather than a second copy going out.
+    // own `name` has it), and the two listings may lag apart. A photo of ours found there and not among the posts proves
+    // nothing absent, and its post's id is not known: look again, and once the checks are spent a human looks, rather
+    // than a second copy going out.
     const photos = await listGraphPostsSince(this.graph, graphPath(pageId, 'photos'), 'id,name,created_time', token, request.since, readPhoto, { type: 'uploaded' });
     const photo = matchPost(photos.posts, request.caption, request.since);
-    if (photo) return { state: 'undecidable', reason: `Foto ${photo.id} dengan keterangan ini ada di Halaman, tetapi postingannya tidak ada di daftar postingan` };
+    if (photo) return { state: 'pending', reason: `Foto ${photo.id} dengan keterangan ini ada di Halaman, tetapi postingannya belum muncul di daftar postingan` };
     return photos.complete ? { state: 'absent' } : { state: 'undecidable', reason: TOO_MANY_TO_RULE_OUT };
   }
 

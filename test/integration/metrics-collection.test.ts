@@ -120,7 +120,7 @@ describe('metric collection (sandbox, short windows)', () => {
     const posted = ((await byHand.json()) as { data: { id: string } }).data.id;
     await t.db.query(`UPDATE publication SET status = 'failed' WHERE id = $1`, [q.id]);
     const staff = await insertUser(t.db, 'staff');
-    await t.api.get(PublicationActionsService).markPosted({ userId: staff, role: 'staff' }, q.id, posted, `https://x.com/i/web/status/${posted}`);
+    await t.api.get(PublicationActionsService).markPosted({ userId: staff, role: 'staff' }, q.id, { externalId: posted, url: `https://x.com/i/web/status/${posted}` });
     expect(await collectWhenDue(t, q.id)).toEqual(['1s', '2s']);
     const rows = await t.api.get(MetricSnapshotRepository).forPublication(q.id);
     expect(rows).toHaveLength(2);

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Platform } from '@app/config';
 import { AlertRepository, isExternalIdTaken, MetricSnapshotRepository, PublicationRepository } from '@app/database';
 import { MetricsService, PublishService } from '@app/domain';
+import { PlatformClientRegistry } from '@app/platforms';
 import { ApiClient } from '../support/api-client.js';
+import { startImageHost } from '../support/platform-clients.js';
 import { insertDuePublication } from '../support/publications.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { clientAs } from '../support/users.js';
@@ -110,6 +112,54 @@ describe('publication actions', () => {
     const local = await staff.post(`/api/publications/${other.id}/mark-posted`, { externalId: '17890000000778', postedAt: '2026-11-20T10:15:00' }).expect(400);
     expect(local.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'postedAt' }] });
     expect((await load(other.id)).status).toBe('failed');
+  });
+
+  it('marks a post made by hand from the address staff copied, finding its id (Instagram shows none) and when it went out', async () => {
+    const images = await startImageHost();
+    try {
+      // The address as staff copy it from an app or a browser, not as the platform lists it.
+      const copied: Record<Platform, (url: string) => string> = {
+        instagram: (url) => `${url.replace('https://www.', 'https://').replace(/\/$/, '')}?igsh=MTc4MmM1YmI2Ng==`,
+        facebook: (url) => `${url.replace('https://www.', 'https://m.')}/?mibextid=Nif5oz`,
+        x: (url) => url.replace('https://x.com/i/web/status/', 'https://twitter.com/diskominfomlg/status/') + '?s=20',
+      };
+      for (const platform of ['instagram', 'facebook', 'x'] as const) {
+        const { id, externalId: account } = await publicationIn('needs_attention', platform);
+        const byHand = await t.api.get(PlatformClientRegistry).get(platform).publish({
+          credentials: { accountExternalId: account, accessToken: `token-actions-${account}` },
+          caption: `Diunggah manual ke ${platform}`,
+          image: { url: `${images.url}/portrait.jpg`, read: async () => images.portrait },
+          checkpoint: null,
+          onCheckpoint: async () => undefined,
+          beforeWrite: async () => undefined,
+        });
+        const [made] = await t.sandbox.posts(platform, account);
+        const marked = await staff.post(`/api/publications/${id}/mark-posted`, { url: copied[platform](byHand.url) }).expect(200);
+        expect({ platform, body: marked.body }).toMatchObject({ platform, body: { status: 'published', externalId: byHand.externalId } });
+        // When the platform says it went out (to its second), not when staff marked it.
+        expect(Math.abs((await load(id)).publishedAt!.getTime() - Date.parse(made.createdAt))).toBeLessThan(1_000);
+      }
+
+      // An address no post of the account has, a post of another account, or neither id nor address: 400, nothing changed.
+      const { id } = await publicationIn('failed', 'x');
+      const [someoneElses] = await t.sandbox.posts('x');
+      for (const url of ['https://x.com/diskominfomlg/status/1999999999999999999', `https://x.com/orang/status/${someoneElses.id}`, 'https://www.instagram.com/p/Cx1/']) {
+        const refused = await staff.post(`/api/publications/${id}/mark-posted`, { url }).expect(400);
+        expect(refused.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'url' }] });
+      }
+      const empty = await staff.post(`/api/publications/${id}/mark-posted`, {}).expect(400);
+      expect(empty.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'externalId' }] });
+      expect((await load(id)).status).toBe('failed');
+
+      // The platform cannot be read: 503, nothing changed, the same request may be sent again.
+      const down = await publicationIn('failed', 'instagram');
+      await t.sandbox.fault({ platform: 'instagram', account: down.externalId, endpoint: 'any', fault: 'error_before' });
+      const unavailable = await staff.post(`/api/publications/${down.id}/mark-posted`, { url: 'https://www.instagram.com/p/Cx2/' }).expect(503);
+      expect(unavailable.body).toMatchObject({ code: 'platform_unavailable' });
+      expect((await load(down.id)).status).toBe('failed');
+    } finally {
+      await images.close();
+    }
   });
 
   it('gives one platform post to one publication even when two staff mark it at the same moment', async () => {

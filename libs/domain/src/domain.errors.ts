@@ -1,5 +1,5 @@
 /** What kind of failure a domain error is; the API's one exception filter maps kinds to HTTP statuses. */
-export type DomainErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict';
+export type DomainErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'unavailable';
 
 /** Domain code never throws HttpException. `code` is stable and in English; `message` is for people. */
 export class DomainError extends Error {

@@ -55,10 +55,20 @@ export interface FindPostRequest {
  * (the answers contradict each other: a human must look).
  */
 export type PostSearch =
-  | { readonly state: 'found'; readonly post: PublishedPost & { readonly postedAt: Date } }
+  | { readonly state: 'found'; readonly post: FoundPost }
   | { readonly state: 'absent' }
   | { readonly state: 'pending'; readonly reason: string }
   | { readonly state: 'undecidable'; readonly reason: string };
+
+/** A post staff point at by its address, as they copied it from the platform (DESIGN.md §4: marked posted by hand). */
+export interface FindByUrlRequest {
+  readonly credentials: PlatformCredentials;
+  readonly url: string;
+  /** How far back the account's posts are read for it (Instagram and Facebook list; X reads the id in the address). */
+  readonly since: Date;
+}
+
+export type FoundPost = PublishedPost & { readonly postedAt: Date };
 
 export interface MetricsRequest {
   readonly credentials: PlatformCredentials;
@@ -137,6 +147,11 @@ export interface PlatformClient {
    * only). Throws PlatformErrors when the platform could not be read; the caller looks again later.
    */
   findPost(request: FindPostRequest): Promise<PostSearch>;
+  /**
+   * The account's post at the address staff give, with its id (which Instagram does not show in its addresses); null
+   * when none of the account's posts since `since` has it (reads only).
+   */
+  findPostByUrl(request: FindByUrlRequest): Promise<FoundPost | null>;
   fetchMetrics(request: MetricsRequest): Promise<PostMetrics>;
   readonly mediaRules: MediaRules;
   /**

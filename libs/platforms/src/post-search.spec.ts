@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { captionKey, matchPost } from './post-search.js';
+import { captionKey, matchPost, permalinkKey } from './post-search.js';
 
 const SINCE = new Date('2026-11-23T02:00:00Z');
 const at = (iso: string) => new Date(iso);
@@ -56,5 +56,25 @@ describe('matchPost', () => {
     // Unescaping leaves plain text as it is; only the link goes.
     expect(captionKey(graph)).toBe('Kuliner Legendaris: Bakso President & Es Oyen <3');
     expect(matchPost([{ id: 'fb', text: graph, postedAt: at('2026-11-23T02:00:05Z'), url: '' }], graph, SINCE)?.id).toBe('fb');
+  });
+});
+
+describe('permalinkKey', () => {
+  it('makes the address staff copy from an app or a browser meet the permalink the platform lists', () => {
+    const listed = permalinkKey('https://www.instagram.com/p/C0abc123/');
+    expect(permalinkKey('https://instagram.com/p/C0abc123?igsh=MTc4MmM1YmI2Ng==')).toBe(listed);
+    expect(permalinkKey('http://m.instagram.com/p/C0abc123/#comments')).toBe(listed);
+    expect(permalinkKey('https://www.instagram.com/p/C0abc124/')).not.toBe(listed);
+  });
+
+  it('keeps the query of the Facebook pages that name the post in it', () => {
+    const story = permalinkKey('https://www.facebook.com/permalink.php?story_fbid=pfbid02abc&id=100064');
+    expect(permalinkKey('https://m.facebook.com/permalink.php?id=100064&story_fbid=pfbid02abc&mibextid=Nif5oz')).toBe(story);
+    expect(permalinkKey('https://m.facebook.com/permalink.php?story_fbid=pfbid02xyz&id=100064')).not.toBe(story);
+  });
+
+  it('is null for what is not a web address', () => {
+    expect(permalinkKey('17895695668004550')).toBeNull();
+    expect(permalinkKey('ftp://instagram.com/p/C0abc123/')).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import twitterText from 'twitter-text';
+import type { FoundPost } from './platform-client.js';
 
 /** The entities X escapes in a tweet's `text` (&, <, >), and the two quotes other HTML escapers add. */
 const HTML_ENTITIES: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
@@ -56,4 +57,37 @@ export function matchPost(posts: readonly ListedPost[], caption: string, since: 
   return posts
     .filter((post) => post.postedAt.getTime() >= from && captionKey(post.text) === key)
     .sort((a, b) => a.postedAt.getTime() - b.postedAt.getTime())[0];
+}
+
+/** Host prefixes the platforms serve the same page under (mobile, desktop, web). */
+const ALT_HOST = /^(?:www|m|mobile|web)\./;
+/** Facebook addresses whose post is named in the query, not the path. */
+const QUERY_PAGES: Readonly<Record<string, readonly string[]>> = { '/permalink.php': ['story_fbid', 'id'], '/photo.php': ['fbid'], '/story.php': ['story_fbid', 'id'] };
+
+/**
+ * A post's address reduced to what names the post, so that the link staff copy from a browser or an app meets the
+ * permalink the platform lists: host without www/m, no tracking query or fragment, no trailing slash. Null when it is
+ * not an http(s) address.
+ */
+export function permalinkKey(address: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(address.trim());
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  const path = url.pathname.replace(/\/+$/, '');
+  const kept = (QUERY_PAGES[path] ?? []).map((key) => `${key}=${url.searchParams.get(key) ?? ''}`).join('&');
+  return `${url.hostname.toLowerCase().replace(ALT_HOST, '')}${path}${kept === '' ? '' : `?${kept}`}`;
+}
+
+/** The listed post whose permalink is the address staff gave. */
+export function postAtAddress(posts: readonly ListedPost[], address: string): ListedPost | undefined {
+  const key = permalinkKey(address);
+  return key === null ? undefined : posts.find((post) => permalinkKey(post.url) === key);
+}
+
+export function foundPost(post: ListedPost): FoundPost {
+  return { externalId: post.id, url: post.url, postedAt: post.postedAt };
 }

@@ -8,6 +8,8 @@ const STATUS: Record<DomainErrorKind, number> = {
   forbidden: HttpStatus.FORBIDDEN,
   not_found: HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
+  // A platform we had to read could not answer: nothing was changed, the same request can be sent again.
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 export interface ErrorBody {
@@ -25,7 +27,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) this.logger.error({ err: exception }, 'unhandled error');
+    if (body.statusCode >= 500 && !(exception instanceof DomainError)) this.logger.error({ err: exception }, 'unhandled error');
     response.status(body.statusCode).json(body);
   }
 

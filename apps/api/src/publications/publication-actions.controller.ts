@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateIf } from 'class-validator';
 import type { PublicationEntity } from '@app/database';
 import { type Actor, PublicationActionsService } from '@app/domain';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
@@ -15,12 +15,13 @@ export class PlatformCheckedDto {
 }
 
 export class MarkPostedDto {
-  @ApiProperty({ example: '17895695668004550', description: "The post's id on the platform (metrics are read with it)" })
-  @IsString()
+  @ApiPropertyOptional({ example: '17895695668004550', description: "The post's id on the platform (metrics are read with it). Without it, `url` is looked up on the account." })
+  @ValidateIf((body: MarkPostedDto) => body.externalId !== undefined || body.url === undefined)
+  @IsString({ message: 'externalId or url is required: the platform post id, or the address of the post' })
   @Matches(/^[A-Za-z0-9_:-]{1,100}$/, { message: 'externalId must be the platform post id (letters, digits, _ : -)' })
-  externalId!: string;
+  externalId?: string;
 
-  @ApiPropertyOptional({ example: 'https://www.instagram.com/p/C0abc123/' })
+  @ApiPropertyOptional({ example: 'https://www.instagram.com/p/C0abc123/', description: 'The address of the post; alone, the post is found among the account\'s posts by it' })
   @IsOptional()
   @IsUrl({ protocols: ['https'], require_protocol: true }, { message: 'url must be the https address of the post' })
   @MaxLength(500)
@@ -57,6 +58,7 @@ export class PublicationActionsController {
   @Post('mark-posted')
   @HttpCode(200)
   markPosted(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @Body() body: MarkPostedDto): Promise<PublicationEntity> {
-    return this.actions.markPosted(actor, id, body.externalId, body.url ?? null, body.postedAt === undefined ? undefined : new Date(body.postedAt));
+    const post = body.externalId === undefined ? { url: body.url! } : { externalId: body.externalId, url: body.url ?? null };
+    return this.actions.markPosted(actor, id, post, body.postedAt === undefined ? undefined : new Date(body.postedAt));
   }
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, InjectSettings, type Settings } from '@app/config';
 import { FeatureRepository, isExternalIdTaken, LEFT_ROTATION, type PublicationEntity, PublicationRepository, type PublicationStatus } from '@app/database';
+import { type FoundPost, PlatformClientRegistry, PlatformError } from '@app/platforms';
 import { publishJob } from '@app/queue';
+import { AccountTokenService } from '../accounts/account-token.service.js';
 import type { Actor } from '../actor.js';
 import { DomainError, invalidField, notFound } from '../domain.errors.js';
 import { nextMetricJob } from './metric-jobs.js';
@@ -17,6 +19,11 @@ const STAFF_DECIDES: readonly PublicationStatus[] = ['scheduled', 'dispatched', 
 
 /** Staff's clock and ours may differ a little. */
 const FUTURE_SKEW_MS = 5 * 60_000;
+/** A post looked up by its address is searched among the account's posts from this long before the slot. */
+const LOOKUP_BEFORE_SLOT_MS = 7 * 86_400_000;
+
+/** The post staff made by hand: its platform id, or the address they copied (looked up on the account). */
+export type PostedByHand = { readonly externalId: string; readonly url?: string | null } | { readonly externalId?: undefined; readonly url: string };
 
 function assertChecked(current: PublicationEntity, checkedNotPosted: boolean): void {
   if (!checkedNotPosted && UNDECIDED.includes(current.status)) {
@@ -33,6 +40,8 @@ export class PublicationActionsService {
   constructor(
     private readonly publications: PublicationRepository,
     private readonly features: FeatureRepository,
+    private readonly tokens: AccountTokenService,
+    private readonly platforms: PlatformClientRegistry,
     private readonly clock: Clock,
     @InjectSettings() private readonly settings: Settings,
   ) {}
@@ -69,14 +78,18 @@ export class PublicationActionsService {
   }
 
   /**
-   * Records a post staff made by hand (or found on the platform), `postedAt` when it went out (now when not given):
-   * reach metrics are collected for it at each window's age from then, for the windows not already over.
+   * Records a post staff made by hand (or found on the platform), `postedAt` when it went out (when not given: when the
+   * platform says, for a post looked up by its address, else now): reach metrics are collected for it at each window's
+   * age from then, for the windows not already over.
    */
-  async markPosted(actor: Actor, id: string, externalId: string, url: string | null, postedAt?: Date): Promise<PublicationEntity> {
+  async markPosted(actor: Actor, id: string, post: PostedByHand, postedAt?: Date): Promise<PublicationEntity> {
     const now = this.clock.now();
     if (postedAt && postedAt.getTime() > now.getTime() + FUTURE_SKEW_MS) throw invalidField('postedAt', 'postedAt must not be in the future');
     const current = await this.find(id);
-    const publishedAt = postedAt ?? now;
+    const found = post.externalId === undefined ? await this.lookUp(current, post.url) : null;
+    const externalId = found?.externalId ?? post.externalId!;
+    const url = found?.url ?? post.url ?? null;
+    const publishedAt = postedAt ?? found?.postedAt ?? now;
     const updated = await this.publications
       .staffChange(
         id,
@@ -94,6 +107,24 @@ export class PublicationActionsService {
         throw error;
       });
     return this.done(updated, current, 'marked as posted');
+  }
+
+  /** The account's post at `url` (an Instagram address does not show the media id metrics are read with). */
+  private async lookUp(publication: PublicationEntity, url: string): Promise<FoundPost> {
+    const connected = await this.tokens.find(publication.platformAccountId);
+    if (!connected || connected.account.status !== 'active') {
+      throw new DomainError('conflict', 'account_not_active', 'The platform account is not connected, so the post cannot be looked up by its address: give externalId, or reconnect the account');
+    }
+    const since = new Date(publication.scheduledAt.getTime() - LOOKUP_BEFORE_SLOT_MS);
+    let found: FoundPost | null;
+    try {
+      found = await this.platforms.get(publication.platform).findPostByUrl({ credentials: { accountExternalId: connected.account.externalId, accessToken: connected.accessToken }, url, since });
+    } catch (error) {
+      if (!(error instanceof PlatformError)) throw error;
+      throw new DomainError('unavailable', 'platform_unavailable', `${publication.platform} could not be read to find the post (${error.reason}); try again, or give externalId`);
+    }
+    if (found === null) throw invalidField('url', `No post of this ${publication.platform} account since ${since.toISOString()} has this address`);
+    return found;
   }
 
   /** A retry that could only be refused at the claim is refused here, with the reason staff can act on. */

@@ -1,7 +1,9 @@
 import { defaultMetricNames, type MetricNames, type Settings } from '@app/config';
 import type {
   AccountCheck,
+  FindByUrlRequest,
   FindPostRequest,
+  FoundPost,
   MediaRules,
   MetricsRequest,
   PlatformClient,
@@ -11,7 +13,7 @@ import type {
   PublishedPost,
   PublishRequest,
 } from '../platform-client.js';
-import { type ListedPost, matchPost, TOO_MANY_TO_RULE_OUT } from '../post-search.js';
+import { foundPost, type ListedPost, matchPost, postAtAddress, TOO_MANY_TO_RULE_OUT } from '../post-search.js';
 import { listGraphPostsSince, readGraphTime } from '../meta/graph-post-list.js';
 import { PlatformOutcomeUnknownError } from '../platform.errors.js';
 import { isRecord } from '../network-failure.mapper.js';
@@ -70,6 +72,14 @@ export class FacebookClient implements PlatformClient {
     const photo = matchPost(photos.posts, request.caption, request.since);
     if (photo) return { state: 'pending', reason: `Foto ${photo.id} dengan keterangan ini ada di Halaman, tetapi postingannya belum muncul di daftar postingan` };
     return photos.complete ? { state: 'absent' } : { state: 'undecidable', reason: TOO_MANY_TO_RULE_OUT };
+  }
+
+  /** The Page's post at a permalink staff copied, or at an address that names its id (`{page-id}_{post-id}`). */
+  async findPostByUrl(request: FindByUrlRequest): Promise<FoundPost | null> {
+    const { accountExternalId: pageId, accessToken: token } = request.credentials;
+    const listing = await listGraphPostsSince(this.graph, graphPath(pageId, 'published_posts'), 'id,message,created_time,permalink_url', token, request.since, readPagePost);
+    const post = postAtAddress(listing.posts, request.url) ?? listing.posts.find((p) => request.url.includes(p.id));
+    return post ? foundPost(post) : null;
   }
 
   /** The Page this Page token manages. Facebook has no publishing quota of its own. */

@@ -1,7 +1,9 @@
 import { defaultMetricNames, type MetricNames, type Settings } from '@app/config';
 import type {
   AccountCheck,
+  FindByUrlRequest,
   FindPostRequest,
+  FoundPost,
   MediaRules,
   MetricsRequest,
   PlatformClient,
@@ -11,7 +13,7 @@ import type {
   PublishedPost,
   PublishRequest,
 } from '../platform-client.js';
-import { type ListedPost, matchPost, TOO_MANY_TO_RULE_OUT } from '../post-search.js';
+import { foundPost, type ListedPost, matchPost, postAtAddress, TOO_MANY_TO_RULE_OUT } from '../post-search.js';
 import { listGraphPostsSince, readGraphTime } from '../meta/graph-post-list.js';
 import {
   PlatformError,
@@ -89,6 +91,14 @@ export class InstagramClient implements PlatformClient {
     }
     // FINISHED (the next attempt publishes that same container), EXPIRED, ERROR, gone, or never created.
     return { state: 'absent' };
+  }
+
+  /** Instagram's addresses carry a shortcode, not the media id: the account's media are listed and matched by permalink. */
+  async findPostByUrl(request: FindByUrlRequest): Promise<FoundPost | null> {
+    const { accountExternalId: userId, accessToken: token } = request.credentials;
+    const listing = await listGraphPostsSince(this.graph, graphPath(userId, 'media'), 'id,caption,timestamp,permalink', token, request.since, readMedia);
+    const post = postAtAddress(listing.posts, request.url);
+    return post ? foundPost(post) : null;
   }
 
   async fetchMetrics(request: MetricsRequest): Promise<PostMetrics> {

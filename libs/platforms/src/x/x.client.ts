@@ -4,7 +4,9 @@ import https from 'node:https';
 import { type IClientSettings, type ITwitterApiClientPlugin, type TTweetv2TweetField, TwitterApi, type TwitterApiv2 } from 'twitter-api-v2';
 import type {
   AccountCheck,
+  FindByUrlRequest,
   FindPostRequest,
+  FoundPost,
   MediaRules,
   MetricsRequest,
   PlatformClient,
@@ -15,7 +17,7 @@ import type {
   PublishRequest,
   RenewedToken,
 } from '../platform-client.js';
-import { matchPost, TOO_MANY_TO_RULE_OUT, wholeSecond } from '../post-search.js';
+import { matchPost, permalinkKey, TOO_MANY_TO_RULE_OUT, wholeSecond } from '../post-search.js';
 import { PlatformOutcomeUnknownError, PlatformRejectedError, PlatformTransientError } from '../platform.errors.js';
 import { type PlatformOperation, refusedAfterSlowWrite } from '../network-failure.mapper.js';
 import { classifyXFailure, classifyXRefreshFailure } from './x.errors.js';
@@ -35,6 +37,9 @@ const TIMELINE_PAGE = 100;
 const TIMELINE_PAGES = 4;
 
 /** X API v2 through twitter-api-v2 with an OAuth 2.0 user access token (Bearer). */
+/** `x.com/{user}/status/{id}`, `twitter.com/…`, `x.com/i/web/status/{id}`, as permalinkKey leaves them. */
+const STATUS_ADDRESS = /^(?:x|twitter)\.com\/(?:[A-Za-z0-9_]+|i\/web|i)\/status\/(\d+)(?:\/|$)/;
+
 export class XClient implements PlatformClient {
   readonly platform = 'x' as const;
   readonly captionRules = X_CAPTION_RULES;
@@ -98,6 +103,17 @@ export class XClient implements PlatformClient {
     const match = matchPost(posts, request.caption, request.since);
     if (match) return { state: 'found', post: { externalId: match.id, url: match.url, postedAt: match.postedAt } };
     return timeline.done ? { state: 'absent' } : { state: 'undecidable', reason: TOO_MANY_TO_RULE_OUT };
+  }
+
+  /** An X address names the post (`/{user}/status/{id}`): it is read, and is the account's only if the account wrote it. */
+  async findPostByUrl(request: FindByUrlRequest): Promise<FoundPost | null> {
+    const id = STATUS_ADDRESS.exec(permalinkKey(request.url) ?? '')?.[1];
+    if (id === undefined) return null;
+    const api = this.api(request.credentials.accessToken);
+    const result = await this.call('read', () => api.tweets([id], { 'tweet.fields': ['created_at', 'author_id'] }));
+    const tweet = result.data?.find((t) => t.id === id);
+    if (tweet?.author_id !== request.credentials.accountExternalId || tweet.created_at === undefined) return null;
+    return { externalId: id, url: `https://x.com/i/web/status/${id}`, postedAt: new Date(tweet.created_at) };
   }
 
   async fetchMetrics(request: MetricsRequest): Promise<PostMetrics> {

@@ -123,6 +123,10 @@ describe('publication actions', () => {
         facebook: (url) => `${url.replace('https://www.', 'https://m.')}/?mibextid=Nif5oz`,
         x: (url) => url.replace('https://x.com/i/web/status/', 'https://twitter.com/diskominfomlg/status/') + '?s=20',
       };
+      // Facebook's addresses vary more than its permalinks: one that names the post's whole id is enough.
+      const named: Partial<Record<Platform, (url: string, id: string) => string>> = {
+        facebook: (_url, id) => `https://www.facebook.com/permalink.php?story_fbid=${id}&id=${id.split('_')[0]}`,
+      };
       for (const platform of ['instagram', 'facebook', 'x'] as const) {
         const { id, externalId: account } = await publicationIn('needs_attention', platform);
         const byHand = await t.api.get(PlatformClientRegistry).get(platform).publish({
@@ -134,7 +138,8 @@ describe('publication actions', () => {
           beforeWrite: async () => undefined,
         });
         const [made] = await t.sandbox.posts(platform, account);
-        const marked = await staff.post(`/api/publications/${id}/mark-posted`, { url: copied[platform](byHand.url) }).expect(200);
+        const address = named[platform]?.(byHand.url, byHand.externalId) ?? copied[platform](byHand.url);
+        const marked = await staff.post(`/api/publications/${id}/mark-posted`, { url: address }).expect(200);
         expect({ platform, body: marked.body }).toMatchObject({ platform, body: { status: 'published', externalId: byHand.externalId } });
         // When the platform says it went out (to its second), not when staff marked it.
         expect(Math.abs((await load(id)).publishedAt!.getTime() - Date.parse(made.createdAt))).toBeLessThan(1_000);
@@ -147,9 +152,16 @@ describe('publication actions', () => {
         const refused = await staff.post(`/api/publications/${id}/mark-posted`, { url }).expect(400);
         expect(refused.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'url' }] });
       }
-      const empty = await staff.post(`/api/publications/${id}/mark-posted`, {}).expect(400);
-      expect(empty.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'externalId' }] });
+      for (const body of [{}, { url: null }, { externalId: null }]) {
+        const empty = await staff.post(`/api/publications/${id}/mark-posted`, body).expect(400);
+        expect(empty.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'externalId' }] });
+      }
       expect((await load(id)).status).toBe('failed');
+
+      // A publication that cannot take a post is refused as such, before the platform is asked.
+      const cancelled = await publicationIn('cancelled', 'x');
+      const twice = await staff.post(`/api/publications/${cancelled.id}/mark-posted`, { url: 'https://x.com/diskominfomlg/status/1999999999999999999' }).expect(409);
+      expect(code(twice)).toBe('invalid_status');
 
       // The platform cannot be read: 503, nothing changed, the same request may be sent again.
       const down = await publicationIn('failed', 'instagram');

@@ -70,6 +70,9 @@ export interface FindByUrlRequest {
 
 export type FoundPost = PublishedPost & { readonly postedAt: Date };
 
+/** Found, or not among the account's posts since `since`, or not established (the listing was longer than is read). */
+export type PostByUrl = { readonly state: 'found'; readonly post: FoundPost } | { readonly state: 'absent' } | { readonly state: 'undecidable'; readonly reason: string };
+
 export interface MetricsRequest {
   readonly credentials: PlatformCredentials;
   readonly externalId: string;
@@ -148,10 +151,10 @@ export interface PlatformClient {
    */
   findPost(request: FindPostRequest): Promise<PostSearch>;
   /**
-   * The account's post at the address staff give, with its id (which Instagram does not show in its addresses); null
-   * when none of the account's posts since `since` has it (reads only).
+   * The account's post at the address staff give, with its id (which Instagram does not show in its addresses), read
+   * from the account's posts since `since` (reads only). Throws PlatformErrors when the platform could not be read.
    */
-  findPostByUrl(request: FindByUrlRequest): Promise<FoundPost | null>;
+  findPostByUrl(request: FindByUrlRequest): Promise<PostByUrl>;
   fetchMetrics(request: MetricsRequest): Promise<PostMetrics>;
   readonly mediaRules: MediaRules;
   /**

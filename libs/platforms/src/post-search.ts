@@ -1,5 +1,5 @@
 import twitterText from 'twitter-text';
-import type { FoundPost } from './platform-client.js';
+import type { PostByUrl } from './platform-client.js';
 
 /** The entities X escapes in a tweet's `text` (&, <, >), and the two quotes other HTML escapers add. */
 const HTML_ENTITIES: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
@@ -62,7 +62,13 @@ export function matchPost(posts: readonly ListedPost[], caption: string, since: 
 /** Host prefixes the platforms serve the same page under (mobile, desktop, web). */
 const ALT_HOST = /^(?:www|m|mobile|web)\./;
 /** Facebook addresses whose post is named in the query, not the path. */
-const QUERY_PAGES: Readonly<Record<string, readonly string[]>> = { '/permalink.php': ['story_fbid', 'id'], '/photo.php': ['fbid'], '/story.php': ['story_fbid', 'id'] };
+const QUERY_PAGES: Readonly<Record<string, readonly string[]>> = {
+  '/permalink.php': ['story_fbid', 'id'],
+  '/story.php': ['story_fbid', 'id'],
+  '/photo.php': ['fbid'],
+  '/photo': ['fbid'],
+  '/watch': ['v'],
+};
 
 /**
  * A post's address reduced to what names the post, so that the link staff copy from a browser or an app meets the
@@ -82,12 +88,13 @@ export function permalinkKey(address: string): string | null {
   return `${url.hostname.toLowerCase().replace(ALT_HOST, '')}${path}${kept === '' ? '' : `?${kept}`}`;
 }
 
-/** The listed post whose permalink is the address staff gave. */
-export function postAtAddress(posts: readonly ListedPost[], address: string): ListedPost | undefined {
+/**
+ * The listed post at the address staff gave: its permalink, or (`idInAddress`) an id the address names. Not established
+ * when the listing stopped before `since`.
+ */
+export function postAtAddress(listing: { readonly posts: readonly ListedPost[]; readonly complete: boolean }, address: string, idInAddress?: (post: ListedPost) => boolean): PostByUrl {
   const key = permalinkKey(address);
-  return key === null ? undefined : posts.find((post) => permalinkKey(post.url) === key);
-}
-
-export function foundPost(post: ListedPost): FoundPost {
-  return { externalId: post.id, url: post.url, postedAt: post.postedAt };
+  const post = key === null ? undefined : listing.posts.find((p) => permalinkKey(p.url) === key || (idInAddress?.(p) ?? false));
+  if (post) return { state: 'found', post: { externalId: post.id, url: post.url, postedAt: post.postedAt } };
+  return listing.complete ? { state: 'absent' } : { state: 'undecidable', reason: TOO_MANY_TO_RULE_OUT };
 }

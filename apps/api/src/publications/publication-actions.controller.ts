@@ -16,7 +16,7 @@ export class PlatformCheckedDto {
 
 export class MarkPostedDto {
   @ApiPropertyOptional({ example: '17895695668004550', description: "The post's id on the platform (metrics are read with it). Without it, `url` is looked up on the account." })
-  @ValidateIf((body: MarkPostedDto) => body.externalId !== undefined || body.url === undefined)
+  @ValidateIf((body: MarkPostedDto) => body.externalId !== undefined || body.url === undefined || body.url === null)
   @IsString({ message: 'externalId or url is required: the platform post id, or the address of the post' })
   @Matches(/^[A-Za-z0-9_:-]{1,100}$/, { message: 'externalId must be the platform post id (letters, digits, _ : -)' })
   externalId?: string;

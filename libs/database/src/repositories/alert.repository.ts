@@ -45,8 +45,8 @@ export class AlertRepository {
   /**
    * Closes alerts whose situation is over: an empty week now planned or skipped, a feature since cancelled (not an
    * account's alert that names it: that one closes when the account is reconnected), a missed
-   * feature no longer planned (confirmed with a new time, replaced), a late publication since out or cancelled (a
-   * failed one keeps its late alert next to its failed one).
+   * feature no longer planned (confirmed with a new time, replaced), a late publication since out, cancelled or failed
+   * for good (its failed alert says what to do).
    */
   async resolveSettled(): Promise<number> {
     const [, count] = await this.db.query(

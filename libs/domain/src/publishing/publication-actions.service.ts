@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InjectSettings, type Settings } from '@app/config';
 import { FeatureRepository, isExternalIdTaken, LEFT_ROTATION, type PublicationEntity, PublicationRepository, type PublicationStatus } from '@app/database';
-import { type FoundPost, PlatformClientRegistry, PlatformError } from '@app/platforms';
+import { type FoundPost, PlatformAuthError, PlatformClientRegistry, PlatformError, PlatformRejectedError } from '@app/platforms';
 import { publishJob } from '@app/queue';
-import { AccountTokenService } from '../accounts/account-token.service.js';
+import { type AccountRef, AccountTokenService, isTokenRefused } from '../accounts/account-token.service.js';
 import type { Actor } from '../actor.js';
 import { DomainError, invalidField, notFound } from '../domain.errors.js';
 import { nextMetricJob } from './metric-jobs.js';
@@ -25,6 +25,9 @@ const LOOKUP_BEFORE_SLOT_MS = 7 * 86_400_000;
 /** The post staff made by hand: its platform id, or the address they copied (looked up on the account). */
 export type PostedByHand = { readonly externalId: string; readonly url?: string | null } | { readonly externalId?: undefined; readonly url: string };
 
+const accountNotActive = (): DomainError =>
+  new DomainError('conflict', 'account_not_active', 'The platform account is not connected, so the post cannot be looked up by its address: give externalId, or reconnect the account');
+
 function assertChecked(current: PublicationEntity, checkedNotPosted: boolean): void {
   if (!checkedNotPosted && UNDECIDED.includes(current.status)) {
     throw new DomainError('conflict', 'check_platform_first', `The outcome of the last attempt is ${current.status === 'unknown' ? 'unknown' : 'undecided'}: check the account and send checkedNotPosted: true if the post is not there, or mark it posted`);
@@ -37,6 +40,8 @@ function assertChecked(current: PublicationEntity, checkedNotPosted: boolean): v
  */
 @Injectable()
 export class PublicationActionsService {
+  private readonly logger = new Logger(PublicationActionsService.name);
+
   constructor(
     private readonly publications: PublicationRepository,
     private readonly features: FeatureRepository,
@@ -86,6 +91,8 @@ export class PublicationActionsService {
     const now = this.clock.now();
     if (postedAt && postedAt.getTime() > now.getTime() + FUTURE_SKEW_MS) throw invalidField('postedAt', 'postedAt must not be in the future');
     const current = await this.find(id);
+    // Refused before the platform is asked: looking up a post for a publication that cannot take one is wasted.
+    if (!STAFF_DECIDES.includes(current.status)) return this.done(null, current, 'marked as posted');
     const found = post.externalId === undefined ? await this.lookUp(current, post.url) : null;
     const externalId = found?.externalId ?? post.externalId!;
     const url = found?.url ?? post.url ?? null;
@@ -111,20 +118,28 @@ export class PublicationActionsService {
 
   /** The account's post at `url` (an Instagram address does not show the media id metrics are read with). */
   private async lookUp(publication: PublicationEntity, url: string): Promise<FoundPost> {
-    const connected = await this.tokens.find(publication.platformAccountId);
-    if (!connected || connected.account.status !== 'active') {
-      throw new DomainError('conflict', 'account_not_active', 'The platform account is not connected, so the post cannot be looked up by its address: give externalId, or reconnect the account');
-    }
     const since = new Date(publication.scheduledAt.getTime() - LOOKUP_BEFORE_SLOT_MS);
-    let found: FoundPost | null;
+    let account: AccountRef | null = null;
     try {
-      found = await this.platforms.get(publication.platform).findPostByUrl({ credentials: { accountExternalId: connected.account.externalId, accessToken: connected.accessToken }, url, since });
+      const connected = await this.tokens.find(publication.platformAccountId);
+      if (!connected || connected.account.status !== 'active') throw accountNotActive();
+      account = connected.account;
+      const credentials = { accountExternalId: connected.account.externalId, accessToken: connected.accessToken };
+      const result = await this.platforms.get(publication.platform).findPostByUrl({ credentials, url, since });
+      if (result.state === 'found') return result.post;
+      const why = result.state === 'absent' ? `no post of this ${publication.platform} account since ${since.toISOString()} has this address` : `it could not be established (${result.reason}); give externalId`;
+      throw invalidField('url', `The post was not found: ${why}`);
     } catch (error) {
       if (!(error instanceof PlatformError)) throw error;
+      this.logger.warn({ publicationId: publication.id, platform: publication.platform, kind: error.kind, reason: error.reason }, 'post lookup by address failed');
+      if (isTokenRefused(error)) {
+        if (account) await this.tokens.refused(account, error.reason, publication);
+        throw accountNotActive();
+      }
+      if (error instanceof PlatformAuthError) throw new DomainError('conflict', 'account_cannot_read', `The account's token may not read its posts (${error.reason}): give externalId, or reconnect it with that permission`);
+      if (error instanceof PlatformRejectedError) throw invalidField('url', `${publication.platform} refused the look-up: ${error.reason}`);
       throw new DomainError('unavailable', 'platform_unavailable', `${publication.platform} could not be read to find the post (${error.reason}); try again, or give externalId`);
     }
-    if (found === null) throw invalidField('url', `No post of this ${publication.platform} account since ${since.toISOString()} has this address`);
-    return found;
   }
 
   /** A retry that could only be refused at the claim is refused here, with the reason staff can act on. */

@@ -3,17 +3,17 @@ import type {
   AccountCheck,
   FindByUrlRequest,
   FindPostRequest,
-  FoundPost,
   MediaRules,
   MetricsRequest,
   PlatformClient,
   PlatformCredentials,
+  PostByUrl,
   PostMetrics,
   PostSearch,
   PublishedPost,
   PublishRequest,
 } from '../platform-client.js';
-import { foundPost, type ListedPost, matchPost, postAtAddress, TOO_MANY_TO_RULE_OUT } from '../post-search.js';
+import { type ListedPost, matchPost, postAtAddress, TOO_MANY_TO_RULE_OUT } from '../post-search.js';
 import { listGraphPostsSince, readGraphTime } from '../meta/graph-post-list.js';
 import { PlatformOutcomeUnknownError } from '../platform.errors.js';
 import { isRecord } from '../network-failure.mapper.js';
@@ -74,12 +74,12 @@ export class FacebookClient implements PlatformClient {
     return photos.complete ? { state: 'absent' } : { state: 'undecidable', reason: TOO_MANY_TO_RULE_OUT };
   }
 
-  /** The Page's post at a permalink staff copied, or at an address that names its id (`{page-id}_{post-id}`). */
-  async findPostByUrl(request: FindByUrlRequest): Promise<FoundPost | null> {
+  /** The Page's post at a permalink staff copied, or at an address that names its whole id (`{page-id}_{post-id}`). */
+  async findPostByUrl(request: FindByUrlRequest): Promise<PostByUrl> {
     const { accountExternalId: pageId, accessToken: token } = request.credentials;
     const listing = await listGraphPostsSince(this.graph, graphPath(pageId, 'published_posts'), 'id,message,created_time,permalink_url', token, request.since, readPagePost);
-    const post = postAtAddress(listing.posts, request.url) ?? listing.posts.find((p) => request.url.includes(p.id));
-    return post ? foundPost(post) : null;
+    const named = new Set(request.url.match(/(?<![\d_])\d+_\d+(?![\d_])/g) ?? []);
+    return postAtAddress(listing, request.url, (post) => named.has(post.id));
   }
 
   /** The Page this Page token manages. Facebook has no publishing quota of its own. */

@@ -3,17 +3,17 @@ import type {
   AccountCheck,
   FindByUrlRequest,
   FindPostRequest,
-  FoundPost,
   MediaRules,
   MetricsRequest,
   PlatformClient,
   PlatformCredentials,
+  PostByUrl,
   PostMetrics,
   PostSearch,
   PublishedPost,
   PublishRequest,
 } from '../platform-client.js';
-import { foundPost, type ListedPost, matchPost, postAtAddress, TOO_MANY_TO_RULE_OUT } from '../post-search.js';
+import { type ListedPost, matchPost, postAtAddress, TOO_MANY_TO_RULE_OUT } from '../post-search.js';
 import { listGraphPostsSince, readGraphTime } from '../meta/graph-post-list.js';
 import {
   PlatformError,
@@ -94,11 +94,9 @@ export class InstagramClient implements PlatformClient {
   }
 
   /** Instagram's addresses carry a shortcode, not the media id: the account's media are listed and matched by permalink. */
-  async findPostByUrl(request: FindByUrlRequest): Promise<FoundPost | null> {
+  async findPostByUrl(request: FindByUrlRequest): Promise<PostByUrl> {
     const { accountExternalId: userId, accessToken: token } = request.credentials;
-    const listing = await listGraphPostsSince(this.graph, graphPath(userId, 'media'), 'id,caption,timestamp,permalink', token, request.since, readMedia);
-    const post = postAtAddress(listing.posts, request.url);
-    return post ? foundPost(post) : null;
+    return postAtAddress(await listGraphPostsSince(this.graph, graphPath(userId, 'media'), 'id,caption,timestamp,permalink', token, request.since, readMedia), request.url);
   }
 
   async fetchMetrics(request: MetricsRequest): Promise<PostMetrics> {

@@ -6,11 +6,11 @@ import type {
   AccountCheck,
   FindByUrlRequest,
   FindPostRequest,
-  FoundPost,
   MediaRules,
   MetricsRequest,
   PlatformClient,
   PlatformCredentials,
+  PostByUrl,
   PostMetrics,
   PostSearch,
   PublishedPost,
@@ -36,10 +36,10 @@ const TIMELINE_PAGE = 100;
 /** Like the Meta listings: days of a city account's posts, far more than the minutes an unclear attempt spans. */
 const TIMELINE_PAGES = 4;
 
-/** X API v2 through twitter-api-v2 with an OAuth 2.0 user access token (Bearer). */
-/** `x.com/{user}/status/{id}`, `twitter.com/…`, `x.com/i/web/status/{id}`, as permalinkKey leaves them. */
-const STATUS_ADDRESS = /^(?:x|twitter)\.com\/(?:[A-Za-z0-9_]+|i\/web|i)\/status\/(\d+)(?:\/|$)/;
+/** `x.com/{user}/status/{id}`, `twitter.com/…`, `x.com/i/web/status/{id}`, as permalinkKey leaves them; ids are 64-bit. */
+const STATUS_ADDRESS = /^(?:x|twitter)\.com\/(?:[A-Za-z0-9_]+|i\/web|i)\/status\/(\d{1,19})(?:\/|$)/;
 
+/** X API v2 through twitter-api-v2 with an OAuth 2.0 user access token (Bearer). */
 export class XClient implements PlatformClient {
   readonly platform = 'x' as const;
   readonly captionRules = X_CAPTION_RULES;
@@ -105,15 +105,20 @@ export class XClient implements PlatformClient {
     return timeline.done ? { state: 'absent' } : { state: 'undecidable', reason: TOO_MANY_TO_RULE_OUT };
   }
 
-  /** An X address names the post (`/{user}/status/{id}`): it is read, and is the account's only if the account wrote it. */
-  async findPostByUrl(request: FindByUrlRequest): Promise<FoundPost | null> {
+  /**
+   * An X address names the post (`/{user}/status/{id}`): it is read, and is the account's only if the account wrote it
+   * since `since`, and not as a repost of someone else's.
+   */
+  async findPostByUrl(request: FindByUrlRequest): Promise<PostByUrl> {
     const id = STATUS_ADDRESS.exec(permalinkKey(request.url) ?? '')?.[1];
-    if (id === undefined) return null;
+    if (id === undefined) return { state: 'absent' };
     const api = this.api(request.credentials.accessToken);
-    const result = await this.call('read', () => api.tweets([id], { 'tweet.fields': ['created_at', 'author_id'] }));
+    const result = await this.call('read', () => api.tweets([id], { 'tweet.fields': ['created_at', 'author_id', 'referenced_tweets'] }));
     const tweet = result.data?.find((t) => t.id === id);
-    if (tweet?.author_id !== request.credentials.accountExternalId || tweet.created_at === undefined) return null;
-    return { externalId: id, url: `https://x.com/i/web/status/${id}`, postedAt: new Date(tweet.created_at) };
+    if (tweet?.author_id !== request.credentials.accountExternalId || tweet.created_at === undefined) return { state: 'absent' };
+    const postedAt = new Date(tweet.created_at);
+    if (postedAt < wholeSecond(request.since) || tweet.referenced_tweets?.some((r) => r.type === 'retweeted')) return { state: 'absent' };
+    return { state: 'found', post: { externalId: id, url: `https://x.com/i/web/status/${id}`, postedAt } };
   }
 
   async fetchMetrics(request: MetricsRequest): Promise<PostMetrics> {

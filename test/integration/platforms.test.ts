@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import sharp from 'sharp';
+import type { Platform } from '@app/config';
 import {
   FacebookClient,
   InstagramClient,
@@ -17,7 +18,7 @@ import {
   XClient,
 } from '@app/platforms';
 import { closeServer, type ImageHost, listen, platformSettings, rejection, startImageHost } from '../support/platform-clients.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import { startTestSandbox, type TestSandbox, type TestSandboxOptions } from '../support/sandbox.js';
 
 /**
  * The real platform clients (axios for Graph, twitter-api-v2 for X) over HTTP against the sandbox: what they send
@@ -504,18 +505,30 @@ describe('X daily post limit', () => {
   });
 });
 
+/** A sandbox of its own with `options` and `accounts`, and an image host Meta can fetch from; both closed afterwards. */
+async function withOwnSandbox(
+  options: TestSandboxOptions,
+  accounts: ReadonlyArray<readonly [Platform, PlatformCredentials]>,
+  body: (sandbox: TestSandbox, images: ImageHost) => Promise<void>,
+): Promise<void> {
+  const sandbox = await startTestSandbox(options);
+  const images = await startImageHost();
+  try {
+    for (const [platform, credentials] of accounts) await sandbox.registerAccount(platform, credentials.accountExternalId, credentials.accessToken);
+    await body(sandbox, images);
+  } finally {
+    await sandbox.close();
+    await images.close();
+  }
+}
+
 describe('a sandbox without the platforms’ duplicate refusals (what the chaos tests run against)', () => {
   it('lets a second copy go out on X and Facebook, and a container be published twice on Instagram, and lists each as a double post', async () => {
-    const sandbox = await startTestSandbox({ duplicateGuards: false });
-    const images = await startImageHost();
-    try {
-      await sandbox.registerAccount('x', X.accountExternalId, X.accessToken);
-      await sandbox.registerAccount('facebook', FB.accountExternalId, FB.accessToken);
-      await sandbox.registerAccount('instagram', IG.accountExternalId, IG.accessToken);
+    await withOwnSandbox({ duplicateGuards: false }, [['x', X], ['facebook', FB], ['instagram', IG]], async (sandbox, images) => {
       const settings = platformSettings(sandbox.url);
       const clients = { x: new XClient(settings), facebook: new FacebookClient(settings), instagram: new InstagramClient(settings) };
       const containers: string[] = [];
-      const send = (platform: 'x' | 'facebook' | 'instagram', credentials: PlatformCredentials): Promise<unknown> =>
+      const send = (platform: Platform, credentials: PlatformCredentials): Promise<unknown> =>
         clients[platform].publish({
           credentials,
           caption: `Dikirim dua kali ke ${platform}`,
@@ -534,19 +547,13 @@ describe('a sandbox without the platforms’ duplicate refusals (what the chaos 
       expect(again.status).toBe(200);
       const doubles = await sandbox.duplicates();
       expect(doubles.map((d) => [d.platform, d.count]).sort()).toEqual([['facebook', 2], ['instagram', 2], ['x', 2]]);
-    } finally {
-      await sandbox.close();
-      await images.close();
-    }
+    });
   });
 });
 
 describe('Facebook reconciliation when a photo post does not show its caption as the post message', () => {
   it('does not call a photo of ours absent because its post shows no message: it looks again, and then a human', async () => {
-    const sandbox = await startTestSandbox({ facebookPhotoPostMessage: false });
-    const images = await startImageHost();
-    try {
-      await sandbox.registerAccount('facebook', FB.accountExternalId, FB.accessToken);
+    await withOwnSandbox({ facebookPhotoPostMessage: false }, [['facebook', FB]], async (sandbox, images) => {
       const facebook = new FacebookClient(platformSettings(sandbox.url));
       const caption = 'Kuliner Legendaris: Rawon Nguling';
       const since = new Date(Date.now() - 1_000);
@@ -554,9 +561,6 @@ describe('Facebook reconciliation when a photo post does not show its caption as
       await facebook.publish({ credentials: FB, caption, image, checkpoint: null, onCheckpoint: async () => undefined, beforeWrite: async () => undefined });
       expect(await facebook.findPost({ credentials: FB, caption, since, checkpoint: null })).toEqual({ state: 'pending', reason: expect.stringContaining('ada di Halaman') });
       expect(await facebook.findPost({ credentials: FB, caption: 'Tidak pernah diposting', since, checkpoint: null })).toEqual({ state: 'absent' });
-    } finally {
-      await sandbox.close();
-      await images.close();
-    }
+    });
   });
 });

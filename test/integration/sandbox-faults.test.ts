@@ -302,7 +302,7 @@ describe('sandbox faults through the real platform clients', () => {
       // The platform did the work before it throttled: the post exists, so a plain rate limit would have sent it twice.
       ['facebook', 'fb.photos', true],
       ['x', 'x.create_tweet', true],
-    ] as const)('%s rate limit answering a write only after it ran for seconds is an unknown outcome, reconciled before any re-send (stored: %s)', async (platform, endpoint, afterStoring) => {
+    ] as const)('%s rate limit answering a write only after it ran for seconds is an unknown outcome, reconciled before any re-send (%s, stored: %s)', async (platform, endpoint, afterStoring) => {
       await inject({ platform, endpoint, fault: 'rate_limited', retryAfterSeconds: 60, delayMs: SLOW_WRITE_MS + 300, ...(afterStoring ? { afterStoring } : {}) });
       const text = caption(`Dibatasi setelah lama ${platform} ${afterStoring}`);
       const error = await rejection(clients[platform].publish(request(platform, text)));

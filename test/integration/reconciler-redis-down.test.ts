@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
+import request from 'supertest';
 import { AlertRepository } from '@app/database';
 import { ReconcilerService } from '@app/domain';
 import { JobProducer, QueueName } from '@app/queue';
@@ -78,6 +79,11 @@ describe('reconciler while Redis is down', () => {
     expect(await reconciler.tick()).toMatchObject({ queueAvailable: false, leasesExpired: 1 });
     expect([await status(second), await alertKinds(second)]).toEqual(['unknown', ['publication_unknown']]);
     expect(await alertKinds(late.id)).toEqual(['publication_late']);
+    // Operators see it too: the metrics still answer, from PostgreSQL, and say the queue is down and what waits.
+    const metrics = (await request(t.api.getHttpServer()).get('/api/metrics').expect(200)).text;
+    expect(metrics).toMatch(/^umkm_queue_up 0$/m);
+    expect(metrics).toMatch(/^umkm_outbox_due_rows [1-9]\d*$/m);
+    expect(metrics).toMatch(/^umkm_open_alerts\{kind="publication_unknown"\} 2$/m);
 
     await redis.start();
     // Once ioredis has reconnected, the next run relays what waited.

@@ -96,6 +96,7 @@ const ACCESS: Readonly<Record<string, Access>> = {
 
   // Infrastructure: probes, and the renditions Instagram and Facebook fetch without credentials.
   'GET /api/health': 'public',
+  'GET /api/metrics': 'public',
   'GET /api/media/:dir/:file': 'public',
 };
 

@@ -24,6 +24,8 @@ import { loggerOptions } from '@app/config';
 import { HealthController } from './health/health.controller.js';
 import { ImportController } from './imports/import.controller.js';
 import { MediaController } from './media/media.controller.js';
+import { PrometheusMetricsService } from './metrics/prometheus-metrics.service.js';
+import { PrometheusController } from './metrics/prometheus.controller.js';
 import { PublicationActionsController } from './publications/publication-actions.controller.js';
 import { PublicationController } from './publications/publication.controller.js';
 import { ReportController } from './reports/report.controller.js';
@@ -50,12 +52,13 @@ export class ApiModule {
           useFactory: (s: Settings) => ({ limits: { fileSize: s.storage.maxUploadBytes, files: 1, fields: 10 } }),
         }),
       ],
-      controllers: [AuthController, AccountController, AlertController, BusinessController, BusinessPhotoController, ReferenceController, ImportController, CalendarController, FeaturePreviewController, FeatureReadinessController, PublicationController, PublicationActionsController, ReportController, HealthController, MediaController],
+      controllers: [AuthController, AccountController, AlertController, BusinessController, BusinessPhotoController, ReferenceController, ImportController, CalendarController, FeaturePreviewController, FeatureReadinessController, PublicationController, PublicationActionsController, ReportController, HealthController, MediaController, PrometheusController],
       providers: [
         // Rate limiting first: it must count refused logins too.
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        PrometheusMetricsService,
       ],
     };
   }

@@ -66,6 +66,18 @@ export class JobProducer {
     return this.inTime('connecting', this.queue(QueueName.PublishInstagram).getBackend().client);
   }
 
+  /** Jobs per queue and state, as BullMQ counts them (for the operators' metrics). */
+  async jobCounts(): Promise<Array<{ queue: QueueName; state: string; count: number }>> {
+    const states = ['waiting', 'prioritized', 'delayed', 'active', 'failed'] as const;
+    const perQueue = await Promise.all(
+      [...this.queues].map(async ([name, queue]) => {
+        const counts = await this.inTime(`counting the jobs of ${name}`, queue.getJobCounts(...states));
+        return states.map((state) => ({ queue: name, state, count: counts[state] ?? 0 }));
+      }),
+    );
+    return perQueue.flat();
+  }
+
   /** Forgets an ended job (completed or failed), so its id can be added again. */
   async remove(queue: QueueName, jobId: string): Promise<void> {
     await this.inTime(`removing ${jobId}`, this.queue(queue).remove(jobId));

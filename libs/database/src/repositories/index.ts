@@ -10,6 +10,7 @@ export * from './metric-snapshot.repository.js';
 export * from './outbox.repository.js';
 export * from './platform-account.repository.js';
 export * from './publication.repository.js';
+export * from './publishing-stats.repository.js';
 export * from './registry-import.repository.js';
 export * from './unknown-outcome.repository.js';
 export * from './report.repository.js';

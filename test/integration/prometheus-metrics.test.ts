@@ -45,16 +45,19 @@ describe('Prometheus metrics', () => {
     expect(samples.get('umkm_publications{platform="instagram",status="published"}')).toBe(1);
     expect(samples.get('umkm_publications{platform="instagram",status="failed"}')).toBe(1);
     expect(samples.get('umkm_publications{platform="facebook",status="scheduled"}')).toBe(1);
-    expect(samples.get('umkm_publish_attempts_total{platform="instagram",outcome="published"}')).toBe(1);
-    expect(samples.get('umkm_publish_attempts_total{platform="instagram",outcome="failed"}')).toBe(1);
+    expect(samples.get('umkm_publish_attempts{platform="instagram",outcome="published"}')).toBe(1);
+    expect(samples.get('umkm_publish_attempts{platform="instagram",outcome="failed"}')).toBe(1);
+    // Present before the first one, so that the first near miss shows as a change.
+    expect(samples.get('umkm_publish_attempts{platform="x",outcome="duplicate"}')).toBe(0);
+    expect(samples.get('umkm_publications{platform="x",status="needs_attention"}')).toBe(0);
     expect(samples.get('umkm_open_alerts{kind="publication_failed"}')).toBe(1);
     expect(samples.get('umkm_publication_overdue_seconds{platform="facebook"}')).toBeGreaterThanOrEqual(3_600);
-    expect(samples.has('umkm_publication_overdue_seconds{platform="instagram"}')).toBe(false);
+    expect(samples.get('umkm_publication_overdue_seconds{platform="instagram"}')).toBe(0);
     expect(samples.get('umkm_queue_up')).toBe(1);
     expect(samples.get('umkm_queue_jobs{queue="publish-instagram",state="waiting"}')).toBe(0);
     expect(samples.get('umkm_api_process_cpu_user_seconds_total')).toBeGreaterThan(0);
 
     // The next scrape tells the same, not twice as much: numbers are read, not accumulated.
-    expect((await scrape()).get('umkm_publish_attempts_total{platform="instagram",outcome="published"}')).toBe(1);
+    expect((await scrape()).get('umkm_publish_attempts{platform="instagram",outcome="published"}')).toBe(1);
   });
 });

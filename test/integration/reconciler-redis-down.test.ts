@@ -82,7 +82,7 @@ describe('reconciler while Redis is down', () => {
     // Operators see it too: the metrics still answer, from PostgreSQL, and say the queue is down and what waits.
     const metrics = (await request(t.api.getHttpServer()).get('/api/metrics').expect(200)).text;
     expect(metrics).toMatch(/^umkm_queue_up 0$/m);
-    expect(metrics).toMatch(/^umkm_outbox_due_rows [1-9]\d*$/m);
+    expect(metrics).toMatch(/^umkm_outbox_pending_rows [1-9]\d*$/m);
     expect(metrics).toMatch(/^umkm_open_alerts\{kind="publication_unknown"\} 2$/m);
 
     await redis.start();

@@ -13,6 +13,8 @@ export const PUBLICATION_STATUSES = [
   'cancelled',
 ] as const;
 export type PublicationStatus = (typeof PUBLICATION_STATUSES)[number];
+/** Not out and not ended: each is a post someone still waits for. */
+export const WAITING_STATUSES: readonly PublicationStatus[] = PUBLICATION_STATUSES.filter((s) => s !== 'published' && s !== 'failed' && s !== 'cancelled');
 
 /** One feature on one platform. Every status change is a conditional UPDATE (see PublicationRepository). */
 @Entity({ name: 'publication' })

@@ -1,7 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** `duplicate`: the platform refused the post as one it already has; reconciled like `unknown`. */
-export type AttemptOutcome = 'in_flight' | 'published' | 'failed' | 'retry' | 'rate_limited' | 'unknown' | 'duplicate';
+export const ATTEMPT_OUTCOMES = ['in_flight', 'published', 'failed', 'retry', 'rate_limited', 'unknown', 'duplicate'] as const;
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 
 /** A durable fence: committed before the platform is called, closed after it answers. */
 @Entity({ name: 'publish_attempt' })

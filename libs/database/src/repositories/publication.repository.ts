@@ -6,7 +6,7 @@ import { BusinessEntity, type BusinessStatus, LEFT_ROTATION } from '../entities/
 import { FeatureEntity, type FeatureStatus } from '../entities/feature.entity.js';
 import type { Rendition } from '../entities/media-asset.entity.js';
 import { PlatformAccountEntity, type PlatformAccountStatus } from '../entities/platform-account.entity.js';
-import { PublicationEntity, type PublicationStatus } from '../entities/publication.entity.js';
+import { PublicationEntity, type PublicationStatus, WAITING_STATUSES } from '../entities/publication.entity.js';
 import { type AttemptOutcome, SPENT_ATTEMPT_SQL } from '../entities/publish-attempt.entity.js';
 import { AlertRepository, type NewAlert } from './alert.repository.js';
 import { AuditRepository, type AuditInput } from './audit.repository.js';
@@ -311,8 +311,8 @@ export class PublicationRepository {
   async lateSince(before: Date): Promise<Array<{ id: string; platform: Platform; featureId: string; status: PublicationStatus; scheduledAt: Date }>> {
     return this.db.query(
       `SELECT id, platform, feature_id AS "featureId", status, scheduled_at AS "scheduledAt" FROM publication
-        WHERE status IN ('scheduled', 'dispatched', 'publishing', 'retry_wait', 'unknown', 'needs_attention') AND scheduled_at < $1`,
-      [before],
+        WHERE status = ANY ($2::text[]) AND scheduled_at < $1`,
+      [before, WAITING_STATUSES],
     );
   }
 

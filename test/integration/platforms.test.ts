@@ -17,7 +17,7 @@ import {
   type PublishRequest,
   XClient,
 } from '@app/platforms';
-import { closeServer, type ImageHost, listen, platformSettings, rejection, startImageHost } from '../support/platform-clients.js';
+import { closeServer, type ImageHost, listen, platformSettings, publishRequest, rejection, startImageHost } from '../support/platform-clients.js';
 import { startTestSandbox, type TestSandbox, type TestSandboxOptions } from '../support/sandbox.js';
 
 /**
@@ -35,6 +35,23 @@ function noiseJpeg(side: number, quality: number): Promise<Buffer> {
   return sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality }).toBuffer();
 }
 
+/** A sandbox of its own with `options` and `accounts`, and an image host Meta can fetch from; both closed afterwards. */
+async function withOwnSandbox(
+  options: TestSandboxOptions,
+  accounts: ReadonlyArray<readonly [Platform, PlatformCredentials]>,
+  body: (sandbox: TestSandbox, images: ImageHost) => Promise<void>,
+): Promise<void> {
+  const sandbox = await startTestSandbox(options);
+  const images = await startImageHost();
+  try {
+    for (const [platform, credentials] of accounts) await sandbox.registerAccount(platform, credentials.accountExternalId, credentials.accessToken);
+    await body(sandbox, images);
+  } finally {
+    await sandbox.close();
+    await images.close();
+  }
+}
+
 describe('platform clients against the sandbox', () => {
   let sandbox: TestSandbox;
   let images: ImageHost;
@@ -43,21 +60,7 @@ describe('platform clients against the sandbox', () => {
   let x: XClient;
   let clockOffsetMs = 0;
 
-  const request = (credentials: PlatformCredentials, caption: string, overrides: Partial<PublishRequest> = {}): PublishRequest & { checkpoints: string[] } => {
-    const checkpoints: string[] = [];
-    return {
-      credentials,
-      caption,
-      image: { url: `${images.url}/portrait.jpg`, read: async () => images.portrait },
-      checkpoint: null,
-      beforeWrite: async () => undefined,
-      onCheckpoint: async (checkpoint) => {
-        checkpoints.push(checkpoint);
-      },
-      checkpoints,
-      ...overrides,
-    };
-  };
+  const request = (credentials: PlatformCredentials, caption: string, overrides: Partial<PublishRequest> = {}) => publishRequest(images, credentials, caption, overrides);
 
   beforeAll(async () => {
     sandbox = await startTestSandbox({ now: () => Date.now() + clockOffsetMs });
@@ -423,14 +426,7 @@ describe('platform clients when the platform cannot be reached', () => {
   });
 
   const publishWith = (client: PlatformClient, credentials: PlatformCredentials): Promise<unknown> =>
-    client.publish({
-      credentials,
-      caption: 'Tidak terkirim',
-      image: { url: `${images.url}/portrait.jpg`, read: async () => images.portrait },
-      checkpoint: null,
-      onCheckpoint: async () => undefined,
-      beforeWrite: async () => undefined,
-    });
+    client.publish(publishRequest(images, credentials, 'Tidak terkirim'));
 
   it('reports a write to a closed port as transient on every platform: nothing was sent', async () => {
     const settings = platformSettings(closedUrl);
@@ -458,69 +454,30 @@ describe('platform clients when the platform cannot be reached', () => {
 
 describe('Instagram publishing quota', () => {
   it('stops before media_publish once the 24-hour quota is used up', async () => {
-    const sandbox = await startTestSandbox({ instagramQuotaTotal: 1 });
-    const images = await startImageHost();
-    try {
-      await sandbox.registerAccount('instagram', IG.accountExternalId, IG.accessToken);
+    await withOwnSandbox({ instagramQuotaTotal: 1 }, [['instagram', IG]], async (sandbox, images) => {
       const client = new InstagramClient(platformSettings(sandbox.url));
-      const publish = (caption: string): Promise<unknown> =>
-        client.publish({
-          credentials: IG,
-          caption,
-          image: { url: `${images.url}/portrait.jpg`, read: async () => images.portrait },
-          checkpoint: null,
-          onCheckpoint: async () => undefined,
-          beforeWrite: async () => undefined,
-        });
-      await publish('pertama');
-      const error = await rejection(publish('kedua'));
+      await client.publish(publishRequest(images, IG, 'pertama'));
+      const error = await rejection(client.publish(publishRequest(images, IG, 'kedua')));
       expect(error).toBeInstanceOf(PlatformRateLimitError);
       expect((error as PlatformRateLimitError).retryAfterMs).toBeGreaterThanOrEqual(60_000);
       expect(await sandbox.posts('instagram')).toHaveLength(1);
-    } finally {
-      await sandbox.close();
-      await images.close();
-    }
+    });
   });
 });
 
 describe('X daily post limit', () => {
   it('holds an X post until the 24-hour window the platform reported ends, when the user has used up the day', async () => {
-    const sandbox = await startTestSandbox({ xUserTweetsPer24h: 1 });
-    try {
-      await sandbox.registerAccount('x', X.accountExternalId, X.accessToken);
+    await withOwnSandbox({ xUserTweetsPer24h: 1 }, [['x', X]], async (sandbox, images) => {
       const client = new XClient(platformSettings(sandbox.url));
-      const image = await sharp({ create: { width: 1080, height: 1080, channels: 3, background: '#16a085' } }).jpeg().toBuffer();
-      const publish = (caption: string): Promise<unknown> =>
-        client.publish({ credentials: X, caption, image: { url: 'unused-by-x', read: async () => image }, checkpoint: null, onCheckpoint: async () => undefined, beforeWrite: async () => undefined });
-      await publish('Batas harian: pertama');
-      const error = await rejection(publish('Batas harian: kedua'));
+      await client.publish(publishRequest(images, X, 'Batas harian: pertama'));
+      const error = await rejection(client.publish(publishRequest(images, X, 'Batas harian: kedua')));
       expect(error).toBeInstanceOf(PlatformRateLimitError);
       // The 15-minute window has room (100 posts); it is the day that is used up, so the wait is most of a day.
       expect((error as PlatformRateLimitError).retryAfterMs).toBeGreaterThan(23 * 3_600_000);
       expect(await sandbox.posts('x')).toHaveLength(1);
-    } finally {
-      await sandbox.close();
-    }
+    });
   });
 });
-
-/** A sandbox of its own with `options` and `accounts`, and an image host Meta can fetch from; both closed afterwards. */
-async function withOwnSandbox(
-  options: TestSandboxOptions,
-  accounts: ReadonlyArray<readonly [Platform, PlatformCredentials]>,
-  body: (sandbox: TestSandbox, images: ImageHost) => Promise<void>,
-): Promise<void> {
-  const sandbox = await startTestSandbox(options);
-  const images = await startImageHost();
-  try {
-    for (const [platform, credentials] of accounts) await sandbox.registerAccount(platform, credentials.accountExternalId, credentials.accessToken);
-    await body(sandbox, images);
-  } finally {
-    await sandbox.close();
-    await images.close();
-  }
-}
 
 describe('a sandbox without the platforms’ duplicate refusals (what the chaos tests run against)', () => {
   it('lets a second copy go out on X and Facebook, and a container be published twice on Instagram, and lists each as a double post', async () => {
@@ -529,14 +486,7 @@ describe('a sandbox without the platforms’ duplicate refusals (what the chaos 
       const clients = { x: new XClient(settings), facebook: new FacebookClient(settings), instagram: new InstagramClient(settings) };
       const containers: string[] = [];
       const send = (platform: Platform, credentials: PlatformCredentials): Promise<unknown> =>
-        clients[platform].publish({
-          credentials,
-          caption: `Dikirim dua kali ke ${platform}`,
-          image: { url: `${images.url}/portrait.jpg`, read: async () => images.portrait },
-          checkpoint: null,
-          onCheckpoint: async (container) => void containers.push(container),
-          beforeWrite: async () => undefined,
-        });
+        clients[platform].publish(publishRequest(images, credentials, `Dikirim dua kali ke ${platform}`, { onCheckpoint: async (container) => void containers.push(container) }));
       for (const [platform, credentials] of [['x', X], ['facebook', FB]] as const) {
         await send(platform, credentials);
         await send(platform, credentials);
@@ -557,8 +507,7 @@ describe('Facebook reconciliation when a photo post does not show its caption as
       const facebook = new FacebookClient(platformSettings(sandbox.url));
       const caption = 'Kuliner Legendaris: Rawon Nguling';
       const since = new Date(Date.now() - 1_000);
-      const image = { url: `${images.url}/portrait.jpg`, read: async () => images.portrait };
-      await facebook.publish({ credentials: FB, caption, image, checkpoint: null, onCheckpoint: async () => undefined, beforeWrite: async () => undefined });
+      await facebook.publish(publishRequest(images, FB, caption));
       expect(await facebook.findPost({ credentials: FB, caption, since, checkpoint: null })).toEqual({ state: 'pending', reason: expect.stringContaining('ada di Halaman') });
       expect(await facebook.findPost({ credentials: FB, caption: 'Tidak pernah diposting', since, checkpoint: null })).toEqual({ state: 'absent' });
     });

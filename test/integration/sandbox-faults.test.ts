@@ -15,7 +15,7 @@ import {
   SLOW_WRITE_MS,
   XClient,
 } from '@app/platforms';
-import { type ImageHost, platformSettings, rejection, startImageHost } from '../support/platform-clients.js';
+import { type ImageHost, platformSettings, publishRequest, rejection, startImageHost } from '../support/platform-clients.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 /**
@@ -78,21 +78,7 @@ describe('sandbox faults through the real platform clients', () => {
   /** A caption nobody used before, so X's and Facebook's own duplicate guards stay out of the way. */
   const caption = (what: string): string => `${what} #${++captions}`;
 
-  const request = (platform: Platform, text: string, overrides: Partial<PublishRequest> = {}): PublishRequest & { checkpoints: string[] } => {
-    const checkpoints: string[] = [];
-    return {
-      credentials: credentials[platform],
-      caption: text,
-      image: { url: `${images.url}/portrait.jpg`, read: async () => images.portrait },
-      checkpoint: null,
-      beforeWrite: async () => undefined,
-      onCheckpoint: async (checkpoint) => {
-        checkpoints.push(checkpoint);
-      },
-      checkpoints,
-      ...overrides,
-    };
-  };
+  const request = (platform: Platform, text: string, overrides: Partial<PublishRequest> = {}) => publishRequest(images, credentials[platform], text, overrides);
 
   const postsWith = async (platform: Platform, text: string): Promise<number> =>
     (await sandbox.posts(platform, credentials[platform].accountExternalId)).filter((p) => p.text === text).length;

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { loadSettings, type Settings } from '@app/config';
-import { PlatformError } from '@app/platforms';
+import { type PlatformCredentials, PlatformError, type PublishRequest } from '@app/platforms';
 
 /** Settings for the real platform clients pointed at `origin` (a sandbox); the app's secrets are irrelevant here. */
 export function platformSettings(origin: string, extra: Record<string, string> = {}): Settings['platforms'] {
@@ -25,6 +25,23 @@ export interface ImageHost {
   url: string;
   portrait: Buffer;
   close(): Promise<void>;
+}
+
+/** A publish request with the image host's portrait JPEG and no checkpoint; the checkpoints it is given are kept. */
+export function publishRequest(images: ImageHost, credentials: PlatformCredentials, caption: string, overrides: Partial<PublishRequest> = {}): PublishRequest & { checkpoints: string[] } {
+  const checkpoints: string[] = [];
+  return {
+    credentials,
+    caption,
+    image: { url: `${images.url}/portrait.jpg`, read: async () => images.portrait },
+    checkpoint: null,
+    beforeWrite: async () => undefined,
+    onCheckpoint: async (checkpoint) => {
+      checkpoints.push(checkpoint);
+    },
+    checkpoints,
+    ...overrides,
+  };
 }
 
 /** Stands in for the API's public media URL: Meta downloads the image from here itself. */

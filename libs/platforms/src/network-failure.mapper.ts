@@ -22,8 +22,8 @@ export function unreachable(api: string, code: string | undefined): string {
 }
 
 /** No answer, or none that can be read: a write may have been applied, a read is simply retried. */
-export function noAnswer(platform: Platform, operation: PlatformOperation, api: string, what: string, details?: PlatformError['details']): PlatformError {
-  return unclearOutcome(platform, operation, `Tidak ada jawaban atas pengiriman (${what}); mungkin sudah diterima platform`, `${api} tidak menjawab (${what})`, details);
+export function noAnswer(platform: Platform, operation: PlatformOperation, api: string, what: string): PlatformError {
+  return unclearOutcome(platform, operation, `Tidak ada jawaban atas pengiriman (${what}); mungkin sudah diterima platform`, `${api} tidak menjawab (${what})`);
 }
 
 /** A 5xx: after a write it does not say whether the write was applied. */

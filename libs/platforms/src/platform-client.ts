@@ -50,9 +50,8 @@ export interface FindPostRequest {
 
 /**
  * What the platform says about the post: `found` (it went out, here it is), `absent` (it did not, and publishing
- * again cannot make a second one), `pending` (not settled yet: a container still processing, or published with its media not listed yet; look again
- * later) or `undecidable`
- * (the answers contradict each other: a human must look).
+ * again cannot make a second one), `pending` (not settled yet: a container still processing, or published with its
+ * media not listed yet; look again later) or `undecidable` (the answers contradict each other: a human must look).
  */
 export type PostSearch =
   | { readonly state: 'found'; readonly post: FoundPost }

@@ -1,5 +1,5 @@
 import twitterText from 'twitter-text';
-import type { PostByUrl } from './platform-client.js';
+import type { FoundPost, PostByUrl } from './platform-client.js';
 
 /** The entities X escapes in a tweet's `text` (&, <, >), and the two quotes other HTML escapers add. */
 const HTML_ENTITIES: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
@@ -88,6 +88,11 @@ export function permalinkKey(address: string): string | null {
   return `${url.hostname.toLowerCase().replace(ALT_HOST, '')}${path}${kept === '' ? '' : `?${kept}`}`;
 }
 
+/** A listed post as the answer that it was found. */
+export function found(post: ListedPost): { readonly state: 'found'; readonly post: FoundPost } {
+  return { state: 'found', post: { externalId: post.id, url: post.url, postedAt: post.postedAt } };
+}
+
 /**
  * The listed post at the address staff gave: its permalink, or (`idInAddress`) an id the address names. Not established
  * when the listing stopped before `since`.
@@ -95,6 +100,6 @@ export function permalinkKey(address: string): string | null {
 export function postAtAddress(listing: { readonly posts: readonly ListedPost[]; readonly complete: boolean }, address: string, idInAddress?: (post: ListedPost) => boolean): PostByUrl {
   const key = permalinkKey(address);
   const post = key === null ? undefined : listing.posts.find((p) => permalinkKey(p.url) === key || (idInAddress?.(p) ?? false));
-  if (post) return { state: 'found', post: { externalId: post.id, url: post.url, postedAt: post.postedAt } };
+  if (post) return found(post);
   return listing.complete ? { state: 'absent' } : { state: 'undecidable', reason: TOO_MANY_TO_RULE_OUT };
 }

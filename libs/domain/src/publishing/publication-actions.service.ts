@@ -25,6 +25,9 @@ const LOOKUP_BEFORE_SLOT_MS = 7 * 86_400_000;
 /** The post staff made by hand: its platform id, or the address they copied (looked up on the account). */
 export type PostedByHand = { readonly externalId: string; readonly url?: string | null } | { readonly externalId?: undefined; readonly url: string };
 
+const invalidStatus = (publication: PublicationEntity, verb: string): DomainError =>
+  new DomainError('conflict', 'invalid_status', `Publication is ${publication.status}; it cannot be ${verb} now`);
+
 const accountNotActive = (): DomainError =>
   new DomainError('conflict', 'account_not_active', 'The platform account is not connected, so the post cannot be looked up by its address: give externalId, or reconnect the account');
 
@@ -92,7 +95,7 @@ export class PublicationActionsService {
     if (postedAt && postedAt.getTime() > now.getTime() + FUTURE_SKEW_MS) throw invalidField('postedAt', 'postedAt must not be in the future');
     const current = await this.find(id);
     // Refused before the platform is asked: looking up a post for a publication that cannot take one is wasted.
-    if (!STAFF_DECIDES.includes(current.status)) return this.done(null, current, 'marked as posted');
+    if (!STAFF_DECIDES.includes(current.status)) throw invalidStatus(current, 'marked as posted');
     const found = post.externalId === undefined ? await this.lookUp(current, post.url) : null;
     const externalId = found?.externalId ?? post.externalId!;
     const url = found?.url ?? post.url ?? null;
@@ -162,7 +165,7 @@ export class PublicationActionsService {
   }
 
   private async done(updated: PublicationEntity | null, before: PublicationEntity, verb: string): Promise<PublicationEntity> {
-    if (!updated) throw new DomainError('conflict', 'invalid_status', `Publication is ${before.status}; it cannot be ${verb} now`);
+    if (!updated) throw invalidStatus(before, verb);
     await this.features.refreshStatus(updated.featureId);
     return updated;
   }

@@ -13,7 +13,7 @@ import type {
   PublishedPost,
   PublishRequest,
 } from '../platform-client.js';
-import { type ListedPost, matchPost, postAtAddress, TOO_MANY_TO_RULE_OUT } from '../post-search.js';
+import { found, type ListedPost, matchPost, postAtAddress, TOO_MANY_TO_RULE_OUT } from '../post-search.js';
 import { listGraphPostsSince, readGraphTime } from '../meta/graph-post-list.js';
 import { PlatformOutcomeUnknownError } from '../platform.errors.js';
 import { isRecord } from '../network-failure.mapper.js';
@@ -59,10 +59,9 @@ export class FacebookClient implements PlatformClient {
   /** The Page's published posts since the attempt, matched by message (a photo's caption is its post's message). */
   async findPost(request: FindPostRequest): Promise<PostSearch> {
     const { accountExternalId: pageId, accessToken: token } = request.credentials;
-    const fields = 'id,message,created_time,permalink_url';
-    const listing = await listGraphPostsSince(this.graph, graphPath(pageId, 'published_posts'), fields, token, request.since, readPagePost);
+    const listing = await this.listPosts(pageId, token, request.since);
     const match = matchPost(listing.posts, request.caption, request.since);
-    if (match) return { state: 'found', post: { externalId: match.id, url: match.url, postedAt: match.postedAt } };
+    if (match) return found(match);
     if (!listing.complete) return { state: 'undecidable', reason: TOO_MANY_TO_RULE_OUT };
     // Whether Graph gives a photo post its caption as `message` is not settled (platform-apis.md §5.3 [?]: the photo's
     // own `name` has it), and the two listings may lag apart. A photo of ours found there and not among the posts proves
@@ -77,9 +76,13 @@ export class FacebookClient implements PlatformClient {
   /** The Page's post at a permalink staff copied, or at an address that names its whole id (`{page-id}_{post-id}`). */
   async findPostByUrl(request: FindByUrlRequest): Promise<PostByUrl> {
     const { accountExternalId: pageId, accessToken: token } = request.credentials;
-    const listing = await listGraphPostsSince(this.graph, graphPath(pageId, 'published_posts'), 'id,message,created_time,permalink_url', token, request.since, readPagePost);
     const named = new Set(request.url.match(/(?<![\d_])\d+_\d+(?![\d_])/g) ?? []);
-    return postAtAddress(listing, request.url, (post) => named.has(post.id));
+    return postAtAddress(await this.listPosts(pageId, token, request.since), request.url, (post) => named.has(post.id));
+  }
+
+  /** The Page's published posts since `since`, newest first: what reconciliation and the address look-up match against. */
+  private listPosts(pageId: string, token: string, since: Date) {
+    return listGraphPostsSince(this.graph, graphPath(pageId, 'published_posts'), 'id,message,created_time,permalink_url', token, since, readPagePost);
   }
 
   /** The Page this Page token manages. Facebook has no publishing quota of its own. */

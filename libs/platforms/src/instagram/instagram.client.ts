@@ -13,7 +13,7 @@ import type {
   PublishedPost,
   PublishRequest,
 } from '../platform-client.js';
-import { type ListedPost, matchPost, postAtAddress, TOO_MANY_TO_RULE_OUT } from '../post-search.js';
+import { found, type ListedPost, matchPost, postAtAddress, TOO_MANY_TO_RULE_OUT } from '../post-search.js';
 import { listGraphPostsSince, readGraphTime } from '../meta/graph-post-list.js';
 import {
   PlatformError,
@@ -82,9 +82,9 @@ export class InstagramClient implements PlatformClient {
     const { accountExternalId: userId, accessToken: token } = request.credentials;
     const status = request.checkpoint === null ? null : await this.checkpointStatus(request.checkpoint, token);
     if (status === 'IN_PROGRESS' || status === 'UNKNOWN') return { state: 'pending', reason: `Kontainer ${request.checkpoint} masih diproses Instagram` };
-    const listing = await listGraphPostsSince(this.graph, graphPath(userId, 'media'), 'id,caption,timestamp,permalink', token, request.since, readMedia);
+    const listing = await this.listMedia(userId, token, request.since);
     const match = matchPost(listing.posts, request.caption, request.since);
-    if (match) return { state: 'found', post: { externalId: match.id, url: match.url, postedAt: match.postedAt } };
+    if (match) return found(match);
     if (!listing.complete) return { state: 'undecidable', reason: TOO_MANY_TO_RULE_OUT };
     if (status === 'PUBLISHED') {
       return { state: 'pending', reason: `Kontainer ${request.checkpoint} sudah diterbitkan, tetapi medianya belum muncul di daftar media akun` };
@@ -96,7 +96,12 @@ export class InstagramClient implements PlatformClient {
   /** Instagram's addresses carry a shortcode, not the media id: the account's media are listed and matched by permalink. */
   async findPostByUrl(request: FindByUrlRequest): Promise<PostByUrl> {
     const { accountExternalId: userId, accessToken: token } = request.credentials;
-    return postAtAddress(await listGraphPostsSince(this.graph, graphPath(userId, 'media'), 'id,caption,timestamp,permalink', token, request.since, readMedia), request.url);
+    return postAtAddress(await this.listMedia(userId, token, request.since), request.url);
+  }
+
+  /** The account's media since `since`, newest first: what reconciliation and the address look-up match against. */
+  private listMedia(userId: string, token: string, since: Date) {
+    return listGraphPostsSince(this.graph, graphPath(userId, 'media'), 'id,caption,timestamp,permalink', token, since, readMedia);
   }
 
   async fetchMetrics(request: MetricsRequest): Promise<PostMetrics> {

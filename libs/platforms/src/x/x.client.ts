@@ -17,7 +17,7 @@ import type {
   PublishRequest,
   RenewedToken,
 } from '../platform-client.js';
-import { matchPost, permalinkKey, TOO_MANY_TO_RULE_OUT, wholeSecond } from '../post-search.js';
+import { found, matchPost, permalinkKey, TOO_MANY_TO_RULE_OUT, wholeSecond } from '../post-search.js';
 import { PlatformOutcomeUnknownError, PlatformRejectedError, PlatformTransientError } from '../platform.errors.js';
 import { type PlatformOperation, refusedAfterSlowWrite } from '../network-failure.mapper.js';
 import { classifyXFailure, classifyXRefreshFailure } from './x.errors.js';
@@ -101,7 +101,7 @@ export class XClient implements PlatformClient {
       .filter((t) => t.created_at !== undefined && (t.attachments?.media_keys?.length ?? 0) > 0)
       .map((t) => ({ id: t.id, text: t.text, postedAt: new Date(t.created_at as string), url: `https://x.com/i/web/status/${t.id}` }));
     const match = matchPost(posts, request.caption, request.since);
-    if (match) return { state: 'found', post: { externalId: match.id, url: match.url, postedAt: match.postedAt } };
+    if (match) return found(match);
     return timeline.done ? { state: 'absent' } : { state: 'undecidable', reason: TOO_MANY_TO_RULE_OUT };
   }
 
